@@ -1,0 +1,3 @@
+"""REST API under /api/."""
+
+urlpatterns: list = []

@@ -1,0 +1,129 @@
+"""A student's attempts at a quiz and the responses in them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from quizzes.models.bank import Question
+from quizzes.models.quizzes import Quiz
+
+
+class AttemptState(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    FINISHED = "finished", "Finished"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+class AttemptQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        return self.filter(user=user)
+
+    def in_progress(self):
+        return self.filter(state=AttemptState.IN_PROGRESS)
+
+    def finished(self):
+        return self.filter(state=AttemptState.FINISHED)
+
+    def overdue(self, now):
+        """In-progress attempts whose deadline has passed."""
+        return self.in_progress().filter(deadline__isnull=False, deadline__lt=now)
+
+
+class Attempt(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    number = models.PositiveIntegerField(help_text="1 for the student's first attempt, and so on.")
+    state = models.CharField(
+        max_length=20, choices=AttemptState.choices, default=AttemptState.IN_PROGRESS
+    )
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField(
+        null=True, blank=True, help_text="When the attempt is submitted by itself; empty: untimed."
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    max_score = models.DecimalField(
+        max_digits=8, decimal_places=2, default=0, help_text="Sum of the marks on offer."
+    )
+    score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    grade = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The score scaled to the quiz's maximum grade.",
+    )
+    layout = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="This attempt's order: a list of {question, choices} as the student sees them.",
+    )
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "user", "number"], name="attempt_number_unique_per_user_quiz"
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "user"],
+                condition=Q(state="in_progress"),
+                name="one_attempt_in_progress_per_user_quiz",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="attempt_number_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "quiz"]),
+            models.Index(fields=["state", "deadline"]),
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.quiz} (attempt {self.number})"
+
+    def get_absolute_url(self):
+        return reverse("attempt-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state == AttemptState.FINISHED
+
+
+class Response(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
+        help_text="The live question; the snapshot keeps it as shown, even after an edit.",
+    )
+    slot = models.PositiveIntegerField(help_text="Position in the attempt, from 1.")
+    snapshot = models.JSONField(help_text="The question as it was shown, frozen at the start.")
+    marks = models.DecimalField(
+        max_digits=6, decimal_places=2, help_text="Marks on offer for this question."
+    )
+    answer = models.JSONField(null=True, blank=True, help_text="The student's answer, as saved.")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    flagged = models.BooleanField(default=False)
+    checked = models.BooleanField(
+        default=False, help_text="Immediate feedback: the answer was checked and is locked."
+    )
+    fraction = models.FloatField(null=True, blank=True)
+    score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "slot"], name="response_slot_unique"),
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="one_response_per_question_per_attempt"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.attempt} · question {self.slot}"

@@ -1,0 +1,209 @@
+"""The question bank: questions, their choices and accepted answers, and tags."""
+
+from django.conf import settings
+from django.db import models
+
+from quizzes.models.content import Fact, new_key
+
+
+def new_question_key() -> str:
+    return new_key("q")
+
+
+class TagQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Tag(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=60)
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE_CHOICE = "single_choice", "Single choice"
+    MULTIPLE_RESPONSE = "multiple_response", "Multiple response"
+    TRUE_FALSE = "true_false", "True/false"
+    SHORT_ANSWER = "short_answer", "Short answer"
+    NUMERIC = "numeric", "Numeric"
+    CLOZE = "cloze", "Cloze (gap-fill)"
+    # Room is left for "ordering" (choices carry an order) and "matching" (choices would carry
+    # a match text); neither has a grader yet, so neither is offered.
+
+    @classmethod
+    def choice_kinds(cls):
+        return {cls.SINGLE_CHOICE, cls.MULTIPLE_RESPONSE, cls.TRUE_FALSE}
+
+    @classmethod
+    def text_kinds(cls):
+        return {cls.SHORT_ANSWER, cls.CLOZE}
+
+
+class QuestionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+    def with_parts(self):
+        """Everything a snapshot or a review needs, in a constant number of queries."""
+        return self.select_related("fact__article").prefetch_related(
+            "choices", "accepted_answers", "tags"
+        )
+
+
+class Question(models.Model):
+    BLANK = "_____"  # how a cloze question marks its one gap
+
+    key = models.CharField(
+        max_length=200,
+        unique=True,
+        default=new_question_key,
+        help_text="Stable identifier. Generated questions use “fact key:generator”.",
+    )
+    kind = models.CharField(max_length=30, choices=QuestionKind.choices)
+    text = models.TextField(
+        help_text="The question as the student reads it. A cloze question marks its gap with _____."
+    )
+    explanation = models.TextField(blank=True, help_text="Shown in the review after the attempt.")
+    fact = models.ForeignKey(
+        Fact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        help_text="The fact this question tests; the review quotes its sentence.",
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
+    default_marks = models.DecimalField(max_digits=6, decimal_places=2, default=1)
+    numeric_answer = models.FloatField(
+        null=True, blank=True, help_text="Numeric questions: the correct value."
+    )
+    numeric_tolerance = models.FloatField(
+        default=0, help_text="Numeric questions: answers within ± this much are correct."
+    )
+    generator = models.CharField(
+        max_length=40, blank=True, help_text="Which generator made it (empty when hand-written)."
+    )
+    generated_checksum = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Checksum of the content as last generated; a teacher's edit makes it differ, "
+        "and regeneration then leaves the question alone.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authored_questions",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="numeric") | models.Q(numeric_answer__isnull=False),
+                name="numeric_question_has_answer",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(numeric_tolerance__gte=0), name="numeric_tolerance_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(default_marks__gte=0), name="question_marks_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"[{self.get_kind_display()}] {self.text[:80]}"
+
+    def natural_key(self):
+        return (self.key,)
+
+
+class ChildQuerySet(models.QuerySet):
+    """Choices and accepted answers are keyed by their question and their order."""
+
+    def get_by_natural_key(self, question_key, order):
+        return self.get(question__key=question_key, order=order)
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(max_length=500)
+    fraction = models.FloatField(
+        default=0,
+        help_text="Share of the marks this choice earns: 1 is fully correct, 0 wrong, "
+        "negative values penalise (down to -1).",
+    )
+    feedback = models.TextField(blank=True, help_text="Shown when this choice was picked.")
+    order = models.PositiveIntegerField(default=0)
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "order"], name="choice_order_unique"),
+            models.CheckConstraint(
+                condition=models.Q(fraction__gte=-1) & models.Q(fraction__lte=1),
+                name="choice_fraction_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def natural_key(self):
+        return (*self.question.natural_key(), self.order)
+
+    natural_key.dependencies = ["quizzes.question"]
+
+
+class MatchMode(models.TextChoices):
+    NORMALISED = "normalised", "Ignore case, spaces, punctuation, quotes and accents"
+    FUZZY = "fuzzy", "As above, and forgive a small misspelling"
+    EXACT = "exact", "Exactly as written"
+
+
+class AcceptedAnswer(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="accepted_answers"
+    )
+    text = models.CharField(max_length=300)
+    fraction = models.FloatField(default=1, help_text="Share of the marks this answer earns.")
+    match = models.CharField(max_length=20, choices=MatchMode.choices, default=MatchMode.NORMALISED)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "order"], name="accepted_order_unique"),
+            models.CheckConstraint(
+                condition=models.Q(fraction__gte=0) & models.Q(fraction__lte=1),
+                name="accepted_fraction_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def natural_key(self):
+        return (*self.question.natural_key(), self.order)
+
+    natural_key.dependencies = ["quizzes.question"]

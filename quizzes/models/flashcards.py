@@ -1,0 +1,176 @@
+"""Flashcard decks, cards and each student's spaced-repetition state (FSRS)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from quizzes.models.content import Article, Fact
+
+
+class DeckQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def published(self):
+        return self.filter(published=True)
+
+
+class Deck(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    articles = models.ManyToManyField(Article, blank=True, related_name="decks")
+    published = models.BooleanField(default=False)
+    desired_retention = models.FloatField(
+        default=0.9, help_text="Share of reviews the scheduler aims to have recalled (0.7-0.99)."
+    )
+    new_cards_per_day = models.PositiveIntegerField(
+        default=20, help_text="New cards a student is shown per day."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DeckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(desired_retention__gt=0) & Q(desired_retention__lt=1),
+                name="deck_retention_between_0_and_1",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class CardQuerySet(models.QuerySet):
+    def get_by_natural_key(self, deck_slug, key):
+        return self.get(deck__slug=deck_slug, key=key)
+
+
+class Card(models.Model):
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="cards")
+    key = models.CharField(
+        max_length=200, help_text="Stable within the deck, so rebuilding updates the card."
+    )
+    front = models.TextField()
+    back = models.TextField()
+    fact = models.ForeignKey(
+        Fact, on_delete=models.SET_NULL, null=True, blank=True, related_name="cards"
+    )
+    tags = models.CharField(max_length=300, blank=True, help_text="Space-separated tags.")
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deck", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["deck", "key"], name="card_key_unique_in_deck")
+        ]
+
+    def __str__(self):
+        return self.front[:80]
+
+    def natural_key(self):
+        return (*self.deck.natural_key(), self.key)
+
+    natural_key.dependencies = ["quizzes.deck"]
+
+
+class LearningState(models.IntegerChoices):
+    # The same numbers as fsrs.State.
+    LEARNING = 1, "Learning"
+    REVIEW = 2, "Review"
+    RELEARNING = 3, "Relearning"
+
+
+class Rating(models.IntegerChoices):
+    # The same numbers as fsrs.Rating.
+    AGAIN = 1, "Again"
+    HARD = 2, "Hard"
+    GOOD = 3, "Good"
+    EASY = 4, "Easy"
+
+
+class CardStateQuerySet(models.QuerySet):
+    def due_for(self, user, now):
+        return self.filter(user=user, due__lte=now)
+
+
+class CardState(models.Model):
+    """One student's FSRS memory state for one card, in columns so 'what is due' is indexed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_states"
+    )
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="states")
+    deck = models.ForeignKey(
+        Deck,
+        on_delete=models.CASCADE,
+        related_name="card_states",
+        help_text="The card's deck, copied here so a deck's due cards are one indexed query.",
+    )
+    state = models.PositiveSmallIntegerField(
+        choices=LearningState.choices, default=LearningState.LEARNING
+    )
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CardStateQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "card"], name="one_card_state_per_user")
+        ]
+        indexes = [
+            models.Index(fields=["user", "due"]),
+            models.Index(fields=["user", "deck", "due"]),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.card} (due {self.due:%Y-%m-%d %H:%M})"
+
+
+class ReviewLog(models.Model):
+    """Append-only: every review a student made. A card's state can be rebuilt from it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs"
+    )
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="review_logs")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    reviewed_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    state_before = models.JSONField(help_text="The FSRS card state before the review.")
+    state_after = models.JSONField(help_text="The FSRS card state after the review.")
+    client_review_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Sent by a client so that a retried request is recorded once.",
+    )
+
+    class Meta:
+        ordering = ["reviewed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client_review_id"],
+                condition=~Q(client_review_id=""),
+                name="review_client_id_once_per_user",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "reviewed_at"]), models.Index(fields=["card"])]
+
+    def __str__(self):
+        return f"{self.user} rated {self.get_rating_display()} on {self.card}"

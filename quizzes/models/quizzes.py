@@ -1,0 +1,171 @@
+"""Quizzes: an ordered selection of questions with the rules for taking them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from quizzes.models.bank import Question, Tag
+
+
+class GradingMethod(models.TextChoices):
+    HIGHEST = "highest", "Highest grade"
+    AVERAGE = "average", "Average grade"
+    FIRST = "first", "First attempt"
+    LAST = "last", "Last attempt"
+
+
+class FeedbackMode(models.TextChoices):
+    DEFERRED = "deferred", "Deferred: feedback after finishing"
+    IMMEDIATE = "immediate", "Immediate: a Check button per question"
+
+
+class ReviewAnswers(models.TextChoices):
+    AFTER_FINISH = "after_finish", "As soon as the attempt is finished"
+    AFTER_CLOSE = "after_close", "Once the quiz has closed"
+    NEVER = "never", "Never"
+
+
+class QuizQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def published(self):
+        return self.filter(published=True)
+
+    def open_at(self, now):
+        """Published quizzes a student may start at `now`."""
+        return self.published().filter(
+            Q(opens_at__isnull=True) | Q(opens_at__lte=now),
+            Q(closes_at__isnull=True) | Q(closes_at__gt=now),
+        )
+
+
+class Quiz(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    published = models.BooleanField(default=False, help_text="Only published quizzes are listed.")
+    opens_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open now.")
+    closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never closes.")
+    time_limit = models.DurationField(
+        null=True, blank=True, help_text="Empty: untimed. Format HH:MM:SS."
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty: unlimited attempts."
+    )
+    grading_method = models.CharField(
+        max_length=20, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
+    )
+    shuffle_questions = models.BooleanField(default=False)
+    shuffle_choices = models.BooleanField(default=True)
+    feedback_mode = models.CharField(
+        max_length=20, choices=FeedbackMode.choices, default=FeedbackMode.DEFERRED
+    )
+    review_correct_answers = models.CharField(
+        max_length=20,
+        choices=ReviewAnswers.choices,
+        default=ReviewAnswers.AFTER_FINISH,
+        help_text="When the review shows the correct answers.",
+    )
+    maximum_grade = models.DecimalField(
+        max_digits=6, decimal_places=2, default=100, help_text="The grade a full score earns."
+    )
+    pass_mark = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Grade needed to pass, on the scale of the maximum grade. Empty: no pass mark.",
+    )
+    questions = models.ManyToManyField(Question, through="QuizQuestion", related_name="quizzes")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="quizzes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authored_quizzes",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="quiz_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=Q(attempts_allowed__isnull=True) | Q(attempts_allowed__gte=1),
+                name="quiz_attempts_allowed_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(maximum_grade__gt=0), name="quiz_max_grade_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("quiz-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        errors = {}
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = "The quiz must close after it opens."
+        if self.pass_mark is not None and not (0 <= self.pass_mark <= self.maximum_grade):
+            errors["pass_mark"] = "The pass mark must lie between 0 and the maximum grade."
+        if self.time_limit is not None and self.time_limit.total_seconds() <= 0:
+            errors["time_limit"] = "A time limit must be positive (leave it empty for untimed)."
+        if errors:
+            raise ValidationError(errors)
+
+    def is_open(self, now) -> bool:
+        return (
+            self.published
+            and (self.opens_at is None or self.opens_at <= now)
+            and (self.closes_at is None or now < self.closes_at)
+        )
+
+
+class QuizQuestionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, quiz_slug, question_key):
+        return self.get(quiz__slug=quiz_slug, question__key=question_key)
+
+
+class QuizQuestion(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="quiz_questions")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="quiz_questions")
+    order = models.PositiveIntegerField(default=0)
+    marks = models.DecimalField(max_digits=6, decimal_places=2, default=1)
+
+    objects = QuizQuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "question"], name="quiz_question_once"),
+            models.CheckConstraint(
+                condition=Q(marks__gte=0), name="quiz_question_marks_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quiz} #{self.order}: {self.question}"
+
+    def natural_key(self):
+        return (*self.quiz.natural_key(), *self.question.natural_key())
+
+    natural_key.dependencies = ["quizzes.quiz", "quizzes.question"]

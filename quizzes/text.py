@@ -1,0 +1,64 @@
+"""Text normalisation shared by validation, generators and graders (pure, no database).
+
+`normalise_answer` is what "matching ignores case, extra spaces, punctuation, quote marks and
+diacritics" means everywhere in the app; `squash_spaces` is the gentler form used to check that
+a fact's sentence stands verbatim in its article.
+"""
+
+import re
+import unicodedata
+
+# Typographic quotes and dashes that articles use where a person types plain ones.
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)
+_SPACES = re.compile(r"\s+")
+
+
+def squash_spaces(text: str) -> str:
+    """Collapse runs of white space to one space, unify typographic quotes, and strip."""
+    return _SPACES.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
+
+
+def strip_diacritics(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise_answer(text: str) -> str:
+    """The comparison form of an answer: case, spacing, punctuation, quotes and accents ignored.
+
+    >>> normalise_answer('  “Peregrúzka!” ')
+    'peregruzka'
+    >>> normalise_answer("U.S.-Russian")
+    'us russian'
+    """
+    text = strip_diacritics(text.translate(_TYPOGRAPHIC)).casefold()
+    # Hyphens and slashes separate words; other punctuation (dots in "U.S.", quotes,
+    # apostrophes, commas) simply disappears.
+    text = re.sub(r"[-/]", " ", text)
+    text = "".join(ch for ch in text if ch.isalnum() or ch.isspace())
+    return _SPACES.sub(" ", text).strip()
+
+
+def contains_verbatim(haystack: str, needle: str) -> bool:
+    """True when `needle` stands in `haystack`, up to white space and typographic quotes."""
+    needle = squash_spaces(needle)
+    return bool(needle) and needle in squash_spaces(haystack)

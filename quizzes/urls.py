@@ -1,0 +1,11 @@
+"""The student pages, one URL module per area."""
+
+from django.urls import include, path
+
+from quizzes.views.home import HomeView
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("", include("quizzes.views.quiz_urls")),
+    path("flashcards/", include("quizzes.views.flashcard_urls")),
+]

@@ -1,0 +1,3 @@
+"""Flashcard study pages (owned by the flashcards work)."""
+
+urlpatterns: list = []

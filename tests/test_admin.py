@@ -1,0 +1,105 @@
+"""The teachers' admin: every model is there, and bad questions get a form error."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from quizzes.models import Question
+from tests.factories import FactFactory, QuestionFactory, QuizFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_every_quizzes_model_is_registered():
+    from django.apps import apps
+
+    missing = [
+        m.__name__
+        for m in apps.get_app_config("quizzes").get_models()
+        if m not in admin.site._registry
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    "model", ["article", "fact", "question", "quiz", "attempt", "deck", "card", "tag"]
+)
+def test_changelists_and_add_pages_render(admin_client, model):
+    QuizFactory(questions=2)
+    assert (
+        admin_client.get(reverse(f"admin:quizzes_{model}_changelist") + "?q=geneva").status_code
+        == 200
+    )
+    if model != "attempt":
+        assert admin_client.get(reverse(f"admin:quizzes_{model}_add")).status_code == 200
+
+
+def test_question_change_page_shows_its_choices_inline(admin_client):
+    question = QuestionFactory()
+    response = admin_client.get(reverse("admin:quizzes_question_change", args=[question.pk]))
+    assert response.status_code == 200
+    assert "Dmitry Medvedev" in response.content.decode()
+
+
+def _question_post(fact, choices, kind="single_choice", text="Whom did Clinton meet?"):
+    data = {
+        "kind": kind,
+        "text": text,
+        "explanation": "",
+        "fact": fact.pk,
+        "default_marks": "1",
+        "numeric_tolerance": "0",
+        "key": "admin-made",
+        "choices-TOTAL_FORMS": str(len(choices)),
+        "choices-INITIAL_FORMS": "0",
+        "accepted_answers-TOTAL_FORMS": "0",
+        "accepted_answers-INITIAL_FORMS": "0",
+    }
+    for i, (text_, fraction) in enumerate(choices):
+        data |= {
+            f"choices-{i}-order": str(i + 1),
+            f"choices-{i}-text": text_,
+            f"choices-{i}-fraction": str(fraction),
+        }
+    return data
+
+
+def test_saving_a_choice_question_without_a_correct_choice_shows_an_error_and_saves_nothing(
+    admin_client,
+):
+    fact = FactFactory()
+    response = admin_client.post(
+        reverse("admin:quizzes_question_add"),
+        _question_post(fact, [("Lavrov", 0.5), ("Rice", 0)]),
+    )
+    assert response.status_code == 200
+    assert "fully correct choice" in response.content.decode()
+    assert not Question.objects.filter(key="admin-made").exists()
+
+
+def test_a_valid_question_saves_with_its_choices_and_author(admin_client):
+    fact = FactFactory()
+    response = admin_client.post(
+        reverse("admin:quizzes_question_add"),
+        _question_post(fact, [("Lavrov", 1), ("Rice", 0)]),
+    )
+    assert response.status_code == 302
+    question = Question.objects.get(key="admin-made")
+    assert question.choices.count() == 2
+    assert question.author.username == "boss"
+
+
+def test_a_cloze_question_needs_exactly_one_gap(admin_client):
+    fact = FactFactory()
+    response = admin_client.post(
+        reverse("admin:quizzes_question_add"),
+        _question_post(fact, [], kind="cloze", text="No gap here."),
+    )
+    assert response.status_code == 200
+    assert "exactly one gap" in response.content.decode()

@@ -62,3 +62,19 @@ def contains_verbatim(haystack: str, needle: str) -> bool:
     """True when `needle` stands in `haystack`, up to white space and typographic quotes."""
     needle = squash_spaces(needle)
     return bool(needle) and needle in squash_spaces(haystack)
+
+
+BLANK = "_____"
+
+
+def blank_answer(sentence: str, answer: str) -> str:
+    """The sentence with the (first) answer span replaced by one gap, `_____`.
+
+    Matching tolerates the same differences as `contains_verbatim`; the result is the squashed
+    sentence. Raises ValueError when the answer is not in the sentence.
+    """
+    squashed, target = squash_spaces(sentence), squash_spaces(answer)
+    index = squashed.find(target) if target else -1
+    if index < 0:
+        raise ValueError(f"{answer!r} does not appear in {sentence!r}")
+    return squashed[:index] + BLANK + squashed[index + len(target) :]

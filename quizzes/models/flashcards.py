@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from quizzes.models.content import Article, Fact
 
@@ -101,8 +102,16 @@ class Rating(models.IntegerChoices):
 
 
 class CardStateQuerySet(models.QuerySet):
-    def due_for(self, user, now):
-        return self.filter(user=user, due__lte=now)
+    def due_for(self, user, now, deck=None):
+        """The student's states due at `now`, soonest first (the (user, deck, due) index)."""
+        states = self.filter(user=user, due__lte=now)
+        if deck is not None:
+            states = states.filter(deck=deck)
+        return states.order_by("due", "pk")
+
+    def introduced_since(self, user, deck, since):
+        """States the student created (first reviews) in the deck since `since`."""
+        return self.filter(user=user, deck=deck, created_at__gte=since)
 
 
 class CardState(models.Model):
@@ -126,7 +135,14 @@ class CardState(models.Model):
     difficulty = models.FloatField(null=True, blank=True)
     due = models.DateTimeField()
     last_review = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    reps = models.PositiveIntegerField(default=0, help_text="Reviews made so far.")
+    lapses = models.PositiveIntegerField(
+        default=0, help_text="Times a card in review was forgotten (rated Again)."
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="When the student first reviewed the card: it counts as new on that day.",
+    )
 
     objects = CardStateQuerySet.as_manager()
 
@@ -137,6 +153,7 @@ class CardState(models.Model):
         indexes = [
             models.Index(fields=["user", "due"]),
             models.Index(fields=["user", "deck", "due"]),
+            models.Index(fields=["user", "deck", "created_at"]),
         ]
 
     def __str__(self):
@@ -150,6 +167,12 @@ class ReviewLog(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs"
     )
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="review_logs")
+    deck = models.ForeignKey(
+        Deck,
+        on_delete=models.CASCADE,
+        related_name="review_logs",
+        help_text="The card's deck, copied here so a deck's statistics are one indexed query.",
+    )
     rating = models.PositiveSmallIntegerField(choices=Rating.choices)
     reviewed_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -168,9 +191,16 @@ class ReviewLog(models.Model):
                 fields=["user", "client_review_id"],
                 condition=~Q(client_review_id=""),
                 name="review_client_id_once_per_user",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=4), name="review_rating_1_to_4"
+            ),
         ]
-        indexes = [models.Index(fields=["user", "reviewed_at"]), models.Index(fields=["card"])]
+        indexes = [
+            models.Index(fields=["user", "reviewed_at"]),
+            models.Index(fields=["user", "deck", "reviewed_at"]),
+            models.Index(fields=["card", "user", "reviewed_at"]),
+        ]
 
     def __str__(self):
         return f"{self.user} rated {self.get_rating_display()} on {self.card}"

@@ -1,0 +1,425 @@
+"""Flashcard reviews on top of the `fsrs` scheduler.
+
+The FSRS state of each (student, card) lives in `CardState` columns so that "what is due" is one
+indexed query; every review is appended to `ReviewLog`, so a state can be rebuilt from the log.
+
+**Fuzz.** FSRS spreads review intervals of 2.5 days and more over a small range ("fuzz") so that
+cards learnt together do not stay together. `fsrs` draws the fuzz from the global `random()`; here
+the scheduler runs with fuzzing off and the same fuzz ranges are applied with a generator seeded
+by (student, card, review number). The spread is the same, but it is reproducible: the interval a
+button promises is the interval the review gives, and replaying the log rebuilds the same state.
+
+**New cards per day.** A card is new for a student until their first review of it, which creates
+its `CardState` (`created_at` = the review time). The day's new cards are the deck's states the
+student created since local midnight (`TIME_ZONE`); a deck offers `new_cards_per_day` minus that
+many new cards, in the deck's order.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import fsrs
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from quizzes.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
+
+RATING_NAMES = {
+    "again": Rating.AGAIN,
+    "hard": Rating.HARD,
+    "good": Rating.GOOD,
+    "easy": Rating.EASY,
+}
+
+# The ranges `fsrs` uses (fsrs.scheduler.FUZZ_RANGES), so the spread matches the library's.
+_FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
+
+
+class ReviewError(ValueError):
+    """A review the rules refuse (unknown rating, a card the student may not study)."""
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    state: CardState
+    log: ReviewLog
+    interval: timedelta
+    created: bool  # False when the same client_review_id had already been recorded
+
+
+@dataclass
+class StudyQueue:
+    """What a student studies next in a deck: due reviews first, then new cards."""
+
+    due: list[CardState] = field(default_factory=list)
+    new: list[Card] = field(default_factory=list)
+    due_count: int = 0
+    new_available: int = 0  # new cards the daily limit still allows (and the deck has)
+
+    def cards(self) -> list[Card]:
+        return [state.card for state in self.due] + self.new
+
+    def state_for(self, card: Card) -> CardState | None:
+        return next((state for state in self.due if state.card_id == card.pk), None)
+
+
+# --- pure helpers -------------------------------------------------------------------------
+
+
+def parse_rating(value: str | int) -> Rating:
+    """`"good"`, `"Good"`, `3` or `"3"` -> Rating.GOOD; ReviewError otherwise."""
+    if isinstance(value, str):
+        name = value.strip().lower()
+        if name in RATING_NAMES:
+            return RATING_NAMES[name]
+        if name.isdigit():
+            value = int(name)
+    if isinstance(value, int) and not isinstance(value, bool) and value in Rating.values:
+        return Rating(value)
+    raise ReviewError(f"“{value}” is not a rating: use again, hard, good or easy.")
+
+
+def fuzz_range(interval_days: int, maximum_interval: int = 36500) -> tuple[int, int]:
+    """The days FSRS may pick for an interval of `interval_days` (as fsrs computes it)."""
+    delta = 1.0
+    for start, end, factor in _FUZZ_RANGES:
+        delta += factor * max(min(float(interval_days), end) - start, 0.0)
+    low = max(2, round(interval_days - delta))
+    high = min(round(interval_days + delta), maximum_interval)
+    return min(low, high), high
+
+
+def fuzz_interval(interval: timedelta, *, seed: str, maximum_interval: int = 36500) -> timedelta:
+    """`interval` with FSRS fuzz drawn from a generator seeded by `seed` (reproducible)."""
+    days = interval.days
+    if days < 2.5:
+        return interval
+    low, high = fuzz_range(days, maximum_interval)
+    # Uniform over [low, high]: fsrs rounds `low + draw * (high - low + 1)`, which can overshoot.
+    return timedelta(days=random.Random(seed).randint(low, high))
+
+
+def fuzz_seed(*, user_id: int, card_id: int, review_number: int) -> str:
+    return f"{user_id}:{card_id}:{review_number}"
+
+
+def format_interval(interval: timedelta) -> str:
+    """Anki's short labels: "<1m", "10m", "3h", "1d", "4d", "2.5mo", "1.2y"."""
+    seconds = interval.total_seconds()
+    if seconds < 60:
+        return "<1m"
+    if seconds < 3600:
+        return f"{round(seconds / 60)}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}".removesuffix(".0") + "mo"
+    return f"{days / 365:.1f}".removesuffix(".0") + "y"
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def scheduler_for(deck: Deck) -> fsrs.Scheduler:
+    return fsrs.Scheduler(desired_retention=deck.desired_retention, enable_fuzzing=False)
+
+
+def _fsrs_card(state: CardState | None, card_id: int, now: datetime) -> fsrs.Card:
+    if state is None:
+        return fsrs.Card(card_id=card_id, due=_utc(now))
+    return fsrs.Card(
+        card_id=card_id,
+        state=fsrs.State(state.state),
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=_utc(state.due),
+        last_review=_utc(state.last_review) if state.last_review else None,
+    )
+
+
+def _snapshot(card: fsrs.Card) -> dict:
+    data = card.to_dict()
+    data.pop("card_id", None)
+    return data
+
+
+def _schedule(
+    *,
+    scheduler: fsrs.Scheduler,
+    before: fsrs.Card,
+    rating: Rating,
+    now: datetime,
+    seed: str,
+) -> tuple[fsrs.Card, timedelta]:
+    """One FSRS review with the reproducible fuzz: (card after, interval)."""
+    now = _utc(now)
+    after, _ = scheduler.review_card(before, fsrs.Rating(int(rating)), review_datetime=now)
+    interval = after.due - now
+    if after.state == fsrs.State.Review:
+        interval = fuzz_interval(interval, seed=seed, maximum_interval=scheduler.maximum_interval)
+        after.due = now + interval
+    return after, interval
+
+
+def preview_intervals(
+    *, deck: Deck, state: CardState | None, user_id: int, card_id: int, now: datetime
+) -> dict[Rating, timedelta]:
+    """The interval each rating would give now, computed on a copy of the state."""
+    scheduler = scheduler_for(deck)
+    before = _fsrs_card(state, card_id, now)
+    seed = fuzz_seed(
+        user_id=user_id, card_id=card_id, review_number=(state.reps if state else 0) + 1
+    )
+    return {
+        rating: _schedule(scheduler=scheduler, before=before, rating=rating, now=now, seed=seed)[1]
+        for rating in Rating
+    }
+
+
+def preview_labels(**kwargs) -> dict[str, str]:
+    """`preview_intervals` as Anki-style labels keyed by rating name ("again": "<1m", ...)."""
+    return {
+        rating.name.lower(): format_interval(interval)
+        for rating, interval in preview_intervals(**kwargs).items()
+    }
+
+
+# --- reads --------------------------------------------------------------------------------
+
+
+def start_of_day(now: datetime) -> datetime:
+    """Local midnight (TIME_ZONE) of the day `now` falls on, as an aware datetime."""
+    local = timezone.localtime(now)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def new_cards_left_today(*, user, deck: Deck, now: datetime) -> int:
+    introduced = CardState.objects.introduced_since(user, deck, start_of_day(now)).count()
+    return max(0, deck.new_cards_per_day - introduced)
+
+
+def new_cards_for(*, user, deck: Deck) -> QuerySet[Card]:
+    """The deck's cards this student has never reviewed, in the deck's order."""
+    seen = CardState.objects.filter(user=user, card=OuterRef("pk"))
+    return Card.objects.filter(deck=deck).filter(~Exists(seen)).order_by("position", "pk")
+
+
+def study_queue(*, user, deck: Deck, now: datetime, limit: int = 1) -> StudyQueue:
+    """The next `limit` cards: due reviews first (soonest first), then new cards within the
+    daily limit. A fixed number of queries whatever the deck's size (four)."""
+    due_states = CardState.objects.due_for(user, now, deck=deck)
+    due = list(due_states.select_related("card")[:limit])
+    due_count = due_states.count()
+    allowed = new_cards_left_today(user=user, deck=deck, now=now)
+    new_cards = new_cards_for(user=user, deck=deck)
+    new_available = min(allowed, new_cards.count()) if allowed else 0
+    room = min(max(0, limit - len(due)), new_available)
+    new = list(new_cards[:room]) if room else []
+    return StudyQueue(due=due, new=new, due_count=due_count, new_available=new_available)
+
+
+def deck_counts(*, user, decks: list[Deck], now: datetime) -> dict[int, dict[str, int]]:
+    """{deck id: {"due": n, "new": n, "total": n}} for the student, in three queries."""
+    if not decks:
+        return {}
+    deck_ids = [deck.pk for deck in decks]
+    due = dict(
+        CardState.objects.filter(user=user, deck_id__in=deck_ids, due__lte=now)
+        .order_by()
+        .values_list("deck_id")
+        .annotate(n=Count("pk"))
+    )
+    introduced = dict(
+        CardState.objects.filter(user=user, deck_id__in=deck_ids, created_at__gte=start_of_day(now))
+        .order_by()
+        .values_list("deck_id")
+        .annotate(n=Count("pk"))
+    )
+    seen = CardState.objects.filter(user=user, card=OuterRef("pk"))
+    cards = {
+        row["deck_id"]: row
+        for row in Card.objects.filter(deck_id__in=deck_ids)
+        .order_by()
+        .values("deck_id")
+        .annotate(total=Count("pk"), unseen=Count("pk", filter=Q(~Exists(seen))))
+    }
+    counts = {}
+    for deck in decks:
+        allowed = max(0, deck.new_cards_per_day - introduced.get(deck.pk, 0))
+        counts[deck.pk] = {
+            "due": due.get(deck.pk, 0),
+            "new": min(allowed, cards.get(deck.pk, {}).get("unseen", 0)),
+            "total": cards.get(deck.pk, {}).get("total", 0),
+        }
+    return counts
+
+
+def can_study(*, user, card: Card) -> bool:
+    """A student studies cards of published decks; staff may try any deck."""
+    return card.deck.published or user.is_staff
+
+
+# --- writes -------------------------------------------------------------------------------
+
+
+def review_card(
+    *,
+    user,
+    card: Card,
+    rating: Rating | str | int,
+    now: datetime,
+    duration_ms: int | None = None,
+    client_review_id: str = "",
+) -> ReviewResult:
+    """Record one review: update (or create, on the first review) the student's state and
+    append to the log, in one transaction with the state row locked.
+
+    The same non-empty `client_review_id` sent twice is recorded once: the second call
+    returns the first result (`created=False`).
+    """
+    rating = parse_rating(rating)
+    if duration_ms is not None and duration_ms < 0:
+        raise ReviewError("duration_ms must not be negative.")
+    if not can_study(user=user, card=card):
+        raise ReviewError("This card's deck is not published.")
+    if client_review_id:
+        earlier = _earlier_result(user=user, client_review_id=client_review_id)
+        if earlier is not None:
+            return earlier
+    try:
+        with transaction.atomic():
+            return _review_locked(
+                user=user,
+                card=card,
+                rating=rating,
+                now=now,
+                duration_ms=duration_ms,
+                client_review_id=client_review_id,
+            )
+    except IntegrityError:
+        # Two requests with the same client_review_id raced; the other one won.
+        earlier = _earlier_result(user=user, client_review_id=client_review_id)
+        if client_review_id and earlier is not None:
+            return earlier
+        raise
+
+
+def _earlier_result(*, user, client_review_id: str) -> ReviewResult | None:
+    log = (
+        ReviewLog.objects.filter(user=user, client_review_id=client_review_id)
+        .select_related("card")
+        .first()
+    )
+    if log is None:
+        return None
+    state = CardState.objects.get(user=user, card_id=log.card_id)
+    due = datetime.fromisoformat(log.state_after["due"])
+    return ReviewResult(state=state, log=log, interval=due - log.reviewed_at, created=False)
+
+
+def _review_locked(
+    *, user, card: Card, rating: Rating, now: datetime, duration_ms, client_review_id
+) -> ReviewResult:
+    deck = card.deck
+    locked = CardState.objects.select_for_update().filter(user=user, card=card)
+    state = locked.first()
+    if state is None:
+        # The first review creates the state; the unique (user, card) constraint stops a twin
+        # created by a concurrent first review, and then we lock the winner's row.
+        try:
+            with transaction.atomic():
+                state = CardState.objects.create(
+                    user=user, card=card, deck=deck, due=now, created_at=now
+                )
+        except IntegrityError:
+            state = locked.get()
+    before = _fsrs_card(state if state.reps else None, card.pk, now)
+    seed = fuzz_seed(user_id=user.pk, card_id=card.pk, review_number=state.reps + 1)
+    after, interval = _schedule(
+        scheduler=scheduler_for(deck), before=before, rating=rating, now=now, seed=seed
+    )
+    lapsed = before.state == fsrs.State.Review and rating == Rating.AGAIN
+    _apply(state, after)
+    state.reps += 1
+    state.lapses += int(lapsed)
+    state.save()
+    log = ReviewLog.objects.create(
+        user=user,
+        card=card,
+        deck=deck,
+        rating=rating,
+        reviewed_at=now,
+        duration_ms=duration_ms,
+        state_before=_snapshot(before),
+        state_after=_snapshot(after),
+        client_review_id=client_review_id,
+    )
+    return ReviewResult(state=state, log=log, interval=interval, created=True)
+
+
+def _apply(state: CardState, card: fsrs.Card) -> None:
+    state.state = LearningState(card.state.value)
+    state.step = card.step
+    state.stability = card.stability
+    state.difficulty = card.difficulty
+    state.due = card.due
+    state.last_review = card.last_review
+
+
+def replay(*, user_id: int, card: Card, logs: list[ReviewLog]) -> CardState | None:
+    """The state that `logs` (one student's reviews of `card`) lead to; None with no logs."""
+    if not logs:
+        return None
+    scheduler = scheduler_for(card.deck)
+    logs = sorted(logs, key=lambda log: (log.reviewed_at, log.pk))
+    current = fsrs.Card(card_id=card.pk, due=_utc(logs[0].reviewed_at))
+    lapses = 0
+    for number, log in enumerate(logs, start=1):
+        seed = fuzz_seed(user_id=user_id, card_id=card.pk, review_number=number)
+        lapses += int(current.state == fsrs.State.Review and log.rating == Rating.AGAIN)
+        current, _ = _schedule(
+            scheduler=scheduler,
+            before=current,
+            rating=Rating(log.rating),
+            now=log.reviewed_at,
+            seed=seed,
+        )
+    state = CardState(
+        user_id=user_id,
+        card=card,
+        deck_id=card.deck_id,
+        reps=len(logs),
+        lapses=lapses,
+        created_at=logs[0].reviewed_at,
+    )
+    _apply(state, current)
+    return state
+
+
+def rebuild_card_state(*, user, card: Card) -> CardState | None:
+    """Recompute the student's state of `card` from the review log and save it.
+
+    Deletes the state when the log is empty (the card is new again). Returns the saved state.
+    """
+    with transaction.atomic():
+        logs = list(ReviewLog.objects.filter(user=user, card=card))
+        rebuilt = replay(user_id=user.pk, card=card, logs=logs)
+        existing = CardState.objects.select_for_update().filter(user=user, card=card).first()
+        if rebuilt is None:
+            if existing is not None:
+                existing.delete()
+            return None
+        if existing is not None:
+            rebuilt.pk = existing.pk
+        rebuilt.save()
+        return rebuilt

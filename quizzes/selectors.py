@@ -1,0 +1,78 @@
+"""Reads that the student pages and the API share, with their joins inside.
+
+Every function here runs a constant number of queries, however many questions or attempts there
+are; tests pin the counts.
+"""
+
+from datetime import datetime
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from quizzes.models import Attempt, Quiz, Response
+from quizzes.services.attempts import QuizSummary, summarise_attempts
+
+
+def attempt_for_owner(*, user, pk) -> Attempt:
+    """The attempt with its quiz, if `user` owns it; Http404 otherwise (never 403: no leak)."""
+    if not user.is_authenticated:
+        raise Http404("No such attempt.")
+    try:
+        return Attempt.objects.select_related("quiz").get(pk=pk, user=user)
+    except (Attempt.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such attempt.") from None
+
+
+def attempt_with_responses(*, user, pk) -> Attempt:
+    """`attempt_for_owner` with its responses (in slot order) prefetched."""
+    if not user.is_authenticated:
+        raise Http404("No such attempt.")
+    queryset = Attempt.objects.select_related("quiz").prefetch_related(
+        Prefetch("responses", queryset=Response.objects.order_by("slot"))
+    )
+    try:
+        return queryset.get(pk=pk, user=user)
+    except (Attempt.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such attempt.") from None
+
+
+def attempt_response_map(*, attempt: Attempt) -> list[Response]:
+    """The responses for a question map: slot, question, answered and flagged (no snapshots)."""
+    return list(
+        Response.objects.filter(attempt=attempt)
+        .order_by("slot")
+        .only("pk", "attempt_id", "question_id", "slot", "answer", "flagged", "checked")
+    )
+
+
+def attempt_response_at(*, attempt: Attempt, slot: int) -> Response | None:
+    return Response.objects.filter(attempt=attempt, slot=slot).first()
+
+
+def attempts_for_student(*, user) -> list[Attempt]:
+    """A student's attempt history, newest first, with each quiz."""
+    return list(Attempt.objects.filter(user=user).select_related("quiz").order_by("-started_at"))
+
+
+def quizzes_for_student(*, user, now: datetime) -> list[tuple[Quiz, QuizSummary | None]]:
+    """The published quizzes, each with this student's summary (None when not logged in).
+
+    Two queries: the quizzes, and the student's attempts at them.
+    """
+    quizzes = Quiz.objects.published().order_by("title")
+    if not user.is_authenticated:
+        return [(quiz, None) for quiz in quizzes]
+    quizzes = quizzes.prefetch_related(
+        Prefetch("attempts", queryset=Attempt.objects.filter(user=user), to_attr="student_attempts")
+    )
+    return [
+        (quiz, summarise_attempts(quiz=quiz, attempts=quiz.student_attempts, now=now))
+        for quiz in quizzes
+    ]
+
+
+def published_quiz(*, slug: str) -> Quiz:
+    try:
+        return Quiz.objects.published().get(slug=slug)
+    except Quiz.DoesNotExist:
+        raise Http404("No such quiz.") from None

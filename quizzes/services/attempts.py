@@ -1,0 +1,359 @@
+"""What a student does with a quiz: start, answer, check, finish; and a teacher's re-grade.
+
+Every function takes `now` so that timing rules are testable and the caller (a page, the API, a
+cron command) decides what time it is. Writes run in transactions; the attempt row is locked
+(`select_for_update`) wherever two requests may race on it: two tabs finishing, a save arriving
+while the attempt is being finished, two starts at once.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from quizzes.models import (
+    Attempt,
+    AttemptState,
+    FeedbackMode,
+    Question,
+    QuestionKind,
+    Quiz,
+    QuizQuestion,
+    Response,
+    ReviewAnswers,
+)
+from quizzes.services import grading
+from quizzes.services.exceptions import (
+    AnswerLocked,
+    AttemptClosed,
+    FeedbackNotAvailable,
+    InvalidAnswer,
+    NoAttemptsLeft,
+    QuizNotOpen,
+)
+from quizzes.services.snapshots import question_snapshot, regraded_snapshot
+
+
+def grace() -> timedelta:
+    return timedelta(seconds=settings.ATTEMPT_GRACE_SECONDS)
+
+
+def is_overdue(attempt: Attempt, now: datetime) -> bool:
+    """Past the deadline and the grace period for answers still on their way."""
+    return (
+        attempt.state == AttemptState.IN_PROGRESS
+        and attempt.deadline is not None
+        and now > attempt.deadline + grace()
+    )
+
+
+# --- starting ---------------------------------------------------------------------------------
+
+
+def _deadline(quiz: Quiz, started_at: datetime) -> datetime | None:
+    candidates = []
+    if quiz.time_limit:
+        candidates.append(started_at + quiz.time_limit)
+    if quiz.closes_at:
+        candidates.append(quiz.closes_at)
+    return min(candidates, default=None)
+
+
+def _build_layout(quiz: Quiz, rng: random.Random) -> tuple[list[QuizQuestion], dict, list[dict]]:
+    quiz_questions = list(QuizQuestion.objects.filter(quiz=quiz).order_by("order", "pk"))
+    questions = Question.objects.with_parts().in_bulk([qq.question_id for qq in quiz_questions])
+    if quiz.shuffle_questions:
+        rng.shuffle(quiz_questions)
+    layout = []
+    for qq in quiz_questions:
+        question = questions[qq.question_id]
+        choice_ids = [c.pk for c in question.choices.all()]
+        # True/false keeps its conventional order; the other choice kinds shuffle when asked.
+        if quiz.shuffle_choices and question.kind != QuestionKind.TRUE_FALSE:
+            rng.shuffle(choice_ids)
+        layout.append({"question": question.pk, "choices": choice_ids})
+    return quiz_questions, questions, layout
+
+
+def attempt_start(*, quiz: Quiz, user, now: datetime) -> tuple[Attempt, bool]:
+    """Start an attempt, or resume the one in progress. Returns (attempt, created)."""
+    try:
+        with transaction.atomic():
+            return _start(quiz=quiz, user=user, now=now)
+    except IntegrityError:
+        # Lost a race with a simultaneous start (the unique constraints caught it): resume the
+        # attempt the other request made.
+        current = Attempt.objects.in_progress().filter(quiz=quiz, user=user).first()
+        if current is None:
+            raise
+        return current, False
+
+
+def _start(*, quiz: Quiz, user, now: datetime) -> tuple[Attempt, bool]:
+    # Serialise this student's starts: lock their user row for the transaction.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    current = Attempt.objects.in_progress().filter(quiz=quiz, user=user).first()
+    if current is not None:
+        if not is_overdue(current, now):
+            return current, False
+        attempt_finish(attempt=current, now=now)
+
+    if not quiz.is_open(now):
+        raise QuizNotOpen()
+    used = Attempt.objects.filter(quiz=quiz, user=user).aggregate(last=Max("number"))["last"] or 0
+    if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
+        raise NoAttemptsLeft()
+
+    quiz_questions, questions, layout = _build_layout(quiz, random.Random())
+    attempt = Attempt.objects.create(
+        quiz=quiz,
+        user=user,
+        number=used + 1,
+        state=AttemptState.IN_PROGRESS,
+        started_at=now,
+        deadline=_deadline(quiz, now),
+        max_score=sum((qq.marks for qq in quiz_questions), Decimal(0)),
+        layout=layout,
+    )
+    marks = {qq.question_id: qq.marks for qq in quiz_questions}
+    Response.objects.bulk_create(
+        Response(
+            attempt=attempt,
+            question_id=item["question"],
+            slot=slot,
+            snapshot=question_snapshot(questions[item["question"]], choice_order=item["choices"]),
+            marks=marks[item["question"]],
+        )
+        for slot, item in enumerate(layout, start=1)
+    )
+    return attempt, True
+
+
+# --- answering --------------------------------------------------------------------------------
+
+
+def _locked_response(*, attempt: Attempt, question_id: int, now: datetime) -> Response:
+    """The response to `question_id`, with it and its attempt locked; refuses a closed attempt."""
+    try:
+        response = (
+            Response.objects.select_for_update()
+            .select_related("attempt")
+            .get(attempt_id=attempt.pk, question_id=question_id)
+        )
+    except (Response.DoesNotExist, ValueError, TypeError):
+        raise InvalidAnswer("That question is not part of this attempt.") from None
+    locked = response.attempt
+    if locked.state != AttemptState.IN_PROGRESS:
+        raise AttemptClosed()
+    if locked.deadline is not None and now > locked.deadline + grace():
+        raise AttemptClosed("Time is up: the attempt is being submitted.")
+    return response
+
+
+def attempt_save_answer(
+    *, attempt: Attempt, question_id: int, answer, now: datetime, flagged: bool | None = None
+) -> Response:
+    """Save the answer to the question named (never "the current one"). Idempotent."""
+    with transaction.atomic():
+        response = _locked_response(attempt=attempt, question_id=question_id, now=now)
+        cleaned = grading.validate_answer(snapshot=response.snapshot, answer=answer)
+        fields = []
+        if cleaned != response.answer:
+            if response.checked:
+                raise AnswerLocked()
+            response.answer = cleaned
+            response.answered_at = now if cleaned is not None else None
+            fields += ["answer", "answered_at"]
+        if flagged is not None and flagged != response.flagged:
+            response.flagged = flagged
+            fields.append("flagged")
+        if fields:
+            response.save(update_fields=fields)
+        return response
+
+
+def attempt_check_answer(*, attempt: Attempt, question_id: int, now: datetime) -> Response:
+    """Immediate feedback: grade this response now and lock its answer."""
+    if attempt.quiz.feedback_mode != FeedbackMode.IMMEDIATE:
+        raise FeedbackNotAvailable()
+    with transaction.atomic():
+        response = _locked_response(attempt=attempt, question_id=question_id, now=now)
+        if response.checked:
+            return response
+        if response.answer is None:
+            raise InvalidAnswer("Answer the question before checking it.")
+        _grade(response)
+        response.checked = True
+        response.save(update_fields=["fraction", "score", "checked"])
+        return response
+
+
+# --- finishing --------------------------------------------------------------------------------
+
+
+def _grade(response: Response) -> None:
+    response.fraction = grading.grade_answer(snapshot=response.snapshot, answer=response.answer)
+    response.score = grading.response_score(fraction=response.fraction, marks=response.marks)
+
+
+def _total(attempt: Attempt, responses: list[Response]) -> None:
+    attempt.score, attempt.grade = grading.attempt_totals(
+        scores=[r.score for r in responses],
+        max_score=attempt.max_score,
+        maximum_grade=attempt.quiz.maximum_grade,
+    )
+
+
+def attempt_finish(*, attempt: Attempt, now: datetime) -> Attempt:
+    """Grade every response from its snapshot and close the attempt, once.
+
+    Idempotent: a second call (another tab, a replayed POST) waits for the first and returns the
+    same result without grading again.
+    """
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        if locked.state != AttemptState.IN_PROGRESS:
+            return locked
+        responses = list(Response.objects.filter(attempt=locked).order_by("slot"))
+        for response in responses:
+            _grade(response)
+        Response.objects.bulk_update(responses, ["fraction", "score"])
+        _total(locked, responses)
+        locked.state = AttemptState.FINISHED
+        # An overdue attempt counts as handed in at its deadline.
+        locked.finished_at = min(now, locked.deadline) if locked.deadline else now
+        locked.save(update_fields=["state", "finished_at", "score", "grade"])
+        return locked
+
+
+def attempt_expire_if_overdue(*, attempt: Attempt, now: datetime) -> Attempt:
+    """Finish the attempt if its time (and grace) has run out; otherwise return it unchanged."""
+    if is_overdue(attempt, now):
+        return attempt_finish(attempt=attempt, now=now)
+    return attempt
+
+
+def close_overdue_attempts(*, now: datetime) -> int:
+    """Finish every attempt past its deadline and grace (for cron). Returns how many."""
+    closed = 0
+    for attempt in Attempt.objects.overdue(now - grace()).only("pk").iterator():
+        if attempt_finish(attempt=attempt, now=now).finished_at is not None:
+            closed += 1
+    return closed
+
+
+# --- re-grading -------------------------------------------------------------------------------
+
+
+def attempt_regrade(*, attempt: Attempt) -> list[dict]:
+    """Re-read each current question into its snapshot's grading data and grade again.
+
+    Returns one entry per response whose score changed: slot, question, old and new score.
+    Responses whose question was deleted keep their snapshot. Only finished attempts are
+    re-graded (an attempt in progress is graded when it finishes).
+    """
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        if locked.state != AttemptState.FINISHED:
+            return []
+        responses = list(Response.objects.filter(attempt=locked).order_by("slot"))
+        live = Question.objects.with_parts().in_bulk(
+            [r.question_id for r in responses if r.question_id is not None]
+        )
+        changes = []
+        for response in responses:
+            if response.question_id in live:
+                response.snapshot = regraded_snapshot(response.snapshot, live[response.question_id])
+            old = response.score
+            _grade(response)
+            if old != response.score:
+                changes.append(
+                    {
+                        "slot": response.slot,
+                        "question": response.snapshot["key"],
+                        "old_score": old,
+                        "new_score": response.score,
+                    }
+                )
+        Response.objects.bulk_update(responses, ["snapshot", "fraction", "score"])
+        _total(locked, responses)
+        locked.save(update_fields=["score", "grade"])
+        attempt.score, attempt.grade = locked.score, locked.grade
+        return changes
+
+
+# --- what a student may see -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewPermissions:
+    allowed: bool
+    show_correct: bool
+    reason: str = ""
+
+
+def review_permissions(*, attempt: Attempt, now: datetime) -> ReviewPermissions:
+    """The review opens once the attempt is finished; correct answers as the quiz says."""
+    if attempt.state != AttemptState.FINISHED:
+        return ReviewPermissions(False, False, "The review opens once the attempt is finished.")
+    quiz = attempt.quiz
+    if quiz.review_correct_answers == ReviewAnswers.AFTER_FINISH:
+        return ReviewPermissions(True, True)
+    if quiz.review_correct_answers == ReviewAnswers.AFTER_CLOSE:
+        if quiz.closes_at is not None and now >= quiz.closes_at:
+            return ReviewPermissions(True, True)
+        return ReviewPermissions(True, False, "The correct answers are shown once the quiz closes.")
+    return ReviewPermissions(True, False, "This quiz does not show the correct answers.")
+
+
+@dataclass(frozen=True)
+class QuizSummary:
+    state: str  # "not_started", "in_progress" or "finished"
+    attempts_used: int
+    attempts_left: int | None  # None: unlimited
+    final_grade: Decimal | None
+    in_progress: Attempt | None
+    is_open: bool
+
+    @property
+    def can_start(self) -> bool:
+        return self.in_progress is not None or (
+            self.is_open and (self.attempts_left is None or self.attempts_left > 0)
+        )
+
+
+def summarise_attempts(*, quiz: Quiz, attempts: list[Attempt], now: datetime) -> QuizSummary:
+    """A student's standing on a quiz from their attempts at it (pure: no database)."""
+    attempts = sorted(attempts, key=lambda a: a.number)
+    current = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
+    if current is not None and is_overdue(current, now):
+        current = None  # finished on its next access; it no longer counts as in progress
+    grades = [a.grade for a in attempts if a.state == AttemptState.FINISHED and a.grade is not None]
+    used = len(attempts)
+    if current is not None:
+        state = "in_progress"
+    elif attempts:
+        state = "finished"
+    else:
+        state = "not_started"
+    return QuizSummary(
+        state=state,
+        attempts_used=used,
+        attempts_left=None
+        if quiz.attempts_allowed is None
+        else max(quiz.attempts_allowed - used, 0),
+        final_grade=grading.final_grade(method=quiz.grading_method, grades=grades),
+        in_progress=current,
+        is_open=quiz.is_open(now),
+    )
+
+
+def quiz_summary_for_student(*, quiz: Quiz, user, now: datetime) -> QuizSummary:
+    """State, attempts used and left, and final grade of one student on one quiz."""
+    attempts = list(Attempt.objects.filter(quiz=quiz, user=user)) if user.is_authenticated else []
+    return summarise_attempts(quiz=quiz, attempts=attempts, now=now)

@@ -6,6 +6,7 @@ not break these tests; only the minimums the demo promises are written down here
 
 import json
 from collections import Counter
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -320,3 +321,19 @@ def test_a_faulty_fixture_names_the_fault_and_loads_nothing(broken, transactiona
     assert counts_in_database() == before
     assert not Article.objects.filter(slug="broken-fixture-article").exists()
     assert not Fact.objects.filter(key="valid-geneva-fact").exists()
+
+
+def test_bank_stats_reports_the_loaded_counts_per_kind(db):
+    load(*BANK_FIXTURES)
+    out = StringIO()
+    call_command("bank_stats", stdout=out)
+    report = out.getvalue()
+    files = counts_in_files("questions")
+    assert f"Questions: {files['quizzes.question']}" in report
+    kinds = Counter(
+        o["fields"]["kind"]
+        for o in fixture_objects("questions")
+        if o["model"] == "quizzes.question"
+    )
+    for kind, count in kinds.items():
+        assert f"  {kind}: {count}" in report

@@ -1,0 +1,90 @@
+"""Write the question bank as a fixture, deterministically.
+
+    python manage.py export_bank --output fixtures/questions.json [--article SLUG ...]
+
+Natural keys only (no primary keys), questions sorted by key with their choices and accepted
+answers right after them, the tags they use first, and fixed timestamps, so exporting the same
+bank twice gives the same bytes and the fixture loads into a database that holds other content.
+Authors are left out: `demo_users` loads after `questions`, and a bank should not name its users.
+"""
+
+import json
+from pathlib import Path
+
+from django.core import serializers
+from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.json import DjangoJSONEncoder
+
+from quizzes.models import Article, Question, Tag
+
+FIXED_TIMESTAMP = "2026-11-23T00:00:00Z"  # the other demo fixtures use the same one
+
+
+def _rows(objects):
+    return serializers.serialize(
+        "python", objects, use_natural_foreign_keys=True, use_natural_primary_keys=True
+    )
+
+
+def bank_rows(questions) -> list[dict]:
+    questions = list(questions)
+    tags = Tag.objects.filter(questions__in=questions).distinct().order_by("slug")
+    rows = _rows(tags)
+    for question in questions:
+        (row,) = _rows([question])
+        fields = row["fields"]
+        fields["created_at"] = fields["updated_at"] = FIXED_TIMESTAMP
+        fields["author"] = None
+        fields["tags"] = sorted(fields["tags"])
+        rows.append(row)
+        rows.extend(_rows(sorted(question.choices.all(), key=lambda c: c.order)))
+        rows.extend(_rows(sorted(question.accepted_answers.all(), key=lambda a: a.order)))
+    for row in rows:
+        row.pop("pk", None)
+    return rows
+
+
+class Command(BaseCommand):
+    help = (
+        "Export questions (with their tags, choices and accepted answers) as a fixture with "
+        "natural keys, stable ordering and fixed timestamps."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", "-o", help="File to write (default: standard output).")
+        parser.add_argument(
+            "--article",
+            dest="articles",
+            action="extend",
+            nargs="+",
+            metavar="SLUG",
+            help="Only questions on the facts of these articles.",
+        )
+        parser.add_argument(
+            "--generated-only", action="store_true", help="Leave hand-written questions out."
+        )
+
+    def handle(self, *args, output=None, articles=None, generated_only=False, **options):
+        questions = Question.objects.order_by("key").prefetch_related(
+            "choices", "accepted_answers", "tags"
+        )
+        if articles:
+            known = set(Article.objects.filter(slug__in=articles).values_list("slug", flat=True))
+            unknown = [slug for slug in articles if slug not in known]
+            if unknown:
+                valid = ", ".join(Article.objects.order_by("slug").values_list("slug", flat=True))
+                raise CommandError(
+                    f"Unknown article slug(s): {', '.join(unknown)}. Valid slugs: {valid}."
+                )
+            questions = questions.filter(fact__article__slug__in=articles)
+        if generated_only:
+            questions = questions.exclude(generator="")
+        questions = questions.select_related("fact")
+        rows = bank_rows(questions)
+        text = json.dumps(rows, indent=2, cls=DjangoJSONEncoder) + "\n"
+        count = sum(1 for row in rows if row["model"] == "quizzes.question")
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+            self.stdout.write(self.style.SUCCESS(f"Wrote {count} question(s) to {output}."))
+        else:
+            self.stdout.write(text, ending="")

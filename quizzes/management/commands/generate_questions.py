@@ -1,0 +1,94 @@
+"""Generate questions from the facts of some or all articles.
+
+    python manage.py generate_questions [--article SLUG ...] [--kinds KIND ...] [--seed N]
+                                        [--dry-run]
+
+Regeneration updates a question whose generated content changed, leaves an unchanged one alone
+and never overwrites a question a teacher has edited. The same seed rebuilds the same bank.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from quizzes.models import Article, Fact
+from quizzes.services.bank_building import generate_questions
+from quizzes.services.generation import GENERATED_KINDS, check_kinds
+
+
+def split_values(values: list[str] | None) -> list[str] | None:
+    """Accept `--kinds cloze numeric` and `--kinds cloze,numeric` alike."""
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate questions (cloze, single choice, true/false, short answer, numeric) from the "
+        "facts of the given articles, or of every article. Regenerating updates questions in "
+        "place and leaves questions edited by a teacher alone."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--article",
+            dest="articles",
+            action="extend",
+            nargs="+",
+            metavar="SLUG",
+            help="Only the facts of these articles (repeatable). Default: every article.",
+        )
+        parser.add_argument(
+            "--kinds",
+            action="extend",
+            nargs="+",
+            metavar="KIND",
+            help=f"Only these question kinds: {', '.join(GENERATED_KINDS)}. Default: all.",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=0, help="Seed for distractors and choice order."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change; write nothing."
+        )
+
+    def handle(self, *args, articles=None, kinds=None, seed=0, dry_run=False, **options):
+        articles = split_values(articles)
+        try:
+            kinds = check_kinds(split_values(kinds))
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if articles is not None:
+            known = set(Article.objects.filter(slug__in=articles).values_list("slug", flat=True))
+            unknown = [slug for slug in articles if slug not in known]
+            if unknown:
+                valid = ", ".join(Article.objects.order_by("slug").values_list("slug", flat=True))
+                raise CommandError(
+                    f"Unknown article slug(s): {', '.join(unknown)}. "
+                    f"Valid slugs: {valid or '(no articles yet)'}."
+                )
+        facts = Fact.objects.select_related("article").order_by("article__slug", "position", "pk")
+        if articles is not None:
+            facts = facts.filter(article__slug__in=articles)
+        if not facts.exists():
+            raise CommandError("There are no facts to generate questions from.")
+
+        current = {"article": None}
+
+        def progress(fact, done, skipped):
+            if fact.article_slug != current["article"]:
+                current["article"] = fact.article_slug
+                self.stdout.write(self.style.MIGRATE_HEADING(f"Article {fact.article_slug}"))
+            line = f"  {fact.key}: {len(done)} question(s)"
+            if skipped:
+                line += f", {len(skipped)} skipped ({'; '.join(s.reason for s in skipped)})"
+            self.stdout.write(line)
+
+        report = generate_questions(
+            facts=facts, kinds=kinds, seed=seed, dry_run=dry_run, progress=progress
+        )
+        self.stdout.write("")
+        style = self.style.WARNING if dry_run else self.style.SUCCESS
+        self.stdout.write(style(report.summary()))
+        if options.get("verbosity", 1) >= 2:
+            for key, reason in report.skipped:
+                self.stdout.write(f"  skipped {key}: {reason}")

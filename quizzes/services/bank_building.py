@@ -1,0 +1,359 @@
+"""Question banks from facts, and quizzes from banks (the database side of generation).
+
+`generate_questions` turns facts into drafts with the pure generators in `generation.py` and writes
+them: a new key is created, a changed draft updates its question, and a question whose content a
+teacher has edited since it was generated (its checksum no longer matches) is left alone. The
+admin actions, the `generate_questions` command and the REST API all call it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.text import slugify
+
+from quizzes.models import (
+    AcceptedAnswer,
+    Article,
+    Choice,
+    Fact,
+    Question,
+    QuestionKind,
+    Quiz,
+    QuizQuestion,
+    Tag,
+)
+from quizzes.services.generation import (
+    KIND_TAGS,
+    FactData,
+    QuestionDraft,
+    Skip,
+    check_kinds,
+    content_checksum,
+    generate_bank,
+)
+
+EDITED = "edited by a teacher"
+
+ProgressCallback = Callable[[FactData, list[str], list[Skip]], None]
+
+
+@dataclass
+class GenerationReport:
+    """What a generation run did. Keys are question keys; skips carry a fact or question key."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def skipped(self) -> list[tuple[str, str]]:
+        """(question key, or fact key when no question was made; reason with its specifics)."""
+        return [(_skip_key(s), s.message) for s in self.skips]
+
+    def skipped_by_reason(self) -> dict[str, list[str]]:
+        """Skipped keys grouped by the short reason, most frequent first."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for skip in self.skips:
+            groups[skip.reason].append(_skip_key(skip))
+        return dict(sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])))
+
+    def summary(self) -> str:
+        if self.dry_run:
+            line = (
+                f"Dry run, nothing written: would create {len(self.created)}, update "
+                f"{len(self.updated)}, leave {len(self.unchanged)} unchanged and skip "
+                f"{len(self.skips)}."
+            )
+        else:
+            line = (
+                f"Created {len(self.created)}, updated {len(self.updated)}, left "
+                f"{len(self.unchanged)} unchanged and skipped {len(self.skips)}."
+            )
+        reasons = [f"{reason} ({len(keys)})" for reason, keys in self.skipped_by_reason().items()]
+        return line + (f" Skipped because: {'; '.join(reasons)}." if reasons else "")
+
+    def as_dict(self) -> dict:
+        return {
+            "dry_run": self.dry_run,
+            "counts": {
+                "created": len(self.created),
+                "updated": len(self.updated),
+                "unchanged": len(self.unchanged),
+                "skipped": len(self.skips),
+            },
+            "created": list(self.created),
+            "updated": list(self.updated),
+            "unchanged": list(self.unchanged),
+            "skipped": [
+                {
+                    "key": _skip_key(s),
+                    "generator": s.generator,
+                    "reason": s.reason,
+                    "detail": s.detail,
+                }
+                for s in self.skips
+            ],
+            "summary": self.summary(),
+        }
+
+
+def _skip_key(skip: Skip) -> str:
+    return f"{skip.fact_key}:{skip.generator}" if skip.generator else skip.fact_key
+
+
+def fact_data(fact: Fact) -> FactData:
+    """The plain-data view of a fact (its article should be selected with it)."""
+    article = fact.article
+    return FactData(
+        key=fact.key,
+        article_slug=article.slug,
+        sentence=fact.sentence,
+        answer=fact.answer,
+        kind=fact.kind,
+        prompt=fact.prompt or "",
+        distractors=tuple(d for d in (fact.distractors or []) if isinstance(d, str)),
+        source=article.publisher or article.title,
+    )
+
+
+def _as_fact_list(facts: Iterable[Fact]) -> list[Fact]:
+    if isinstance(facts, QuerySet):
+        facts = facts.select_related("article")
+    return list(facts)
+
+
+def question_checksum(question: Question) -> str:
+    """The checksum of a saved question's current content (choices and answers prefetched)."""
+    return content_checksum(
+        kind=question.kind,
+        text=question.text,
+        explanation=question.explanation,
+        choices=[(c.text, c.fraction) for c in question.choices.all()],
+        accepted_answers=[(a.text, a.fraction, a.match) for a in question.accepted_answers.all()],
+        numeric_answer=question.numeric_answer,
+        numeric_tolerance=question.numeric_tolerance,
+    )
+
+
+def generate_questions(
+    *,
+    facts: Iterable[Fact],
+    pool: Iterable[Fact] | None = None,
+    kinds: Iterable[str] | None = None,
+    seed: int = 0,
+    dry_run: bool = False,
+    author=None,
+    progress: ProgressCallback | None = None,
+) -> GenerationReport:
+    """Generate questions from `facts` (distractors from `pool`, all facts when None) and write
+    them. Raises ValueError for an unknown kind before anything is written. With `dry_run` the
+    work is done inside a transaction that is rolled back, so the report is exact."""
+    kinds = check_kinds(kinds)
+    fact_rows = _as_fact_list(facts)
+    pool_rows = (
+        list(Fact.objects.select_related("article")) if pool is None else _as_fact_list(pool)
+    )
+    datas = [fact_data(f) for f in fact_rows]
+    pool_datas = [fact_data(f) for f in pool_rows]
+    results = generate_bank(datas, pool_datas, kinds=kinds, seed=seed)
+
+    report = GenerationReport(dry_run=dry_run)
+    with transaction.atomic():
+        _write(results, fact_rows, report, author=author, progress=progress, datas=datas)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _write(results, fact_rows, report, *, author, progress, datas) -> None:
+    facts_by_key = {f.key: f for f in fact_rows}
+    drafts = [r for r in results if isinstance(r, QuestionDraft)]
+    existing = {
+        q.key: q
+        for q in Question.objects.filter(key__in=[d.key for d in drafts]).prefetch_related(
+            "choices", "accepted_answers", "tags"
+        )
+    }
+    # A statement already in the bank under another key (generated for a fact of the same
+    # sentence in an earlier run) is not written twice.
+    same_text = {
+        (q.kind, q.text): q.key
+        for q in Question.objects.filter(text__in=[d.text for d in drafts]).exclude(
+            key__in=[d.key for d in drafts]
+        )
+    }
+    tags = _tags_for(drafts)
+    per_fact: dict[str, tuple[list[str], list[Skip]]] = defaultdict(lambda: ([], []))
+    for result in results:
+        if isinstance(result, Skip):
+            report.skips.append(result)
+            per_fact[result.fact_key][1].append(result)
+            continue
+        outcome = _write_draft(
+            result,
+            existing.get(result.key),
+            fact=facts_by_key[result.fact_key],
+            tags=[tags[slug] for slug in result.tags],
+            author=author,
+            duplicate_of=same_text.get((result.kind, result.text)),
+        )
+        if isinstance(outcome, Skip):
+            report.skips.append(outcome)
+            per_fact[result.fact_key][1].append(outcome)
+        else:
+            getattr(report, outcome).append(result.key)
+            per_fact[result.fact_key][0].append(f"{result.key} {outcome}")
+    if progress is not None:
+        for data in datas:
+            done, skipped = per_fact.get(data.key, ([], []))
+            progress(data, done, skipped)
+
+
+def _tags_for(drafts: list[QuestionDraft]) -> dict[str, Tag]:
+    slugs = sorted({slug for d in drafts for slug in d.tags})
+    found = {t.slug: t for t in Tag.objects.filter(slug__in=slugs)}
+    names = dict(KIND_TAGS.values())
+    for slug in slugs:
+        if slug not in found:
+            found[slug] = Tag.objects.create(slug=slug, name=names.get(slug, slug.title()))
+    return found
+
+
+def _write_draft(draft, question, *, fact, tags, author, duplicate_of) -> str | Skip:
+    problems = draft.problems()
+    if problems:  # the generators should never get here; say so rather than write it
+        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in problems.items())
+        return Skip(draft.fact_key, draft.generator, "the draft failed validation", detail)
+    checksum = draft.checksum()
+    if question is None:
+        if duplicate_of:
+            return Skip(
+                draft.fact_key,
+                draft.generator,
+                "same question as another fact's",
+                f"already in the bank as {duplicate_of}",
+            )
+        question = Question(key=draft.key, author=author)
+        outcome = "created"
+    else:
+        if not question.generated_checksum or question_checksum(question) != (
+            question.generated_checksum
+        ):
+            return Skip(draft.fact_key, draft.generator, EDITED, f"question {question.key}")
+        if checksum == question.generated_checksum:
+            return "unchanged"
+        outcome = "updated"
+    question.kind = draft.kind
+    question.text = draft.text
+    question.explanation = draft.explanation
+    question.fact = fact
+    question.generator = draft.generator
+    question.numeric_answer = draft.numeric_answer
+    question.numeric_tolerance = draft.numeric_tolerance
+    question.generated_checksum = checksum
+    question.full_clean()
+    question.save()
+    if outcome == "updated":
+        question.choices.all().delete()
+        question.accepted_answers.all().delete()
+    Choice.objects.bulk_create(
+        Choice(question=question, text=text, fraction=fraction, order=order)
+        for order, (text, fraction) in enumerate(draft.choices, start=1)
+    )
+    AcceptedAnswer.objects.bulk_create(
+        AcceptedAnswer(question=question, text=text, fraction=fraction, match=match, order=order)
+        for order, (text, fraction, match) in enumerate(draft.accepted_answers, start=1)
+    )
+    question.tags.add(*tags)
+    return outcome
+
+
+# --- quizzes from a bank --------------------------------------------------------------------------
+
+
+def build_quiz(
+    *,
+    article: Article,
+    size: int,
+    title: str | None = None,
+    slug: str | None = None,
+    seed: int = 0,
+    author=None,
+    published: bool = False,
+) -> Quiz:
+    """A quiz of `size` questions from the article's bank, balanced across question kinds: kinds
+    take turns, each offering its next question (shuffled by `seed`) whose fact is not in the
+    quiz yet; only when every fact is used may a fact come back. Raises ValueError when the bank
+    is too small or the slug is taken."""
+    if size < 1:
+        raise ValueError("A quiz needs at least one question (size must be 1 or more).")
+    slug = slug or slugify(f"{article.slug}-quiz")[:100]
+    title = title or f"Quiz: {article.title}"[:200]
+    questions = list(
+        Question.objects.filter(fact__article=article).select_related("fact").order_by("key")
+    )
+    if len(questions) < size:
+        raise ValueError(
+            f"The bank of “{article.slug}” has {len(questions)} question(s), fewer than the "
+            f"{size} asked for. Generate questions first (manage.py generate_questions "
+            f"--article {article.slug})."
+        )
+    chosen = _balanced(questions, size=size, rng=random.Random(f"{seed}:{article.slug}"))
+    with transaction.atomic():
+        if Quiz.objects.filter(slug=slug).exists():
+            raise ValueError(f"A quiz with the slug “{slug}” already exists; choose another.")
+        quiz = Quiz(
+            slug=slug,
+            title=title,
+            author=author,
+            published=published,
+            description=f"{size} questions on “{article.title}”"
+            + (f" ({article.publisher})." if article.publisher else "."),
+        )
+        quiz.full_clean()
+        quiz.save()
+        QuizQuestion.objects.bulk_create(
+            QuizQuestion(quiz=quiz, question=q, order=order, marks=q.default_marks)
+            for order, q in enumerate(chosen, start=1)
+        )
+    return quiz
+
+
+def _balanced(questions: list[Question], *, size: int, rng: random.Random) -> list[Question]:
+    by_kind: dict[str, list[Question]] = defaultdict(list)
+    for question in questions:
+        by_kind[question.kind].append(question)
+    order = [k for k in QuestionKind.values if k in by_kind]
+    for kind in order:
+        rng.shuffle(by_kind[kind])
+    chosen: list[Question] = []
+    used_facts: set[int | None] = set()
+    for allow_repeats in (False, True):
+        progressed = True
+        while len(chosen) < size and progressed:
+            progressed = False
+            for kind in order:
+                if len(chosen) >= size:
+                    break
+                pick = next(
+                    (
+                        q
+                        for q in by_kind[kind]
+                        if q not in chosen
+                        and (allow_repeats or q.fact_id is None or q.fact_id not in used_facts)
+                    ),
+                    None,
+                )
+                if pick is not None:
+                    chosen.append(pick)
+                    used_facts.add(pick.fact_id)
+                    progressed = True
+    return chosen

@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from quizzes.models import Attempt, Response
+from quizzes.models import Attempt, AttemptState, Response
+from quizzes.services.attempts import attempt_regrade
 
 
 class ResponseInline(admin.TabularInline):
@@ -43,6 +44,32 @@ class AttemptAdmin(admin.ModelAdmin):
         "layout",
     )
     inlines = [ResponseInline]
+    actions = ["regrade"]
+
+    @admin.action(description="Re-grade the selected finished attempts from the current questions")
+    def regrade(self, request, queryset):
+        """Re-read each question as it is now into the responses' grading data and re-grade."""
+        finished = queryset.filter(state=AttemptState.FINISHED).select_related("quiz", "user")
+        skipped = queryset.exclude(state=AttemptState.FINISHED).count()
+        changed_attempts = 0
+        for attempt in finished:
+            old_grade = attempt.grade
+            changes = attempt_regrade(attempt=attempt)
+            if not changes:
+                continue
+            changed_attempts += 1
+            details = "; ".join(
+                f"Q{c['slot']} {c['old_score']} → {c['new_score']}" for c in changes
+            )
+            self.message_user(
+                request,
+                f"{attempt}: grade {old_grade} → {attempt.grade} ({details}).",
+                messages.WARNING,
+            )
+        summary = f"Re-graded {finished.count()} attempt(s); {changed_attempts} changed."
+        if skipped:
+            summary += f" {skipped} not finished, left alone."
+        self.message_user(request, summary, messages.SUCCESS)
 
 
 @admin.register(Response)

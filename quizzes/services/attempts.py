@@ -39,6 +39,10 @@ from quizzes.services.exceptions import (
 from quizzes.services.snapshots import question_snapshot, regraded_snapshot
 
 
+# Pass as `answer` to change only the flag (a form whose answer inputs are locked).
+UNCHANGED = object()
+
+
 def grace() -> timedelta:
     return timedelta(seconds=settings.ATTEMPT_GRACE_SECONDS)
 
@@ -158,11 +162,17 @@ def _locked_response(*, attempt: Attempt, question_id: int, now: datetime) -> Re
 def attempt_save_answer(
     *, attempt: Attempt, question_id: int, answer, now: datetime, flagged: bool | None = None
 ) -> Response:
-    """Save the answer to the question named (never "the current one"). Idempotent."""
+    """Save the answer to the question named (never "the current one"). Idempotent.
+
+    `answer=UNCHANGED` leaves the answer as it is (to flag or unflag only).
+    """
     with transaction.atomic():
         response = _locked_response(attempt=attempt, question_id=question_id, now=now)
-        cleaned = grading.validate_answer(snapshot=response.snapshot, answer=answer)
         fields = []
+        if answer is UNCHANGED:
+            cleaned = response.answer
+        else:
+            cleaned = grading.validate_answer(snapshot=response.snapshot, answer=answer)
         if cleaned != response.answer:
             if response.checked:
                 raise AnswerLocked()

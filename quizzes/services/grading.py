@@ -55,7 +55,8 @@ def validate_answer(*, snapshot: dict, answer) -> object:
             raise InvalidAnswer("An option was chosen twice.")
         if not set(answer) <= _choice_ids(snapshot):
             raise InvalidAnswer("That option does not belong to this question.")
-        return sorted(answer)
+        # No option ticked is stored like any other unanswered question.
+        return sorted(answer) or None
     if kind in TEXT_KINDS:
         if not isinstance(answer, str):
             raise InvalidAnswer("Type your answer as text.")

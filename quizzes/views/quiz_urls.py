@@ -1,10 +1,17 @@
-"""Quiz taking, review and article pages (owned by the quiz-taking work)."""
+"""Quiz taking, review and article pages."""
 
 from django.urls import path
 
-from quizzes.views.quizzes import ArticleDetailView, QuizDetailView
+from quizzes.views import attempts, quizzes
 
 urlpatterns = [
-    path("quizzes/<slug:slug>/", QuizDetailView.as_view(), name="quiz-detail"),
-    path("articles/<slug:slug>/", ArticleDetailView.as_view(), name="article-detail"),
+    path("quizzes/", quizzes.quiz_list, name="quiz-list"),
+    path("quizzes/<slug:slug>/", quizzes.quiz_detail, name="quiz-detail"),
+    path("quizzes/<slug:slug>/start/", quizzes.quiz_start, name="quiz-start"),
+    path("attempts/", attempts.attempt_list, name="attempt-list"),
+    path("attempts/<int:pk>/", attempts.attempt_detail, name="attempt-detail"),
+    path("attempts/<int:pk>/save/", attempts.attempt_save, name="attempt-save"),
+    path("attempts/<int:pk>/finish/", attempts.attempt_finish_view, name="attempt-finish"),
+    path("attempts/<int:pk>/review/", attempts.attempt_review, name="attempt-review"),
+    path("articles/<slug:slug>/", quizzes.ArticleDetailView.as_view(), name="article-detail"),
 ]

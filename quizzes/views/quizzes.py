@@ -1,28 +1,92 @@
-from django.shortcuts import get_object_or_404
+"""The quiz list, a quiz's page with its Start button, and the source articles."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html, linebreaks
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView
 
-from quizzes.models import Article, Quiz
+from quizzes.models import Article, Fact
+from quizzes.selectors import published_quiz, quizzes_for_student
+from quizzes.services.attempts import attempt_start, quiz_summary_for_student
+from quizzes.services.exceptions import QuizError
+from quizzes.text import squash_spaces
 
 
-class QuizDetailView(DetailView):
-    """A quiz's settings summary (published quizzes only)."""
+@require_GET
+def quiz_list(request):
+    rows = quizzes_for_student(user=request.user, now=timezone.now())
+    return render(request, "quizzes/quiz_list.html", {"rows": rows})
 
-    template_name = "quizzes/quiz_detail.html"
-    context_object_name = "quiz"
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(Quiz.objects.published(), slug=self.kwargs["slug"])
+@require_GET
+def quiz_detail(request, slug):
+    quiz = published_quiz(slug=slug)
+    now = timezone.now()
+    summary = quiz_summary_for_student(quiz=quiz, user=request.user, now=now)
+    return render(
+        request,
+        "quizzes/quiz_detail.html",
+        {
+            "quiz": quiz,
+            "summary": summary,
+            "is_open": summary.is_open,
+            "question_count": quiz.quiz_questions.count(),
+        },
+    )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["is_open"] = self.object.is_open(timezone.now())
-        return context
+
+@require_POST
+@login_required
+def quiz_start(request, slug):
+    quiz = published_quiz(slug=slug)
+    try:
+        attempt, created = attempt_start(quiz=quiz, user=request.user, now=timezone.now())
+    except QuizError as error:
+        messages.error(request, error.message)
+        return redirect(quiz)
+    if not created:
+        messages.info(request, "You have an attempt in progress: carrying on where you left off.")
+    return redirect(attempt)
+
+
+def highlight(body: str, sentence: str | None) -> list[str]:
+    """The article's paragraphs as HTML, the first one holding `sentence` with it in <mark>."""
+    paragraphs = [p for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    target = squash_spaces(sentence or "")
+    html, marked = [], False
+    for paragraph in paragraphs:
+        squashed = squash_spaces(paragraph)
+        index = squashed.find(target) if target and not marked else -1
+        if index < 0:
+            html.append(linebreaks(paragraph))
+            continue
+        marked = True
+        html.append(
+            format_html(
+                '<p>{}<mark id="fact">{}</mark>{}</p>',
+                squashed[:index],
+                squashed[index : index + len(target)],
+                squashed[index + len(target) :],
+            )
+        )
+    return html
 
 
 class ArticleDetailView(DetailView):
-    """The source article, so a student can read what a question came from."""
+    """The source article; `?fact=<key>` marks the sentence a question quoted."""
 
     model = Article
     template_name = "quizzes/article_detail.html"
     context_object_name = "article"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        fact = None
+        if key := self.request.GET.get("fact"):
+            fact = Fact.objects.filter(article=self.object, key=key).first()
+        context["fact"] = fact
+        context["paragraphs"] = highlight(self.object.body, fact.sentence if fact else None)
+        return context

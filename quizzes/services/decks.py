@@ -1,0 +1,161 @@
+"""Decks built from articles' facts: one card per fact, rebuilt in place.
+
+A card made from a fact has the key `fact-<fact key>`, so rebuilding a deck updates its cards
+instead of adding twins, and students' states (which point at the card) are kept. Cards that no
+longer match a fact (the fact was deleted, or an article left the deck) are kept too, and
+counted as stale: removing a card deletes every student's progress on it, which a teacher should
+do on purpose, in the admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from quizzes.models import Article, Card, Deck, Fact
+from quizzes.text import BLANK, blank_answer, squash_spaces
+
+CLOZE = "{{c1::%s}}"
+
+
+@dataclass(frozen=True)
+class CardDraft:
+    key: str
+    front: str
+    back: str
+    tags: str
+
+
+@dataclass
+class BuildResult:
+    deck: Deck
+    deck_created: bool = False
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"Deck “{self.deck.title}” ({self.deck.slug}): {len(self.created)} created, "
+            f"{len(self.updated)} updated, {len(self.unchanged)} unchanged"
+            + (f", {len(self.stale)} stale kept" if self.stale else "")
+            + "."
+        )
+
+
+# --- pure ---------------------------------------------------------------------------------
+
+
+def card_key(fact_key: str) -> str:
+    return f"fact-{fact_key}"
+
+
+def card_from_fact(
+    *, key: str, sentence: str, answer: str, prompt: str, kind: str, article_slug: str
+) -> CardDraft:
+    """The card for one fact (plain data in, plain data out).
+
+    Front: the teacher's prompt, or the sentence with the answer blanked. Back: the answer, then
+    the article's sentence.
+    """
+    front = squash_spaces(prompt) if prompt.strip() else blank_answer(sentence, answer)
+    back = f"{squash_spaces(answer)}\n\n{squash_spaces(sentence)}"
+    return CardDraft(key=card_key(key), front=front, back=back, tags=f"{article_slug} {kind}")
+
+
+def cloze_text(*, front: str, answer: str) -> str | None:
+    """Anki cloze text for a blanked front ("Clinton met {{c1::Lavrov}}."), else None."""
+    if front.count(BLANK) != 1:
+        return None
+    return front.replace(BLANK, CLOZE % answer)
+
+
+def card_answer(back: str) -> str:
+    """The answer part of a card's back (its first paragraph)."""
+    return back.split("\n\n", 1)[0].strip()
+
+
+def draft_for(fact: Fact) -> CardDraft:
+    return card_from_fact(
+        key=fact.key,
+        sentence=fact.sentence,
+        answer=fact.answer,
+        prompt=fact.prompt,
+        kind=fact.kind,
+        article_slug=fact.article.slug,
+    )
+
+
+# --- writes -------------------------------------------------------------------------------
+
+
+def build_deck(
+    *,
+    slug: str,
+    articles: Iterable[Article],
+    title: str = "",
+    description: str | None = None,
+    published: bool | None = None,
+) -> BuildResult:
+    """Create or update the deck `slug`, add `articles` to it and rebuild its cards."""
+    articles = list(articles)
+    with transaction.atomic():
+        deck = Deck.objects.select_for_update().filter(slug=slug).first()
+        created = deck is None
+        if deck is None:
+            default_title = articles[0].title if len(articles) == 1 else slug.replace("-", " ")
+            deck = Deck(slug=slug, title=title or default_title.capitalize())
+        elif title:
+            deck.title = title
+        if description is not None:
+            deck.description = description
+        if published is not None:
+            deck.published = published
+        deck.full_clean()
+        deck.save()
+        deck.articles.add(*articles)
+        result = rebuild_deck(deck=deck)
+        result.deck_created = created
+        return result
+
+
+def rebuild_deck(*, deck: Deck) -> BuildResult:
+    """Make the deck's cards match the facts of its articles: one card per fact."""
+    result = BuildResult(deck=deck)
+    with transaction.atomic():
+        Deck.objects.select_for_update().filter(pk=deck.pk).first()
+        facts = (
+            Fact.objects.filter(article__in=deck.articles.all())
+            .select_related("article")
+            .order_by("article__published", "article__slug", "position", "pk")
+        )
+        existing = {card.key: card for card in Card.objects.filter(deck=deck)}
+        wanted = set()
+        for position, fact in enumerate(facts, start=1):
+            draft = draft_for(fact)
+            wanted.add(draft.key)
+            card = existing.get(draft.key)
+            values = {
+                "front": draft.front,
+                "back": draft.back,
+                "tags": draft.tags,
+                "fact_id": fact.pk,
+                "position": position,
+            }
+            if card is None:
+                Card.objects.create(deck=deck, key=draft.key, **values)
+                result.created.append(draft.key)
+            elif any(getattr(card, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(card, name, value)
+                card.save()
+                result.updated.append(draft.key)
+            else:
+                result.unchanged.append(draft.key)
+        result.stale = sorted(
+            key for key, card in existing.items() if key not in wanted and key.startswith("fact-")
+        )
+    return result

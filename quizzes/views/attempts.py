@@ -1,0 +1,259 @@
+"""Taking an attempt (one question per page), finishing it, its review, and the history.
+
+Thin views: read with a selector, act through a service, render or redirect. Every page works
+without JavaScript; `static/js/attempt.js` adds the live timer, autosave and auto-submit, asking
+the same save endpoint for JSON through the Accept header.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from quizzes.forms import answer_from_post
+from quizzes.models import AttemptState, FeedbackMode
+from quizzes.selectors import (
+    attempt_for_owner,
+    attempt_response_at,
+    attempt_response_map,
+    attempt_with_responses,
+    attempts_for_student,
+)
+from quizzes.services import grading
+from quizzes.services.attempts import (
+    UNCHANGED,
+    attempt_check_answer,
+    attempt_expire_if_overdue,
+    attempt_finish,
+    attempt_save_answer,
+    review_permissions,
+)
+from quizzes.services.exceptions import AttemptClosed, QuizError
+from quizzes.services.snapshots import public_question
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _slot_url(attempt, slot: int) -> str:
+    return f"{reverse('attempt-detail', kwargs={'pk': attempt.pk})}?q={slot}"
+
+
+def _is_answered(answer) -> bool:
+    return answer not in (None, "", [])
+
+
+def _feedback(response) -> dict | None:
+    """Immediate feedback for a checked response (nothing before it is checked)."""
+    if not response.checked:
+        return None
+    return {
+        "verdict": grading.verdict(response.fraction),
+        "choice_feedback": grading.choice_feedback(
+            snapshot=response.snapshot, answer=response.answer
+        ),
+        "explanation": response.snapshot.get("explanation", ""),
+    }
+
+
+@require_GET
+@login_required
+def attempt_detail(request, pk):
+    now = timezone.now()
+    attempt = attempt_expire_if_overdue(
+        attempt=attempt_for_owner(user=request.user, pk=pk), now=now
+    )
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return redirect("attempt-review", pk=attempt.pk)
+    responses = attempt_response_map(attempt=attempt)
+    if not responses:
+        messages.error(request, "This quiz has no questions.")
+        return redirect(attempt.quiz)
+    try:
+        slot = min(max(int(request.GET.get("q", 1)), 1), len(responses))
+    except ValueError:
+        slot = 1
+    response = attempt_response_at(attempt=attempt, slot=slot)
+    question = public_question(response.snapshot)
+    answer = response.answer
+    remaining = max(int((attempt.deadline - now).total_seconds()), 0) if attempt.deadline else None
+    context = {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "response": response,
+        "question": question,
+        "slot": slot,
+        "total": len(responses),
+        "progress": round(100 * slot / len(responses)),
+        "map": [
+            {
+                "slot": r.slot,
+                "answered": _is_answered(r.answer),
+                "flagged": r.flagged,
+                "current": r.slot == slot,
+            }
+            for r in responses
+        ],
+        "answered_count": sum(1 for r in responses if _is_answered(r.answer)),
+        "selected": set(answer) if isinstance(answer, list) else {answer},
+        "text_answer": "" if answer is None or isinstance(answer, list) else answer,
+        "immediate": attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE,
+        "feedback": _feedback(response),
+        "remaining": remaining,
+        "remaining_display": None
+        if remaining is None
+        else f"{remaining // 60}:{remaining % 60:02d}",
+    }
+    return render(request, "quizzes/attempt.html", context)
+
+
+def _save_error(request, attempt, slot, error: QuizError, status=400):
+    if _wants_json(request):
+        payload = {"saved": False, "error": error.code, "message": error.message}
+        if isinstance(error, AttemptClosed):
+            payload["redirect"] = reverse("attempt-review", kwargs={"pk": attempt.pk})
+            status = 409
+        return JsonResponse(payload, status=status)
+    messages.error(request, error.message)
+    if isinstance(error, AttemptClosed):
+        attempt_expire_if_overdue(attempt=attempt, now=timezone.now())
+        return redirect("attempt-detail", pk=attempt.pk)
+    return redirect(_slot_url(attempt, slot))
+
+
+@require_POST
+@login_required
+def attempt_save(request, pk):
+    """Save the answer to the question the form names, then go where the button said."""
+    now = timezone.now()
+    attempt = attempt_for_owner(user=request.user, pk=pk)
+    data = request.POST
+    try:
+        question_id = int(data.get("question", ""))
+        slot = int(data.get("slot", 1))
+    except ValueError:
+        return _save_error(request, attempt, 1, QuizError("The form did not name a question."))
+    kind = data.get("kind", "")
+    flagged = data.get("flagged") == "1" if "flag_field" in data else None
+    try:
+        answer = UNCHANGED if "answer_field" not in data else answer_from_post(kind=kind, data=data)
+        response = attempt_save_answer(
+            attempt=attempt, question_id=question_id, answer=answer, now=now, flagged=flagged
+        )
+        if data.get("nav") == "check":
+            response = attempt_check_answer(attempt=attempt, question_id=question_id, now=now)
+    except QuizError as error:
+        return _save_error(request, attempt, slot, error)
+
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "saved": True,
+                "question": response.question_id,
+                "slot": response.slot,
+                "answered": _is_answered(response.answer),
+                "flagged": response.flagged,
+            }
+        )
+    nav = data.get("nav", "")
+    if nav == "finish":
+        return redirect("attempt-finish", pk=attempt.pk)
+    if nav == "next":
+        return redirect(_slot_url(attempt, slot + 1))
+    if nav == "prev":
+        return redirect(_slot_url(attempt, max(slot - 1, 1)))
+    if goto := data.get("goto"):
+        return redirect(_slot_url(attempt, int(goto) if goto.isdigit() else slot))
+    return redirect(_slot_url(attempt, slot))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def attempt_finish_view(request, pk):
+    """GET: a confirmation listing unanswered questions. POST: finish and go to the review."""
+    now = timezone.now()
+    attempt = attempt_expire_if_overdue(
+        attempt=attempt_for_owner(user=request.user, pk=pk), now=now
+    )
+    if request.method == "POST":
+        attempt = attempt_finish(attempt=attempt, now=now)
+        if request.POST.get("auto"):
+            messages.info(request, "Time was up: your attempt was submitted.")
+        return redirect("attempt-review", pk=attempt.pk)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return redirect("attempt-review", pk=attempt.pk)
+    responses = attempt_response_map(attempt=attempt)
+    unanswered = [r.slot for r in responses if not _is_answered(r.answer)]
+    flagged = [r.slot for r in responses if r.flagged]
+    return render(
+        request,
+        "quizzes/attempt_finish.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "total": len(responses),
+            "unanswered": unanswered,
+            "flagged": flagged,
+        },
+    )
+
+
+@require_GET
+@login_required
+def attempt_review(request, pk):
+    now = timezone.now()
+    attempt = attempt_expire_if_overdue(
+        attempt=attempt_for_owner(user=request.user, pk=pk), now=now
+    )
+    permissions = review_permissions(attempt=attempt, now=now)
+    if not permissions.allowed:
+        messages.info(request, permissions.reason)
+        return redirect(attempt)
+    attempt = attempt_with_responses(user=request.user, pk=pk)
+    quiz = attempt.quiz
+    items = []
+    for response in attempt.responses.all():
+        snapshot = response.snapshot
+        items.append(
+            {
+                "response": response,
+                "snapshot": snapshot,
+                "your_answer": grading.describe_answer(snapshot=snapshot, answer=response.answer),
+                "verdict": grading.verdict(response.fraction),
+                "correct_answer": grading.describe_correct(snapshot=snapshot)
+                if permissions.show_correct
+                else None,
+                "choice_feedback": grading.choice_feedback(
+                    snapshot=snapshot, answer=response.answer
+                ),
+                "fact": snapshot.get("fact"),
+            }
+        )
+    passed = None
+    if quiz.pass_mark is not None and attempt.grade is not None:
+        passed = attempt.grade >= quiz.pass_mark
+    return render(
+        request,
+        "quizzes/review.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "items": items,
+            "permissions": permissions,
+            "passed": passed,
+        },
+    )
+
+
+@require_GET
+@login_required
+def attempt_list(request):
+    return render(
+        request,
+        "quizzes/attempt_list.html",
+        {"attempts": attempts_for_student(user=request.user)},
+    )

@@ -1,0 +1,127 @@
+/* Factcards attempt page: live timer, autosave and auto-submit at the deadline.
+ * The page works without this file: forms post and redirect, and the server enforces the
+ * deadline. Plain JavaScript, no dependencies. */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("answer-form");
+  if (!form) return;
+  var statusEl = document.getElementById("save-status");
+  var finishForm = document.getElementById("finish-form");
+  var pending = null; // the save in flight, so auto-submit can wait for it
+  var dirty = false;
+  var debounce = null;
+
+  function csrfToken() {
+    var input = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function say(text) {
+    if (statusEl) statusEl.textContent = text;
+  }
+
+  function updateMap(data) {
+    var item = document.getElementById("map-" + data.slot);
+    if (!item) return;
+    item.classList.toggle("is-answered", !!data.answered);
+    item.classList.toggle("is-flagged", !!data.flagged);
+    var state = item.querySelector(".map-state");
+    if (state) {
+      state.textContent = (data.answered ? ", answered" : ", not answered") + (data.flagged ? ", flagged" : "");
+    }
+  }
+
+  function save() {
+    dirty = false;
+    var body = new FormData(form);
+    say("Saving…");
+    pending = fetch(form.action, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
+    })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          if (response.ok && data.saved) {
+            updateMap(data);
+            say("Saved.");
+          } else if (data.redirect) {
+            window.location.assign(data.redirect);
+          } else {
+            say(data.message || "Not saved.");
+          }
+        });
+      })
+      .catch(function () {
+        say("Not saved: the connection failed. Your answer will be sent when you move on.");
+        dirty = true;
+      })
+      .then(function () {
+        pending = null;
+      });
+    return pending;
+  }
+
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "answer" || event.target.name === "flagged") {
+      clearTimeout(debounce);
+      save();
+    }
+  });
+  form.addEventListener("input", function (event) {
+    if (event.target.type === "text") {
+      dirty = true;
+      clearTimeout(debounce);
+      debounce = setTimeout(save, 800);
+    }
+  });
+
+  // --- timer --------------------------------------------------------------------------------
+  var timer = document.getElementById("timer");
+  var alertEl = document.getElementById("timer-alert");
+  if (!timer || !finishForm) return;
+  var endsAt = Date.now() + parseInt(timer.getAttribute("data-remaining"), 10) * 1000;
+  var warned = {};
+  var submitted = false;
+
+  function format(seconds) {
+    var m = Math.floor(seconds / 60);
+    var s = seconds % 60;
+    return m + ":" + (s < 10 ? "0" : "") + s;
+  }
+
+  function submitAtDeadline() {
+    if (submitted) return;
+    submitted = true;
+    say("Time is up: submitting your attempt…");
+    clearTimeout(debounce);
+    var last = dirty ? save() : pending;
+    Promise.resolve(last).then(function () {
+      finishForm.submit();
+    });
+  }
+
+  function tick() {
+    var left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+    timer.textContent = format(left);
+    [300, 60].forEach(function (mark) {
+      if (left <= mark && left > 0 && !warned[mark] && alertEl) {
+        warned[mark] = true;
+        alertEl.textContent = (mark === 60 ? "One minute" : "Five minutes") + " left.";
+      }
+    });
+    timer.parentElement.classList.toggle("is-low", left <= 60);
+    if (left <= 0) {
+      submitAtDeadline();
+    } else {
+      setTimeout(tick, 250);
+    }
+  }
+  // Warnings already passed at load are not announced again.
+  var initial = parseInt(timer.getAttribute("data-remaining"), 10);
+  if (initial <= 300) warned[300] = true;
+  if (initial <= 60) warned[60] = true;
+  tick();
+})();

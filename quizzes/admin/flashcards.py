@@ -1,28 +1,76 @@
-from django.contrib import admin
+"""Decks, cards, students' states and the review log in the admin.
+
+Actions call services: "Rebuild from its articles" (`services.decks.rebuild_deck`) and
+"Export to Anki" (`services.anki_export`). States and logs are read-only: they change only
+through reviews, and the log is append-only.
+"""
+
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.utils.text import slugify
 
 from quizzes.models import Card, CardState, Deck, ReviewLog
+from quizzes.services.anki_export import export_decks
+from quizzes.services.decks import rebuild_deck
 
 
 class CardInline(admin.TabularInline):
     model = Card
-    fields = ("position", "front", "back", "fact", "key")
+    fields = ("position", "front", "back", "fact", "key", "tags")
     raw_id_fields = ("fact",)
     extra = 0
 
 
 @admin.register(Deck)
 class DeckAdmin(admin.ModelAdmin):
-    list_display = ("title", "published", "desired_retention", "new_cards_per_day")
+    list_display = ("title", "slug", "published", "card_count", "desired_retention")
     list_filter = ("published",)
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("articles",)
     inlines = [CardInline]
+    actions = ["rebuild_from_articles", "export_to_anki"]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(_card_count=Count("cards"))
+
+    @admin.display(description="Cards", ordering="_card_count")
+    def card_count(self, obj):
+        return obj._card_count
+
+    @admin.action(description="Rebuild from its articles", permissions=["change"])
+    def rebuild_from_articles(self, request, queryset):
+        for deck in queryset:
+            try:
+                result = rebuild_deck(deck=deck)
+            except ValueError as exc:
+                self.message_user(
+                    request, f"{deck}: nothing was rebuilt: {exc}", level=messages.ERROR
+                )
+                continue
+            level = messages.WARNING if result.stale else messages.SUCCESS
+            stale = (
+                f" {len(result.stale)} card(s) no longer match a fact and were kept."
+                if result.stale
+                else ""
+            )
+            self.message_user(request, result.summary() + stale, level=level)
+
+    @admin.action(description="Export to Anki (.apkg)", permissions=["view"])
+    def export_to_anki(self, request, queryset):
+        decks = list(queryset.order_by("slug"))
+        data = export_decks(decks=decks)
+        name = decks[0].slug if len(decks) == 1 else "factcards-decks"
+        response = HttpResponse(data, content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.apkg"'
+        return response
 
 
 @admin.register(Card)
 class CardAdmin(admin.ModelAdmin):
-    list_display = ("front", "deck", "fact")
+    list_display = ("front", "deck", "fact", "position")
     list_filter = ("deck",)
     list_select_related = ("deck", "fact")
     search_fields = ("front", "back", "key")
@@ -31,18 +79,30 @@ class CardAdmin(admin.ModelAdmin):
 
 @admin.register(CardState)
 class CardStateAdmin(admin.ModelAdmin):
-    list_display = ("user", "card", "state", "due", "stability", "difficulty", "last_review")
+    list_display = ("user", "card", "state", "due", "stability", "difficulty", "reps")
     list_filter = ("state", "deck")
     list_select_related = ("user", "card")
     search_fields = ("user__username", "card__front")
     raw_id_fields = ("user", "card", "deck")
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ReviewLog)
 class ReviewLogAdmin(admin.ModelAdmin):
     list_display = ("user", "card", "rating", "reviewed_at", "duration_ms")
-    list_filter = ("rating",)
+    list_filter = ("rating", "deck")
     list_select_related = ("user", "card")
     search_fields = ("user__username", "card__front")
-    raw_id_fields = ("user", "card")
+    raw_id_fields = ("user", "card", "deck")
     date_hierarchy = "reviewed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,83 @@
+"""Build (or rebuild) a flashcard deck from articles' facts: one card per fact.
+
+    python manage.py build_deck --article ht-clinton-hopes-to-repair-ties \\
+        --article reuters-clinton-lavrov-hail-new-approach --deck reset-button-deck \\
+        --title "The reset button" --publish
+
+Rebuilding updates cards in place (matched by the fact's key) and keeps students' progress.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from quizzes.models import Article
+from quizzes.services.decks import build_deck
+
+
+class _DryRun(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Build or rebuild a flashcard deck from the facts of one or more articles."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--article",
+            action="append",
+            required=True,
+            metavar="SLUG",
+            help="An article whose facts become cards (repeat for several).",
+        )
+        parser.add_argument(
+            "--deck", metavar="SLUG", help="The deck's slug (default: the article's slug)."
+        )
+        parser.add_argument("--title", default="", help="The deck's title.")
+        parser.add_argument("--description", default=None, help="The deck's description.")
+        publishing = parser.add_mutually_exclusive_group()
+        publishing.add_argument("--publish", action="store_true", help="Publish the deck.")
+        publishing.add_argument("--unpublish", action="store_true", help="Unpublish the deck.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change; write nothing."
+        )
+
+    def handle(self, *args, **options):
+        slugs = list(dict.fromkeys(options["article"]))
+        articles = {a.slug: a for a in Article.objects.filter(slug__in=slugs)}
+        missing = [slug for slug in slugs if slug not in articles]
+        if missing:
+            raise CommandError(f"No article with the slug: {', '.join(missing)}.")
+        deck_slug = options["deck"]
+        if not deck_slug:
+            if len(slugs) > 1:
+                raise CommandError("Several articles: name the deck with --deck SLUG.")
+            deck_slug = slugs[0]
+        published = True if options["publish"] else False if options["unpublish"] else None
+        try:
+            with transaction.atomic():
+                result = build_deck(
+                    slug=deck_slug,
+                    articles=[articles[slug] for slug in slugs],
+                    title=options["title"],
+                    description=options["description"],
+                    published=published,
+                )
+                if options["dry_run"]:
+                    raise _DryRun
+        except ValidationError as exc:
+            raise CommandError(f"The deck is not valid: {'; '.join(exc.messages)}") from exc
+        except ValueError as exc:  # a fact whose answer is not in its sentence
+            raise CommandError(f"Nothing was built: {exc}") from exc
+        except _DryRun:
+            self.stdout.write(f"Dry run, nothing written. Would have: {result.summary()}")
+            return
+        verb = "Created" if result.deck_created else "Rebuilt"
+        self.stdout.write(self.style.SUCCESS(f"{verb}: {result.summary()}"))
+        if result.stale:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{len(result.stale)} card(s) no longer match a fact and were kept: "
+                    + ", ".join(result.stale[:10])
+                )
+            )

@@ -1,0 +1,34 @@
+"""Export a flashcard deck to an Anki package.
+
+    python manage.py export_anki reset-button-deck reset-button.apkg
+
+Notes keep stable GUIDs, so importing a newer export into Anki updates the notes it already has.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from quizzes.models import Card, Deck
+from quizzes.services.anki_export import export_decks
+
+
+class Command(BaseCommand):
+    help = "Export a flashcard deck to an Anki package (.apkg)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("deck", metavar="DECK", help="The deck's slug.")
+        parser.add_argument("output", metavar="OUT.apkg", help="The package file to write.")
+
+    def handle(self, *args, deck, output, **options):
+        found = Deck.objects.filter(slug=deck).first()
+        if found is None:
+            raise CommandError(f"No deck with the slug “{deck}”.")
+        path = Path(output)
+        if path.suffix != ".apkg":
+            raise CommandError("The output file must end in .apkg.")
+        if not path.parent.is_dir():
+            raise CommandError(f"No such directory: {path.parent}")
+        export_decks(decks=[found], path=path)
+        count = Card.objects.filter(deck=found).count()
+        self.stdout.write(self.style.SUCCESS(f"Exported {count} card(s) of “{found}” to {path}."))

@@ -1,0 +1,30 @@
+"""Export a deck's flashcards to a CSV file (header `front,back,tags`).
+
+python manage.py export_cards_csv reset-button-deck cards.csv
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from quizzes.models import Card, Deck
+from quizzes.services.card_csv import export_cards_csv
+
+
+class Command(BaseCommand):
+    help = "Export a deck's cards to a CSV file (columns front, back, tags; a header row)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("deck", metavar="DECK", help="The deck's slug.")
+        parser.add_argument("file", metavar="FILE.csv", help="The CSV file to write (UTF-8).")
+
+    def handle(self, *args, deck, file, **options):
+        found = Deck.objects.filter(slug=deck).first()
+        if found is None:
+            raise CommandError(f"No deck with the slug “{deck}”.")
+        path = Path(file)
+        if not path.parent.is_dir():
+            raise CommandError(f"No such directory: {path.parent}")
+        path.write_text(export_cards_csv(deck=found), encoding="utf-8")
+        count = Card.objects.filter(deck=found).count()
+        self.stdout.write(self.style.SUCCESS(f"Exported {count} card(s) of “{found}” to {path}."))

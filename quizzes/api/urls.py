@@ -1,3 +1,21 @@
-"""REST API under /api/."""
+"""REST API under /api/: auth, the question bank and quizzes, attempts, schema and docs."""
 
-urlpatterns: list = []
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from quizzes.api import views
+
+router = SimpleRouter()
+router.register("articles", views.ArticleViewSet, basename="api-article")
+router.register("facts", views.FactViewSet, basename="api-fact")
+router.register("questions", views.QuestionViewSet, basename="api-question")
+router.register("quizzes", views.QuizViewSet, basename="api-quiz")
+router.register("attempts", views.AttemptViewSet, basename="api-attempt")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,8 @@
+"""Page-number pagination; a client may ask for up to 100 items a page with `page_size`."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100

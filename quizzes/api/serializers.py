@@ -1,0 +1,735 @@
+"""API serializers: shapes in and out. Rules come from `quizzes.services`, never from here.
+
+One serializer per direction where input and output differ (`QuizWriteSerializer` in,
+`QuizSerializer` out; `AnswerInputSerializer` in, `ResponseOutputSerializer` out).
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from quizzes.api.permissions import is_teacher
+from quizzes.models import (
+    AcceptedAnswer,
+    Article,
+    Attempt,
+    Choice,
+    Fact,
+    MatchMode,
+    Question,
+    QuestionKind,
+    Quiz,
+    QuizQuestion,
+    Response,
+    Tag,
+)
+from quizzes.services import grading
+from quizzes.services.questions import question_problems
+from quizzes.services.snapshots import public_question
+
+
+def _django_errors(exc: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError(exc.message_dict)
+    return serializers.ValidationError({"non_field_errors": exc.messages})
+
+
+class TagsField(serializers.ListField):
+    """Tags by slug; a slug that does not exist yet creates the tag."""
+
+    child = serializers.SlugField(max_length=60)
+
+    def to_representation(self, data):
+        return [tag.slug for tag in data.all()]
+
+
+def _tags_from_slugs(slugs: list[str]) -> list[Tag]:
+    tags = []
+    for slug in dict.fromkeys(slugs):
+        tag, _ = Tag.objects.get_or_create(
+            slug=slug, defaults={"name": slug.replace("-", " ").title()}
+        )
+        tags.append(tag)
+    return tags
+
+
+# --- Articles and facts -------------------------------------------------------------------
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    fact_count = serializers.IntegerField(read_only=True, help_text="Facts recorded from it.")
+
+    class Meta:
+        model = Article
+        fields = [
+            "slug",
+            "title",
+            "publisher",
+            "byline",
+            "url",
+            "published",
+            "body",
+            "fact_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if data.get("fact_count") is None:
+            data["fact_count"] = instance.facts.count()
+        return data
+
+
+class FactSerializer(serializers.ModelSerializer):
+    article = serializers.SlugRelatedField(slug_field="slug", queryset=Article.objects.all())
+    distractors = serializers.ListField(
+        child=serializers.CharField(max_length=300),
+        required=False,
+        help_text="Extra wrong answers of the same kind.",
+    )
+
+    class Meta:
+        model = Fact
+        fields = [
+            "id",
+            "key",
+            "article",
+            "sentence",
+            "answer",
+            "kind",
+            "prompt",
+            "distractors",
+            "position",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"key": {"required": False}}
+
+    def validate(self, attrs):
+        """The model's own rules: the sentence stands in the article, the answer in the sentence."""
+        fact = Fact(
+            **{
+                field: attrs.get(field, getattr(self.instance, field, None))
+                for field in ("article", "sentence", "answer")
+            },
+            distractors=attrs.get("distractors", getattr(self.instance, "distractors", [])),
+        )
+        try:
+            fact.clean()
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from exc
+        return attrs
+
+
+# --- Questions -----------------------------------------------------------------------------
+
+
+class ChoiceSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(
+        required=False,
+        help_text="Send an existing choice's id to keep it (attempts refer to it); "
+        "leave it out for a new choice.",
+    )
+    fraction = serializers.FloatField(
+        min_value=-1, max_value=1, default=0, help_text="1 correct, 0 wrong, negative penalises."
+    )
+
+    class Meta:
+        model = Choice
+        fields = ["id", "text", "fraction", "feedback", "order"]
+        read_only_fields = ["order"]
+
+
+class AcceptedAnswerSerializer(serializers.ModelSerializer):
+    fraction = serializers.FloatField(min_value=0, max_value=1, default=1)
+
+    class Meta:
+        model = AcceptedAnswer
+        fields = ["text", "fraction", "match", "order"]
+        read_only_fields = ["order"]
+        extra_kwargs = {"match": {"default": MatchMode.NORMALISED}}
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    """A question with its choices and accepted answers (their order is the list order).
+
+    Validated by `question_problems`, the same rules the admin and `loaddata` apply.
+    """
+
+    fact = serializers.PrimaryKeyRelatedField(
+        queryset=Fact.objects.all(), allow_null=True, required=False
+    )
+    tags = TagsField(required=False)
+    choices = ChoiceSerializer(many=True, required=False)
+    accepted_answers = AcceptedAnswerSerializer(many=True, required=False)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Question
+        fields = [
+            "id",
+            "key",
+            "kind",
+            "text",
+            "explanation",
+            "fact",
+            "tags",
+            "default_marks",
+            "numeric_answer",
+            "numeric_tolerance",
+            "choices",
+            "accepted_answers",
+            "generator",
+            "author",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["generator", "created_at", "updated_at"]
+        extra_kwargs = {
+            "key": {"required": False},
+            "default_marks": {"min_value": 0},
+            "numeric_tolerance": {"min_value": 0},
+        }
+
+    def validate(self, attrs):
+        instance = self.instance
+
+        def current(field, default):
+            if field in attrs:
+                return attrs[field]
+            return getattr(instance, field) if instance is not None else default
+
+        if "choices" in attrs:
+            choices = attrs["choices"]
+        elif instance is not None:
+            choices = [{"text": c.text, "fraction": c.fraction} for c in instance.choices.all()]
+        else:
+            choices = []
+        if "accepted_answers" in attrs:
+            accepted = attrs["accepted_answers"]
+        elif instance is not None:
+            accepted = [
+                {"text": a.text, "fraction": a.fraction} for a in instance.accepted_answers.all()
+            ]
+        else:
+            accepted = []
+        problems = question_problems(
+            kind=current("kind", ""),
+            text=current("text", ""),
+            choices=choices,
+            accepted_answers=accepted,
+            numeric_answer=current("numeric_answer", None),
+        )
+        known = set(instance.choices.values_list("pk", flat=True)) if instance else set()
+        sent = [c["id"] for c in attrs.get("choices", []) if "id" in c]
+        if any(pk not in known for pk in sent) or len(sent) != len(set(sent)):
+            problems.setdefault("choices", []).append(
+                "A choice id must be one of this question's choices, at most once."
+            )
+        if problems:
+            raise serializers.ValidationError(problems)
+        return attrs
+
+    @transaction.atomic
+    def create(self, validated_data):
+        choices = validated_data.pop("choices", [])
+        accepted = validated_data.pop("accepted_answers", [])
+        tags = validated_data.pop("tags", [])
+        question = Question.objects.create(**validated_data)
+        self._write_parts(question, choices=choices, accepted=accepted, tags=tags)
+        return question
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        choices = validated_data.pop("choices", None)
+        accepted = validated_data.pop("accepted_answers", None)
+        tags = validated_data.pop("tags", None)
+        for field, value in validated_data.items():
+            setattr(instance, field, value)
+        instance.save()
+        self._write_parts(instance, choices=choices, accepted=accepted, tags=tags)
+        return instance
+
+    @staticmethod
+    def _write_parts(question, *, choices, accepted, tags):
+        if choices is not None:
+            existing = {c.pk: c for c in question.choices.all()}
+            kept_ids = {c["id"] for c in choices if "id" in c}
+            question.choices.exclude(pk__in=kept_ids).delete()
+            kept, new = [], []
+            for order, row in enumerate(choices, start=1):
+                fields = {k: v for k, v in row.items() if k != "id"}
+                if "id" in row:
+                    choice = existing[row["id"]]
+                    for field, value in fields.items():
+                        setattr(choice, field, value)
+                    choice.order = order
+                    kept.append(choice)
+                else:
+                    new.append(Choice(question=question, order=order, **fields))
+            # Two passes so that reordering never collides on (question, order).
+            shift = len(existing) + len(choices) + 1
+            for choice in kept:
+                choice.order += shift
+            Choice.objects.bulk_update(kept, ["text", "fraction", "feedback", "order"])
+            for choice in kept:
+                choice.order -= shift
+            Choice.objects.bulk_update(kept, ["order"])
+            Choice.objects.bulk_create(new)
+        if accepted is not None:
+            question.accepted_answers.all().delete()
+            AcceptedAnswer.objects.bulk_create(
+                AcceptedAnswer(question=question, order=order, **row)
+                for order, row in enumerate(accepted, start=1)
+            )
+        if tags is not None:
+            question.tags.set(_tags_from_slugs(tags))
+
+
+# --- Quizzes -------------------------------------------------------------------------------
+
+
+class QuizQuestionSerializer(serializers.ModelSerializer):
+    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all())
+    marks = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text="Marks on offer; defaults to the question's default marks.",
+    )
+
+    class Meta:
+        model = QuizQuestion
+        fields = ["question", "order", "marks"]
+        read_only_fields = ["order"]
+
+
+QUIZ_PUBLIC_FIELDS = [
+    "slug",
+    "title",
+    "description",
+    "opens_at",
+    "closes_at",
+    "time_limit",
+    "attempts_allowed",
+    "grading_method",
+    "feedback_mode",
+    "review_correct_answers",
+    "maximum_grade",
+    "pass_mark",
+    "tags",
+]
+QUIZ_TEACHER_FIELDS = [
+    "published",
+    "shuffle_questions",
+    "shuffle_choices",
+    "questions",
+    "author",
+    "created_at",
+    "updated_at",
+]
+
+
+class QuizSerializer(serializers.ModelSerializer):
+    """A quiz as listed. Students get the public fields; teachers also get the authoring ones."""
+
+    tags = TagsField(read_only=True)
+    question_count = serializers.IntegerField(read_only=True)
+    # Teachers only: declared optional so the schema says they may be absent.
+    published = serializers.BooleanField(required=False)
+    shuffle_questions = serializers.BooleanField(required=False)
+    shuffle_choices = serializers.BooleanField(required=False)
+    questions = QuizQuestionSerializer(
+        source="quiz_questions", many=True, required=False, help_text="Teachers only."
+    )
+    author = serializers.CharField(
+        source="author.username", required=False, allow_null=True, default=None
+    )
+    created_at = serializers.DateTimeField(required=False)
+    updated_at = serializers.DateTimeField(required=False)
+
+    class Meta:
+        model = Quiz
+        fields = [*QUIZ_PUBLIC_FIELDS, "question_count", *QUIZ_TEACHER_FIELDS]
+        read_only_fields = QUIZ_PUBLIC_FIELDS
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and not is_teacher(request.user):
+            for name in QUIZ_TEACHER_FIELDS:
+                fields.pop(name)
+        return fields
+
+
+class QuizWriteSerializer(serializers.ModelSerializer):
+    """What a teacher sends to create or change a quiz; `questions` replaces the list."""
+
+    tags = TagsField(required=False)
+    questions = QuizQuestionSerializer(many=True, required=False)
+
+    class Meta:
+        model = Quiz
+        fields = [
+            *[f for f in QUIZ_PUBLIC_FIELDS if f != "tags"],
+            "published",
+            "shuffle_questions",
+            "shuffle_choices",
+            "tags",
+            "questions",
+        ]
+        extra_kwargs = {
+            "attempts_allowed": {"min_value": 1},
+            "maximum_grade": {"min_value": Decimal("0.01")},
+        }
+
+    def validate_questions(self, rows):
+        ids = [row["question"].pk for row in rows]
+        if len(ids) != len(set(ids)):
+            raise serializers.ValidationError("A question can appear in a quiz only once.")
+        return rows
+
+    def validate(self, attrs):
+        values = (
+            {
+                field: getattr(self.instance, field)
+                for field in ("opens_at", "closes_at", "time_limit", "pass_mark", "maximum_grade")
+            }
+            if self.instance
+            else {}
+        )
+        values.update({k: v for k, v in attrs.items() if k not in {"tags", "questions"}})
+        try:
+            Quiz(**values).clean()
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from exc
+        return attrs
+
+    @transaction.atomic
+    def create(self, validated_data):
+        questions = validated_data.pop("questions", [])
+        tags = validated_data.pop("tags", [])
+        quiz = Quiz.objects.create(**validated_data)
+        self._write_parts(quiz, questions=questions, tags=tags)
+        return quiz
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        questions = validated_data.pop("questions", None)
+        tags = validated_data.pop("tags", None)
+        for field, value in validated_data.items():
+            setattr(instance, field, value)
+        instance.save()
+        self._write_parts(instance, questions=questions, tags=tags)
+        return instance
+
+    @staticmethod
+    def _write_parts(quiz, *, questions, tags):
+        if questions is not None:
+            quiz.quiz_questions.all().delete()
+            QuizQuestion.objects.bulk_create(
+                QuizQuestion(
+                    quiz=quiz,
+                    question=row["question"],
+                    order=order,
+                    marks=row.get("marks", row["question"].default_marks),
+                )
+                for order, row in enumerate(questions, start=1)
+            )
+        if tags is not None:
+            quiz.tags.set(_tags_from_slugs(tags))
+
+
+class QuizStandingSerializer(serializers.Serializer):
+    """The signed-in student's standing on a quiz."""
+
+    state = serializers.ChoiceField(choices=["not_started", "in_progress", "finished"])
+    attempts_used = serializers.IntegerField()
+    attempts_left = serializers.IntegerField(allow_null=True, help_text="Null: unlimited.")
+    final_grade = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    in_progress_attempt = serializers.IntegerField(
+        source="in_progress.pk", allow_null=True, default=None
+    )
+    can_start = serializers.BooleanField()
+
+
+class StudentQuizSerializer(QuizSerializer):
+    """A quiz with the student's own standing on it (the detail view)."""
+
+    standing = serializers.SerializerMethodField()
+
+    class Meta(QuizSerializer.Meta):
+        fields = [*QuizSerializer.Meta.fields, "standing"]
+
+    @extend_schema_field(QuizStandingSerializer(allow_null=True))
+    def get_standing(self, quiz):
+        summary = self.context.get("standing")
+        return QuizStandingSerializer(summary).data if summary is not None else None
+
+
+# --- Attempts (students) -------------------------------------------------------------------
+
+
+def attempt_passed(attempt: Attempt) -> bool | None:
+    """Whether a finished attempt reached the pass mark (None: no pass mark, or unfinished)."""
+    if attempt.grade is None or attempt.quiz.pass_mark is None:
+        return None
+    return attempt.grade >= attempt.quiz.pass_mark
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "description": "single_choice, true_false: a choice id"},
+            {
+                "type": "array",
+                "items": {"type": "integer"},
+                "description": "multiple_response: choice ids",
+            },
+            {"type": "string", "description": "short_answer, cloze: the text"},
+            {"type": "number", "description": "numeric: the value"},
+        ],
+        "nullable": True,
+    }
+)
+class AnswerField(serializers.JSONField):
+    """An answer in the shape its question's kind takes; null clears it."""
+
+
+class PublicChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class PublicQuestionSerializer(serializers.Serializer):
+    """A question as a student sees it while answering (`public_question`)."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    text = serializers.CharField()
+    choices = PublicChoiceSerializer(many=True)
+
+
+class CheckedSerializer(serializers.Serializer):
+    """Immediate feedback on a checked answer."""
+
+    verdict = serializers.ChoiceField(choices=["correct", "partial", "incorrect", "unanswered"])
+    fraction = serializers.FloatField()
+    score = serializers.DecimalField(max_digits=8, decimal_places=2)
+    feedback = serializers.ListField(child=serializers.CharField())
+
+
+def checked_feedback(response: Response) -> dict | None:
+    if not response.checked or response.fraction is None:
+        return None
+    return {
+        "verdict": grading.verdict(response.fraction),
+        "fraction": response.fraction,
+        "score": response.score,
+        "feedback": grading.choice_feedback(snapshot=response.snapshot, answer=response.answer),
+    }
+
+
+class ResponseOutputSerializer(serializers.ModelSerializer):
+    """One question of an attempt, where the student stands on it; nothing about correctness
+    unless the student checked it (immediate-feedback quizzes)."""
+
+    question = serializers.SerializerMethodField()
+    answer = AnswerField(allow_null=True)
+    checked_result = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Response
+        fields = [
+            "slot",
+            "question",
+            "marks",
+            "answer",
+            "answered_at",
+            "flagged",
+            "checked",
+            "checked_result",
+        ]
+
+    @extend_schema_field(PublicQuestionSerializer)
+    def get_question(self, response):
+        return public_question(response.snapshot)
+
+    @extend_schema_field(CheckedSerializer(allow_null=True))
+    def get_checked_result(self, response):
+        result = checked_feedback(response)
+        return CheckedSerializer(result).data if result is not None else None
+
+
+class AttemptSummarySerializer(serializers.ModelSerializer):
+    quiz = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    quiz_title = serializers.CharField(source="quiz.title", read_only=True)
+    passed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attempt
+        fields = [
+            "id",
+            "quiz",
+            "quiz_title",
+            "number",
+            "state",
+            "started_at",
+            "deadline",
+            "finished_at",
+            "max_score",
+            "score",
+            "grade",
+            "passed",
+        ]
+
+    def get_passed(self, attempt) -> bool | None:
+        return attempt_passed(attempt)
+
+
+class AttemptSerializer(AttemptSummarySerializer):
+    """An attempt with its questions in the order this student sees them."""
+
+    questions = ResponseOutputSerializer(source="responses", many=True, read_only=True)
+    feedback_mode = serializers.CharField(source="quiz.feedback_mode", read_only=True)
+
+    class Meta(AttemptSummarySerializer.Meta):
+        fields = [*AttemptSummarySerializer.Meta.fields, "feedback_mode", "questions"]
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    answer = AnswerField(
+        allow_null=True,
+        help_text="single_choice/true_false: a choice id; multiple_response: a list of choice "
+        "ids; short_answer/cloze: text; numeric: a number; null clears the answer.",
+    )
+    flagged = serializers.BooleanField(required=False, help_text="Mark it to come back to.")
+
+
+class SavedAnswerSerializer(serializers.ModelSerializer):
+    """What was saved (the answer as cleaned: trimmed text, sorted ids)."""
+
+    question = serializers.IntegerField(source="question_id")
+    answer = AnswerField(allow_null=True)
+
+    class Meta:
+        model = Response
+        fields = ["question", "slot", "answer", "answered_at", "flagged", "checked"]
+
+
+class CheckResultSerializer(SavedAnswerSerializer):
+    result = serializers.SerializerMethodField()
+
+    class Meta(SavedAnswerSerializer.Meta):
+        fields = [*SavedAnswerSerializer.Meta.fields, "result"]
+
+    @extend_schema_field(CheckedSerializer)
+    def get_result(self, response):
+        return CheckedSerializer(checked_feedback(response)).data
+
+
+class FinishResultSerializer(AttemptSummarySerializer):
+    maximum_grade = serializers.DecimalField(
+        source="quiz.maximum_grade", max_digits=6, decimal_places=2, read_only=True
+    )
+    pass_mark = serializers.DecimalField(
+        source="quiz.pass_mark", max_digits=6, decimal_places=2, read_only=True, allow_null=True
+    )
+
+    class Meta(AttemptSummarySerializer.Meta):
+        fields = [*AttemptSummarySerializer.Meta.fields, "maximum_grade", "pass_mark"]
+
+
+class ReviewItemSerializer(serializers.Serializer):
+    slot = serializers.IntegerField()
+    question = PublicQuestionSerializer()
+    marks = serializers.DecimalField(max_digits=6, decimal_places=2)
+    answer = AnswerField(allow_null=True)
+    answer_text = serializers.CharField(help_text="The answer as the student gave it, in words.")
+    score = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    fraction = serializers.FloatField(allow_null=True)
+    verdict = serializers.ChoiceField(choices=["correct", "partial", "incorrect", "unanswered"])
+    feedback = serializers.ListField(child=serializers.CharField())
+    correct_answer = serializers.CharField(
+        allow_null=True, help_text="Null when the quiz does not (yet) show correct answers."
+    )
+    explanation = serializers.CharField(allow_null=True)
+    source_sentence = serializers.CharField(
+        allow_null=True, help_text="The article sentence the question came from."
+    )
+
+
+class ReviewSerializer(serializers.Serializer):
+    attempt = AttemptSummarySerializer()
+    shows_correct_answers = serializers.BooleanField()
+    note = serializers.CharField(help_text="Why correct answers are hidden, if they are.")
+    questions = ReviewItemSerializer(many=True)
+
+
+def review_items(*, attempt: Attempt, show_correct: bool) -> list[dict]:
+    items = []
+    for response in attempt.responses.all():
+        snapshot = response.snapshot
+        fact = snapshot.get("fact") or {}
+        items.append(
+            {
+                "slot": response.slot,
+                "question": public_question(snapshot),
+                "marks": response.marks,
+                "answer": response.answer,
+                "answer_text": grading.describe_answer(snapshot=snapshot, answer=response.answer),
+                "score": response.score,
+                "fraction": response.fraction,
+                "verdict": grading.verdict(None if response.answer is None else response.fraction),
+                "feedback": grading.choice_feedback(snapshot=snapshot, answer=response.answer),
+                "correct_answer": grading.describe_correct(snapshot=snapshot)
+                if show_correct
+                else None,
+                "explanation": snapshot.get("explanation") if show_correct else None,
+                "source_sentence": fact.get("sentence") if show_correct else None,
+            }
+        )
+    return items
+
+
+class ResultRowSerializer(AttemptSummarySerializer):
+    """One attempt in a teacher's results list."""
+
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta(AttemptSummarySerializer.Meta):
+        fields = ["user", *AttemptSummarySerializer.Meta.fields]
+
+
+# --- Auth and generation -------------------------------------------------------------------
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class GenerateRequestSerializer(serializers.Serializer):
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=QuestionKind.choices),
+        required=False,
+        allow_empty=False,
+        help_text="Question kinds to generate; all kinds when left out.",
+    )
+    seed = serializers.IntegerField(default=0, min_value=0, max_value=2**31 - 1)
+    dry_run = serializers.BooleanField(default=False)
+
+
+class GenerationReportSerializer(serializers.Serializer):
+    """What `generate_questions` did (placeholder until its report is known)."""

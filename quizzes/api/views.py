@@ -1,0 +1,367 @@
+"""API views: validate input, call one service, serialize the result.
+
+Object visibility is decided in `get_queryset()` (a student's attempts, open quizzes), so a
+list never shows what a detail view would refuse, and another student's attempt is a 404.
+"""
+
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from quizzes.api import serializers as s
+from quizzes.api.filters import FactFilter, QuestionFilter, QuizFilter
+from quizzes.api.permissions import IsTeacher, IsTeacherOrReadOnly, is_teacher
+from quizzes.api.throttling import AnonThrottle, ScopedThrottle
+from quizzes.models import Article, Attempt, Fact, Question, Quiz, QuizQuestion
+from quizzes.models import Response as QuizResponse
+from quizzes.services import attempts as attempt_services
+from quizzes.services.exceptions import InvalidAnswer, ReviewNotAllowed
+
+# --- Auth ----------------------------------------------------------------------------------
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (the same token every time)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonThrottle, ScopedThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(
+        operation_id="auth_token",
+        request=s.TokenRequestSerializer,
+        responses={200: s.TokenSerializer},
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+# --- Teachers: content and the question bank -----------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List articles (teachers)"),
+    generate=extend_schema(
+        summary="Generate questions from the article's facts (teachers)",
+        request=s.GenerateRequestSerializer,
+        responses={200: s.GenerationReportSerializer},
+    ),
+)
+class ArticleViewSet(viewsets.ModelViewSet):
+    """Articles by slug (teachers)."""
+
+    queryset = Article.objects.annotate(fact_count=Count("facts")).order_by("-published", "title")
+    serializer_class = s.ArticleSerializer
+    permission_classes = [IsTeacher]
+    lookup_field = "slug"
+
+    @action(detail=True, methods=["post"])
+    def generate(self, request, slug=None):
+        from quizzes.services.bank_building import generate_questions
+
+        article = self.get_object()
+        params = s.GenerateRequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        report = generate_questions(
+            facts=list(Fact.objects.filter(article=article).select_related("article")),
+            kinds=params.validated_data.get("kinds"),
+            seed=params.validated_data["seed"],
+            dry_run=params.validated_data["dry_run"],
+            author=request.user,
+        )
+        return Response(report.as_dict())
+
+
+class FactViewSet(viewsets.ModelViewSet):
+    """Facts recorded from articles (teachers). Filter by `article` slug and `kind`."""
+
+    queryset = Fact.objects.select_related("article").order_by("article", "position", "pk")
+    serializer_class = s.FactSerializer
+    permission_classes = [IsTeacher]
+    filterset_class = FactFilter
+
+
+class QuestionViewSet(viewsets.ModelViewSet):
+    """The question bank (teachers), with choices and accepted answers nested.
+
+    Filter by `kind`, `article` (slug) and `tag` (slug).
+    """
+
+    queryset = Question.objects.with_parts().select_related("author").order_by("pk")
+    serializer_class = s.QuestionSerializer
+    permission_classes = [IsTeacher]
+    filterset_class = QuestionFilter
+
+    def perform_create(self, serializer):
+        serializer.save(author=self.request.user)
+
+
+# --- Quizzes -------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List quizzes",
+        description="Students see the published quizzes that are open now; teachers see all.",
+    ),
+    retrieve=extend_schema(
+        summary="A quiz, with the student's standing on it",
+        responses={200: s.StudentQuizSerializer},
+    ),
+    create=extend_schema(
+        summary="Create a quiz (teachers)",
+        request=s.QuizWriteSerializer,
+        responses={201: s.QuizSerializer},
+    ),
+    update=extend_schema(
+        summary="Change a quiz (teachers)",
+        request=s.QuizWriteSerializer,
+        responses={200: s.QuizSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change part of a quiz (teachers)",
+        request=s.QuizWriteSerializer,
+        responses={200: s.QuizSerializer},
+    ),
+    destroy=extend_schema(summary="Delete a quiz nobody has attempted (teachers)"),
+    attempts=extend_schema(
+        summary="Start an attempt (or resume the one in progress)",
+        request=None,
+        responses={
+            201: OpenApiResponse(s.AttemptSerializer, description="A new attempt."),
+            200: OpenApiResponse(s.AttemptSerializer, description="The attempt in progress."),
+        },
+    ),
+    results=extend_schema(
+        summary="Every student's attempts and grades (teachers)",
+        responses={200: s.ResultRowSerializer(many=True)},
+    ),
+)
+class QuizViewSet(viewsets.ModelViewSet):
+    serializer_class = s.QuizSerializer
+    permission_classes = [IsTeacherOrReadOnly]
+    filterset_class = QuizFilter
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        queryset = (
+            Quiz.objects.annotate(question_count=Count("quiz_questions"))
+            .prefetch_related("tags")
+            .order_by("title", "pk")
+        )
+        if is_teacher(self.request.user):
+            return queryset.select_related("author").prefetch_related(
+                Prefetch("quiz_questions", queryset=QuizQuestion.objects.order_by("order", "pk"))
+            )
+        return queryset.open_at(timezone.now())
+
+    def get_serializer_class(self):
+        if self.action in {"create", "update", "partial_update"}:
+            return s.QuizWriteSerializer
+        return s.QuizSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        quiz = self.get_object()
+        standing = attempt_services.quiz_summary_for_student(
+            quiz=quiz, user=request.user, now=timezone.now()
+        )
+        context = {**self.get_serializer_context(), "standing": standing}
+        return Response(s.StudentQuizSerializer(quiz, context=context).data)
+
+    def _saved(self, quiz, status_code):
+        quiz = self.get_queryset().get(pk=quiz.pk)
+        return Response(
+            s.QuizSerializer(quiz, context=self.get_serializer_context()).data, status=status_code
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.QuizWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        quiz = serializer.save(author=request.user)
+        return self._saved(quiz, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        serializer = s.QuizWriteSerializer(
+            self.get_object(), data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        return self._saved(serializer.save(), status.HTTP_200_OK)
+
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def attempts(self, request, slug=None):
+        # Any published quiz: a closed one is refused by the service with its reason (403).
+        try:
+            quiz = Quiz.objects.published().get(slug=slug)
+        except Quiz.DoesNotExist:
+            raise Http404("No such quiz.") from None
+        attempt, created = attempt_services.attempt_start(
+            quiz=quiz, user=request.user, now=timezone.now()
+        )
+        return Response(
+            s.AttemptSerializer(_attempt_with_responses(attempt.pk)).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @action(detail=True, methods=["get"], permission_classes=[IsTeacher], filterset_class=None)
+    def results(self, request, slug=None):
+        quiz = self.get_object()
+        attempts = (
+            Attempt.objects.filter(quiz=quiz)
+            .select_related("quiz", "user")
+            .order_by("user__username", "number")
+        )
+        page = self.paginate_queryset(attempts)
+        return self.get_paginated_response(s.ResultRowSerializer(page, many=True).data)
+
+
+# --- Attempts (students) -------------------------------------------------------------------
+
+
+QUESTION_ID = OpenApiParameter(
+    "question_id", int, OpenApiParameter.PATH, description="The question's id (`question.id`)."
+)
+
+
+def _attempt_with_responses(pk):
+    return (
+        Attempt.objects.select_related("quiz")
+        .prefetch_related(Prefetch("responses", queryset=QuizResponse.objects.order_by("slot")))
+        .get(pk=pk)
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="My attempts, newest first"),
+    retrieve=extend_schema(summary="One of my attempts, with its questions as laid out"),
+    answer=extend_schema(
+        summary="Save the answer to one question",
+        parameters=[QUESTION_ID],
+        request=s.AnswerInputSerializer,
+        responses={200: s.SavedAnswerSerializer},
+    ),
+    check=extend_schema(
+        summary="Check one answer now (immediate-feedback quizzes); locks the answer",
+        parameters=[QUESTION_ID],
+        request=None,
+        responses={200: s.CheckResultSerializer},
+    ),
+    finish=extend_schema(
+        summary="Hand the attempt in: score, grade, passed",
+        request=None,
+        responses={200: s.FinishResultSerializer},
+    ),
+    review=extend_schema(
+        summary="Review a finished attempt (when the quiz's review options allow)",
+        responses={200: s.ReviewSerializer},
+    ),
+)
+class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The signed-in user's own attempts; anybody else's are a 404."""
+
+    queryset = Attempt.objects.none()  # for the schema; requests use get_queryset()
+    permission_classes = [IsAuthenticated]
+    filterset_class = None
+    throttle_scope = None  # the check action sets "check"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Attempt.objects.none()
+        queryset = Attempt.objects.owned_by(self.request.user).select_related("quiz")
+        if self.action in {"retrieve", "review"}:
+            queryset = queryset.prefetch_related(
+                Prefetch("responses", queryset=QuizResponse.objects.order_by("slot"))
+            )
+        return queryset.order_by("-started_at", "-pk")
+
+    def get_serializer_class(self):
+        return s.AttemptSerializer if self.action == "retrieve" else s.AttemptSummarySerializer
+
+    def get_object(self):
+        attempt = super().get_object()
+        now = timezone.now()
+        if attempt_services.is_overdue(attempt, now):
+            attempt_services.attempt_expire_if_overdue(attempt=attempt, now=now)
+            attempt = super().get_object()  # fresh, with its graded responses
+        return attempt
+
+    def _response(self, attempt, question_id) -> QuizResponse:
+        try:
+            return QuizResponse.objects.get(attempt=attempt, question_id=int(question_id))
+        except (QuizResponse.DoesNotExist, ValueError):
+            raise Http404("No such question in this attempt.") from None
+
+    @action(detail=True, methods=["put"], url_path=r"answers/(?P<question_id>[0-9]+)")
+    def answer(self, request, pk=None, question_id=None):
+        attempt = self.get_object()
+        self._response(attempt, question_id)
+        data = s.AnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            response = attempt_services.attempt_save_answer(
+                attempt=attempt,
+                question_id=int(question_id),
+                answer=data.validated_data["answer"],
+                flagged=data.validated_data.get("flagged"),
+                now=timezone.now(),
+            )
+        except InvalidAnswer as exc:
+            raise ValidationError({"answer": [exc.message]}) from exc
+        return Response(s.SavedAnswerSerializer(response).data)
+
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"answers/(?P<question_id>[0-9]+)/check",
+        throttle_scope="check",
+    )
+    def check(self, request, pk=None, question_id=None):
+        attempt = self.get_object()
+        self._response(attempt, question_id)
+        response = attempt_services.attempt_check_answer(
+            attempt=attempt, question_id=int(question_id), now=timezone.now()
+        )
+        return Response(s.CheckResultSerializer(response).data)
+
+    @action(detail=True, methods=["post"])
+    def finish(self, request, pk=None):
+        attempt = attempt_services.attempt_finish(attempt=self.get_object(), now=timezone.now())
+        return Response(s.FinishResultSerializer(attempt).data)
+
+    @action(detail=True, methods=["get"])
+    def review(self, request, pk=None):
+        attempt = self.get_object()
+        permissions = attempt_services.review_permissions(attempt=attempt, now=timezone.now())
+        if not permissions.allowed:
+            raise ReviewNotAllowed(permissions.reason)
+        return Response(
+            s.ReviewSerializer(
+                {
+                    "attempt": attempt,
+                    "shows_correct_answers": permissions.show_correct,
+                    "note": permissions.reason,
+                    "questions": s.review_items(
+                        attempt=attempt, show_correct=permissions.show_correct
+                    ),
+                }
+            ).data
+        )

@@ -32,10 +32,10 @@ def parse_number(raw: str) -> int | float | None:
     if not text:
         return None
     if not _NUMBER.match(text):
-        raise InvalidAnswer("Type a number, for example 2009 or 3.5.")
+        raise InvalidAnswer("Type a number, such as 42 or 3.5.")
     value = float(text.replace(",", "."))
     if not math.isfinite(value):
-        raise InvalidAnswer("Type a number, for example 2009 or 3.5.")
+        raise InvalidAnswer("Type a number, such as 42 or 3.5.")
     return (
         int(value)
         if value.is_integer() and abs(value) < 1e15 and "e" not in text.lower()

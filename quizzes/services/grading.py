@@ -66,7 +66,7 @@ def validate_answer(*, snapshot: dict, answer) -> object:
         return cleaned or None
     if kind == NUMERIC:
         if not (_is_int(answer) or isinstance(answer, float)) or not math.isfinite(answer):
-            raise InvalidAnswer("Type a number, for example 2009 or 3.5.")
+            raise InvalidAnswer("Type a number, such as 42 or 3.5.")
         return answer
     raise InvalidAnswer(f"Unknown question kind “{kind}”.")
 

@@ -27,6 +27,7 @@ from quizzes.models import (
     Tag,
 )
 from quizzes.services import grading
+from quizzes.services.generation import GENERATED_KINDS
 from quizzes.services.questions import question_problems
 from quizzes.services.snapshots import public_question
 
@@ -722,7 +723,7 @@ class TokenSerializer(serializers.Serializer):
 
 class GenerateRequestSerializer(serializers.Serializer):
     kinds = serializers.ListField(
-        child=serializers.ChoiceField(choices=QuestionKind.choices),
+        child=serializers.ChoiceField(choices=GENERATED_KINDS),
         required=False,
         allow_empty=False,
         help_text="Question kinds to generate; all kinds when left out.",
@@ -731,5 +732,27 @@ class GenerateRequestSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(default=False)
 
 
+class GenerationCountsSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+
+
+class GenerationSkipSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The fact key, with the generator when there is one.")
+    generator = serializers.CharField()
+    reason = serializers.CharField()
+    detail = serializers.CharField()
+
+
 class GenerationReportSerializer(serializers.Serializer):
-    """What `generate_questions` did (placeholder until its report is known)."""
+    """What `generate_questions` did (or would do, on a dry run), by question key."""
+
+    dry_run = serializers.BooleanField()
+    counts = GenerationCountsSerializer()
+    created = serializers.ListField(child=serializers.CharField())
+    updated = serializers.ListField(child=serializers.CharField())
+    unchanged = serializers.ListField(child=serializers.CharField())
+    skipped = GenerationSkipSerializer(many=True)
+    summary = serializers.CharField()

@@ -29,6 +29,7 @@ from quizzes.api.throttling import AnonThrottle, ScopedThrottle
 from quizzes.models import Article, Attempt, Fact, Question, Quiz, QuizQuestion
 from quizzes.models import Response as QuizResponse
 from quizzes.services import attempts as attempt_services
+from quizzes.services.bank_building import generate_questions
 from quizzes.services.exceptions import InvalidAnswer, ReviewNotAllowed
 
 # --- Auth ----------------------------------------------------------------------------------
@@ -77,8 +78,6 @@ class ArticleViewSet(viewsets.ModelViewSet):
 
     @action(detail=True, methods=["post"])
     def generate(self, request, slug=None):
-        from quizzes.services.bank_building import generate_questions
-
         article = self.get_object()
         params = s.GenerateRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)

@@ -1,0 +1,270 @@
+"""Flashcard pages: the decks, a study session and a deck's statistics.
+
+The study page works without JavaScript (GET shows the front; "Show answer" is a link that
+reveals the back of the card at the head of the queue; rating POSTs and redirects to the next
+card). With JavaScript (static/js/flashcards.js) the same URLs answer a `fetch` with just the
+card's HTML fragment, so studying needs no reloads.
+
+A session is the run of reviews since the student opened the deck's study page (kept in the
+Django session; it restarts after six hours); its progress bar counts those reviews against the
+cards still waiting, and it ends with a summary.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from quizzes.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
+from quizzes.services import scheduling
+from quizzes.services.decks import card_answer
+from quizzes.services.scheduling import ReviewError
+
+SESSION_KEY = "flashcard_sessions"
+SESSION_HOURS = 6
+FRAGMENT_HEADER = "X-Factcards-Fragment"
+
+
+def _deck_for(user, slug: str) -> Deck:
+    decks = Deck.objects.all() if user.is_staff else Deck.objects.published()
+    deck = decks.filter(slug=slug).first()
+    if deck is None:
+        raise Http404("No such deck.")
+    return deck
+
+
+@require_GET
+@login_required
+def deck_list(request: HttpRequest) -> HttpResponse:
+    decks = list(Deck.objects.published().order_by("title"))
+    counts = scheduling.deck_counts(user=request.user, decks=decks, now=timezone.now())
+    rows = [(deck, counts[deck.pk]) for deck in decks]
+    return render(request, "flashcards/deck_list.html", {"rows": rows})
+
+
+# --- study --------------------------------------------------------------------------------
+
+
+def _session_start(request: HttpRequest, deck: Deck, now: datetime, restart: bool) -> datetime:
+    sessions = request.session.get(SESSION_KEY, {})
+    started = sessions.get(deck.slug)
+    start = datetime.fromisoformat(started) if started else None
+    if restart or start is None or now - start > timedelta(hours=SESSION_HOURS):
+        start = now
+        sessions[deck.slug] = now.isoformat()
+        request.session[SESSION_KEY] = sessions
+    return start
+
+
+@dataclass
+class SessionProgress:
+    done: int
+    remaining: int
+    ratings: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return self.done + self.remaining
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+def _study_context(request: HttpRequest, deck: Deck, *, reveal: str | None, restart=False):
+    now = timezone.now()
+    start = _session_start(request, deck, now, restart)
+    queue = scheduling.study_queue(user=request.user, deck=deck, now=now, limit=1)
+    ratings = dict(
+        ReviewLog.objects.filter(user=request.user, deck=deck, reviewed_at__gte=start)
+        .order_by()
+        .values_list("rating")
+        .annotate(n=Count("pk"))
+    )
+    done = sum(ratings.values())
+    progress = SessionProgress(
+        done=done,
+        remaining=queue.due_count + queue.new_available,
+        ratings={Rating(r).label: ratings.get(r, 0) for r in Rating},
+    )
+    context = {"deck": deck, "progress": progress, "card": None}
+    cards = queue.cards()
+    if cards:
+        card = cards[0]
+        state = queue.state_for(card)
+        revealed = reveal == str(card.pk)
+        context.update(
+            card=card,
+            state=state,
+            is_new=state is None,
+            revealed=revealed,
+            client_review_id=uuid.uuid4().hex,
+            answer=card_answer(card.back) if revealed else "",
+            source=card.back.partition("\n\n")[2].strip() if revealed else "",
+            buttons=_rating_buttons(deck, state, request.user, card, now) if revealed else [],
+        )
+    else:
+        context["next_due"] = (
+            CardState.objects.filter(user=request.user, deck=deck)
+            .order_by("due")
+            .values_list("due", flat=True)
+            .first()
+        )
+    return context
+
+
+def _rating_buttons(deck, state, user, card: Card, now) -> list[dict]:
+    labels = scheduling.preview_labels(
+        deck=deck, state=state, user_id=user.pk, card_id=card.pk, now=now
+    )
+    return [
+        {
+            "value": rating.name.lower(),
+            "label": rating.label,
+            "key": int(rating),
+            "interval": labels[rating.name.lower()],
+        }
+        for rating in Rating
+    ]
+
+
+def _render_study(request, context, status=200):
+    fragment = request.headers.get(FRAGMENT_HEADER) == "1"
+    template = "flashcards/_study_card.html" if fragment else "flashcards/study.html"
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def study(request: HttpRequest, slug: str) -> HttpResponse:
+    deck = _deck_for(request.user, slug)
+    if request.method == "GET":
+        context = _study_context(
+            request, deck, reveal=request.GET.get("reveal"), restart="restart" in request.GET
+        )
+        return _render_study(request, context)
+
+    _session_start(request, deck, timezone.now(), restart=False)
+    card_id = request.POST.get("card", "")
+    card = Card.objects.filter(deck=deck, pk=card_id).first() if card_id.isdigit() else None
+    error = None
+    if card is None:
+        error = "That card is not in this deck."
+    else:
+        try:
+            duration = request.POST.get("duration_ms") or None
+            scheduling.review_card(
+                user=request.user,
+                card=card,
+                rating=request.POST.get("rating", ""),
+                now=timezone.now(),
+                duration_ms=int(duration) if duration and duration.isdigit() else None,
+                client_review_id=request.POST.get("client_review_id", "")[:64],
+            )
+        except ReviewError as exc:
+            error = str(exc)
+    if error:
+        context = _study_context(request, deck, reveal=request.POST.get("card"))
+        context["error"] = error
+        return _render_study(request, context, status=400)
+    if request.headers.get(FRAGMENT_HEADER) == "1":
+        return _render_study(request, _study_context(request, deck, reveal=None))
+    return redirect(reverse("flashcards-study", kwargs={"slug": deck.slug}))
+
+
+# --- statistics ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # the day, e.g. "Mar 6"
+    value: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+def bar_chart(points: list[tuple[str, int]], *, width=600, height=160, pad=24) -> dict:
+    """Geometry for a server-rendered SVG bar chart (pure): bars scaled to the largest value."""
+    top = max((value for _, value in points), default=0) or 1
+    slot = (width - pad) / max(len(points), 1)
+    bars = []
+    for index, (label, value) in enumerate(points):
+        bar_height = (height - pad) * value / top
+        bars.append(
+            Bar(
+                label=label,
+                value=value,
+                x=round(pad + index * slot + slot * 0.1, 2),
+                y=round(height - pad - bar_height, 2),
+                width=round(slot * 0.8, 2),
+                height=round(bar_height, 2),
+            )
+        )
+    return {"bars": bars, "width": width, "height": height, "pad": pad, "top": top}
+
+
+def _day_label(day) -> str:
+    return f"{day:%b} {day.day}"
+
+
+@require_GET
+@login_required
+def stats(request: HttpRequest, slug: str) -> HttpResponse:
+    deck = _deck_for(request.user, slug)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    logs = ReviewLog.objects.filter(user=request.user, deck=deck)
+
+    since = scheduling.start_of_day(now) - timedelta(days=29)
+    per_day = dict(
+        logs.filter(reviewed_at__gte=since)
+        .annotate(day=TruncDate("reviewed_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values_list("day")
+        .annotate(n=Count("pk"))
+    )
+    past_days = [today - timedelta(days=offset) for offset in range(29, -1, -1)]
+    reviews = [(_day_label(day), per_day.get(day, 0)) for day in past_days]
+
+    # True retention: reviews of cards in the Review state that were not rated Again.
+    mature = logs.filter(state_before__state=int(LearningState.REVIEW))
+    retention_counts = mature.aggregate(
+        total=Count("pk"), recalled=Count("pk", filter=~Q(rating=Rating.AGAIN))
+    )
+    total = retention_counts["total"]
+    retention = retention_counts["recalled"] / total if total else None
+
+    horizon = scheduling.start_of_day(now) + timedelta(days=30)
+    due_days = Counter(
+        max(timezone.localdate(due), today)
+        for due in CardState.objects.filter(user=request.user, deck=deck, due__lt=horizon)
+        .values_list("due", flat=True)
+        .iterator()
+    )
+    future_days = [today + timedelta(days=offset) for offset in range(30)]
+    forecast = [(_day_label(day), due_days.get(day, 0)) for day in future_days]
+
+    context = {
+        "deck": deck,
+        "reviews_chart": bar_chart(reviews),
+        "forecast_chart": bar_chart(forecast),
+        "review_total": sum(value for _, value in reviews),
+        "forecast_total": sum(value for _, value in forecast),
+        "retention": retention,
+        "retention_total": total,
+        "desired_retention": deck.desired_retention,
+    }
+    return render(request, "flashcards/stats.html", context)

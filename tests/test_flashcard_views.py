@@ -1,0 +1,186 @@
+"""The flashcard pages: deck list, a study session without JavaScript, statistics."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from quizzes.models import CardState, ReviewLog
+from quizzes.services.scheduling import review_card
+from quizzes.views.flashcards import FRAGMENT_HEADER, bar_chart
+from tests.factories import CardFactory, DeckFactory
+
+
+@pytest.fixture
+def deck(db):
+    deck = DeckFactory(slug="geneva", title="Geneva", new_cards_per_day=2)
+    CardFactory(
+        deck=deck, front="Whom did Clinton meet?", back="Lavrov\n\nThe sentence.", position=1
+    )
+    CardFactory(deck=deck, front="Where did they meet?", back="Geneva\n\nAnother.", position=2)
+    CardFactory(deck=deck, front="What did the button say?", back="Peregruzka", position=3)
+    return deck
+
+
+def study_url(deck):
+    return f"/flashcards/{deck.slug}/study/"
+
+
+def test_pages_need_a_login(client, deck):
+    for url in ["/flashcards/", study_url(deck), "/flashcards/geneva/stats/"]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+
+
+def test_deck_list_shows_published_decks_with_due_and_new_counts(student_client, student, deck):
+    DeckFactory(title="Hidden draft", published=False)
+    card = deck.cards.first()
+    review_card(user=student, card=card, rating="again", now=timezone.now() - timedelta(minutes=5))
+
+    response = student_client.get("/flashcards/")
+
+    html = response.content.decode()
+    assert "Geneva" in html
+    assert "Hidden draft" not in html
+    assert re.search(r'class="count-due">1<', html)
+    assert re.search(r'class="count-new">1<', html)  # the daily limit of 2, one used
+
+
+def test_unpublished_decks_are_not_found_for_students(student_client):
+    draft = DeckFactory(published=False)
+    assert student_client.get(study_url(draft)).status_code == 404
+
+
+def test_study_shows_the_front_but_not_the_back_until_revealed(student_client, deck):
+    card = deck.cards.get(position=1)
+    response = student_client.get(study_url(deck))
+    html = response.content.decode()
+    assert "Whom did Clinton meet?" in html
+    assert "Lavrov" not in html
+    assert f'href="?reveal={card.pk}#card-front"' in html
+
+    other = deck.cards.get(position=2)
+    assert (
+        "Geneva\n"
+        not in student_client.get(study_url(deck) + f"?reveal={other.pk}").content.decode()
+    )
+
+    revealed = student_client.get(study_url(deck) + f"?reveal={card.pk}").content.decode()
+    assert "Lavrov" in revealed
+    for label, interval in [("Again", "1m"), ("Hard", "6m"), ("Good", "10m")]:
+        assert re.search(
+            rf"{label}</span>\s*<span class=\"rating-interval\">.*{interval}</span>", revealed
+        )
+
+
+def test_rating_without_javascript_posts_and_redirects_to_the_next_card(
+    student_client, student, deck
+):
+    card = deck.cards.get(position=1)
+    page = student_client.get(study_url(deck) + f"?reveal={card.pk}").content.decode()
+    review_id = re.search(r'name="client_review_id" value="(\w+)"', page).group(1)
+
+    response = student_client.post(
+        study_url(deck), {"card": card.pk, "rating": "good", "client_review_id": review_id}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == study_url(deck)
+    state = CardState.objects.get(user=student, card=card)
+    assert state.reps == 1
+    page = student_client.get(study_url(deck)).content.decode()
+    assert "Where did they meet?" in page
+    assert "1 reviewed" in page
+
+    # The same form submitted twice (a double click, a retry) is recorded once.
+    student_client.post(
+        study_url(deck), {"card": card.pk, "rating": "good", "client_review_id": review_id}
+    )
+    assert ReviewLog.objects.filter(user=student).count() == 1
+
+
+def test_a_bad_rating_is_a_form_error_and_changes_nothing(student_client, deck):
+    card = deck.cards.get(position=1)
+    response = student_client.post(study_url(deck), {"card": card.pk, "rating": "brilliant"})
+    assert response.status_code == 400
+    assert "is not a rating" in response.content.decode()
+    assert not ReviewLog.objects.exists()
+
+
+def test_a_card_of_another_deck_is_refused(student_client, deck):
+    stranger = CardFactory(deck=DeckFactory())
+    response = student_client.post(study_url(deck), {"card": stranger.pk, "rating": "good"})
+    assert response.status_code == 400
+    assert not ReviewLog.objects.exists()
+
+
+def test_the_fragment_answers_with_the_next_card_only(student_client, deck):
+    card = deck.cards.get(position=1)
+    response = student_client.post(
+        study_url(deck), {"card": card.pk, "rating": "easy"}, headers={FRAGMENT_HEADER: "1"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="study-card"')
+    assert "Where did they meet?" in html
+
+
+def test_the_session_ends_with_a_summary(student_client, student, deck):
+    for position in (1, 2):
+        card = deck.cards.get(position=position)
+        student_client.post(study_url(deck), {"card": card.pk, "rating": "easy"})
+
+    html = student_client.get(study_url(deck)).content.decode()
+
+    assert "Session complete." in html
+    assert "You reviewed 2 cards." in html
+    assert "Easy: 2" in html
+    assert "What did the button say?" not in html  # the daily new-card limit is 2
+
+
+def test_study_page_uses_a_constant_number_of_queries(
+    student_client, student, deck, django_assert_max_num_queries
+):
+    student_client.get(study_url(deck))
+    card = deck.cards.get(position=1)
+    with django_assert_max_num_queries(12):
+        student_client.get(study_url(deck) + f"?reveal={card.pk}")
+    CardFactory.create_batch(30, deck=deck)
+    for extra in deck.cards.all()[:10]:
+        review_card(
+            user=student, card=extra, rating="again", now=timezone.now() - timedelta(hours=1)
+        )
+    with django_assert_max_num_queries(12):
+        student_client.get(study_url(deck) + f"?reveal={card.pk}")
+
+
+def test_stats_page_shows_retention_and_charts(student_client, student, deck):
+    card = deck.cards.get(position=1)
+    now = timezone.now() - timedelta(days=20)
+    result = review_card(user=student, card=card, rating="good", now=now)
+    result = review_card(user=student, card=card, rating="good", now=result.state.due)
+    result = review_card(user=student, card=card, rating="good", now=result.state.due)
+    review_card(user=student, card=card, rating="again", now=result.state.due)
+
+    html = student_client.get("/flashcards/geneva/stats/").content.decode()
+
+    assert "50%" in html  # two reviews in the Review state, one of them Again
+    assert html.count("<svg") == 2
+    assert "Reviews per day, last 30 days as a table" in html
+    assert "Cards due per day, next 30 days" in html
+
+
+def test_stats_do_not_mix_students(student_client, other_student, deck):
+    card = deck.cards.get(position=1)
+    review_card(user=other_student, card=card, rating="good", now=timezone.now())
+    html = student_client.get("/flashcards/geneva/stats/").content.decode()
+    assert "0 reviews in the last 30 days" in html
+
+
+def test_bar_chart_scales_to_the_largest_value():
+    chart = bar_chart([("a", 0), ("b", 5), ("c", 10)], width=124, height=124, pad=24)
+    heights = [bar.height for bar in chart["bars"]]
+    assert heights == [0, 50, 100]
+    assert chart["bars"][2].y == 0

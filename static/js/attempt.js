@@ -26,10 +26,10 @@
     if (!item) return;
     item.classList.toggle("is-answered", !!data.answered);
     item.classList.toggle("is-flagged", !!data.flagged);
-    var state = item.querySelector(".map-state");
-    if (state) {
-      state.textContent = (data.answered ? ", answered" : ", not answered") + (data.flagged ? ", flagged" : "");
-    }
+    item.setAttribute(
+      "aria-label",
+      "Question " + data.slot + (data.answered ? ", answered" : ", not answered") + (data.flagged ? ", flagged" : "")
+    );
   }
 
   function save() {

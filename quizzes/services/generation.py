@@ -194,7 +194,7 @@ def answer_variants(fact: FactData) -> tuple[tuple[str, float, str], ...]:
     """The answer and the forms a student may fairly give: without quotes, without a leading
     “the”, and for a person the surname alone. Duplicates after normalising are dropped."""
     match = MatchMode.FUZZY if fact.kind in NAME_KINDS else MatchMode.NORMALISED
-    base = squash_spaces(fact.answer)
+    base = strip_quotes(squash_spaces(fact.answer)) or squash_spaces(fact.answer)
     candidates = [base, *sorted(forms(base, fact.kind) - {base}, key=lambda f: (-len(f), f))]
     variants, seen = [], set()
     for text in candidates:
@@ -259,6 +259,7 @@ def read_number(text: str) -> ReadNumber | str | None:
             found = True
         elif word == "a" and index + 1 < len(words) and words[index + 1] in _SCALES:
             current += 1
+            found = True
         elif word in _SCALES and found:
             total += max(current, 1) * _SCALES[word]
             current = 0

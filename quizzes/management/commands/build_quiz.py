@@ -1,6 +1,6 @@
 """Make a quiz from an article's question bank, balanced across question kinds.
 
-    python manage.py build_quiz --article SLUG --size N [--title T] [--slug S] [--publish]
+python manage.py build_quiz --article SLUG --size N [--title T] [--slug S] [--publish]
 """
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,0 +1,203 @@
+"""Writing generated questions: created once, updated in place, never over a teacher's edit;
+quizzes built from a bank; the admin actions that call it."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from quizzes.models import Choice, Question, Quiz
+from quizzes.services.bank_building import (
+    EDITED,
+    build_quiz,
+    generate_questions,
+    question_checksum,
+)
+from tests.factories import ArticleFactory, FactFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BODY = (
+    "US Secretary of State Hillary Clinton met Russia's foreign minister Sergei Lavrov in Geneva "
+    "on Friday. The button was marked “Peregruzka” and Clinton joked to Lavrov about it. "
+    "President Barack Obama will meet Dmitry Medvedev in London in 2009. "
+    "Lavrov said there was one agreement, in Vienna."
+)
+FACTS = [
+    ("clinton", 0, "Hillary Clinton", "person", "Who met Lavrov in Geneva?", []),
+    ("lavrov", 0, "Sergei Lavrov", "person", "Whom did Clinton meet in Geneva?", []),
+    ("geneva", 0, "Geneva", "place", "Where did they meet?", ["Helsinki"]),
+    ("friday", 0, "Friday", "date", "On which day did they meet?", ["Monday", "Sunday"]),
+    ("word", 1, "Peregruzka", "quote", "Which word?", ["Perestroika", "Glasnost"]),
+    ("obama", 2, "Barack Obama", "person", "Which president will meet Medvedev?", []),
+    ("medvedev", 2, "Dmitry Medvedev", "person", "Whom will Obama meet?", []),
+    ("london", 2, "London", "place", "Where will Obama meet Medvedev?", []),
+    ("year", 2, "2009", "date", "In which year will they meet?", []),
+    ("one", 3, "one agreement", "number", "How many agreements were there?", ["two agreements"]),
+]  # fmt: skip
+
+
+@pytest.fixture
+def article():
+    article = ArticleFactory(slug="geneva", title="Clinton meets Lavrov", publisher="Reuters",
+                             body=BODY)  # fmt: skip
+    sentences = [s.strip() + "." for s in BODY.split(". ") if s.strip()]
+    sentences = [s[:-1] if s.endswith("..") else s for s in sentences]
+    for position, (key, index, answer, kind, prompt, extras) in enumerate(FACTS):
+        FactFactory(key=key, article=article, sentence=sentences[index], answer=answer,
+                    kind=kind, prompt=prompt, distractors=extras, position=position)  # fmt: skip
+    return article
+
+
+def generate(article, **kwargs):
+    return generate_questions(facts=article.facts.all(), **kwargs)
+
+
+def test_generating_creates_valid_questions_linked_to_their_facts(article):
+    report = generate(article, seed=1)
+    assert report.created and not report.updated and not report.unchanged
+    questions = Question.objects.with_parts()
+    assert questions.count() == len(report.created)
+    assert set(questions.values_list("kind", flat=True)) == {
+        "cloze", "single_choice", "true_false", "short_answer", "numeric"
+    }  # fmt: skip
+    for question in questions:
+        assert question.key == f"{question.fact.key}:{question.generator}"
+        assert question.generated_checksum == question_checksum(question)
+        assert question.explanation.startswith("According to Reuters: “")
+        question.full_clean()
+    numeric = Question.objects.get(key="year:numeric")
+    assert numeric.numeric_answer == 2009
+    assert Question.objects.get(key="lavrov:cloze").tags.get().slug == "people"
+
+
+def test_regenerating_with_the_same_seed_changes_nothing_and_duplicates_nothing(article):
+    first = generate(article, seed=3)
+    before = {q.key: question_checksum(q) for q in Question.objects.with_parts()}
+    again = generate(article, seed=3)
+    assert again.created == [] and again.updated == []
+    assert sorted(again.unchanged) == sorted(first.created)
+    assert {q.key: question_checksum(q) for q in Question.objects.with_parts()} == before
+
+
+def test_a_question_edited_by_a_teacher_is_never_overwritten(article):
+    generate(article, seed=3)
+    question = Question.objects.get(key="lavrov:single")
+    choice = question.choices.filter(fraction=0).first()
+    choice.text = "Vitaly Churkin"
+    choice.save()
+    cloze = Question.objects.get(key="geneva:cloze")
+    cloze.text = cloze.text.replace("on Friday", "on a Friday")
+    cloze.save()
+    report = generate(article, seed=99)  # another seed would reshuffle both
+    assert ("lavrov:single", f"{EDITED}: question lavrov:single") in report.skipped
+    assert "geneva:cloze" in report.skipped_by_reason()[EDITED]
+    assert Choice.objects.filter(question=question, text="Vitaly Churkin").exists()
+    assert "on a Friday" in Question.objects.get(key="geneva:cloze").text
+    assert "lavrov:single" not in report.updated + report.unchanged
+
+
+def test_a_changed_fact_updates_its_questions_in_place(article):
+    generate(article, seed=3)
+    count = Question.objects.count()
+    fact = article.facts.get(key="lavrov")
+    fact.prompt = "Whom did Hillary Clinton meet in Geneva on Friday?"
+    fact.save()
+    report = generate(article, seed=3)
+    assert set(report.updated) == {"lavrov:single", "lavrov:short"}
+    assert Question.objects.count() == count
+    assert Question.objects.get(key="lavrov:short").text == fact.prompt
+
+
+def test_a_dry_run_writes_nothing_but_reports_exactly(article):
+    report = generate(article, seed=3, dry_run=True)
+    assert report.dry_run and report.created
+    assert Question.objects.count() == 0
+    assert report.summary().startswith("Dry run, nothing written: would create")
+
+
+def test_unknown_kinds_are_refused_before_anything_is_written(article):
+    with pytest.raises(ValueError, match="essay"):
+        generate(article, kinds=["cloze", "essay"])
+    assert Question.objects.count() == 0
+
+
+def test_too_few_same_kind_facts_are_reported_with_the_reason(article):
+    report = generate(article, seed=1, kinds=["single_choice"])
+    reasons = report.skipped_by_reason()
+    # London has one other place (Geneva) and no extras; “one agreement” one extra only
+    assert sorted(reasons["too few same-kind distractors"]) == ["london:single", "one:single"]
+    detail = dict(report.skipped)["london:single"]
+    assert "needs at least 2 other places like “London”" in detail and "(“Geneva”)" in detail
+    assert not Question.objects.filter(key__in=["london:single", "one:single"]).exists()
+    # “2009” has no other year, but its neighbours (2008, 2010…) stand in
+    assert "year:single" in report.created
+
+
+def test_the_report_serialises_to_json(article):
+    report = generate(article, seed=1)
+    data = json.loads(json.dumps(report.as_dict()))
+    assert data["counts"]["created"] == len(report.created)
+    assert data["counts"]["skipped"] == len(report.skipped)
+    assert {"key", "generator", "reason", "detail"} <= set(data["skipped"][0])
+
+
+def test_regeneration_reads_the_bank_in_a_bounded_number_of_queries(
+    article, django_assert_max_num_queries
+):
+    generate(article, seed=3)
+    with django_assert_max_num_queries(12):
+        report = generate(article, seed=3)
+    assert report.unchanged and not report.created
+
+
+def test_build_quiz_balances_kinds_and_does_not_repeat_a_fact(article):
+    generate(article, seed=3)
+    quiz = build_quiz(article=article, size=5, seed=4, published=True)
+    questions = [qq.question for qq in quiz.quiz_questions.select_related("question")]
+    assert len(questions) == 5 and quiz.published
+    assert len({q.kind for q in questions}) == 5
+    assert len({q.fact_id for q in questions}) == 5
+    assert quiz.slug == "geneva-quiz" and quiz.title == "Quiz: Clinton meets Lavrov"
+    again = build_quiz(article=article, size=5, seed=4, slug="again")
+    assert [qq.question_id for qq in again.quiz_questions.order_by("order")] == [
+        q.pk for q in questions
+    ]
+
+
+def test_build_quiz_refuses_a_bank_too_small_or_a_taken_slug(article):
+    with pytest.raises(ValueError, match="has 0 question"):
+        build_quiz(article=article, size=3)
+    generate(article, seed=3)
+    build_quiz(article=article, size=3, slug="taken")
+    with pytest.raises(ValueError, match="already exists"):
+        build_quiz(article=article, size=3, slug="taken")
+    assert Quiz.objects.count() == 1
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_the_article_admin_action_generates_and_says_what_happened(admin_client, article):
+    response = admin_client.post(
+        reverse("admin:quizzes_article_changelist"),
+        {"action": "generate_for_articles", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert Question.objects.count() > 0
+    assert f"Created {Question.objects.count()}, updated 0" in text
+    assert "Skipped because:" in text and "no number can be read" in text
+
+
+def test_the_fact_admin_action_generates_for_the_selected_facts(admin_client, article):
+    fact = article.facts.get(key="lavrov")
+    admin_client.post(
+        reverse("admin:quizzes_fact_changelist"),
+        {"action": "generate_for_facts", "_selected_action": [fact.pk]},
+    )
+    assert set(Question.objects.values_list("fact__key", flat=True)) == {"lavrov"}

@@ -1,0 +1,264 @@
+"""Flashcards in the REST API: decks, the next cards to study, and reviews.
+
+    GET  /api/decks/                      published decks, with this student's due and new counts
+    GET  /api/decks/{slug}/               one deck
+    GET  /api/decks/{slug}/due/?limit=N   the next cards: due reviews first, then new cards
+    POST /api/cards/{id}/review/          {rating, duration_ms?, client_review_id?}
+
+A review sent again with the same `client_review_id` is recorded once; the retry gets the
+original result (200 instead of 201, `duplicate: true`).
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from quizzes.models import Card, Deck, LearningState
+from quizzes.services import scheduling
+from quizzes.services.scheduling import ReviewError, format_interval
+
+DUE_LIMIT_DEFAULT = 20
+DUE_LIMIT_MAX = 100
+
+# --- serializers --------------------------------------------------------------------------
+
+
+class DeckCountsSerializer(serializers.Serializer):
+    due = serializers.IntegerField(help_text="Cards due for review now.")
+    new = serializers.IntegerField(help_text="New cards the daily limit still allows today.")
+    total = serializers.IntegerField(help_text="Cards in the deck.")
+
+
+class DeckSerializer(serializers.ModelSerializer):
+    counts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deck
+        fields = [
+            "slug",
+            "title",
+            "description",
+            "desired_retention",
+            "new_cards_per_day",
+            "counts",
+        ]
+
+    @extend_schema_field(DeckCountsSerializer)
+    def get_counts(self, deck):
+        return self.context["counts"].get(deck.pk, {"due": 0, "new": 0, "total": 0})
+
+
+class IntervalsSerializer(serializers.Serializer):
+    again = serializers.CharField()
+    hard = serializers.CharField()
+    good = serializers.CharField()
+    easy = serializers.CharField()
+
+
+class StudyCardSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    front = serializers.CharField()
+    back = serializers.CharField()
+    is_new = serializers.BooleanField()
+    state = serializers.ChoiceField(
+        choices=["new", *[s.name.lower() for s in LearningState]],
+        help_text="new, learning, review or relearning.",
+    )
+    due = serializers.DateTimeField(allow_null=True)
+    intervals = IntervalsSerializer(help_text="The interval each rating would give now.")
+
+
+class DueSerializer(serializers.Serializer):
+    deck = serializers.SlugField()
+    due_count = serializers.IntegerField(help_text="All cards due now (not only those returned).")
+    new_available = serializers.IntegerField(help_text="New cards the daily limit still allows.")
+    cards = StudyCardSerializer(many=True)
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=list(scheduling.RATING_NAMES))
+    duration_ms = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=86_400_000
+    )
+    client_review_id = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text="Any id the client picks per review (a UUID): a retry with it is recorded once.",
+    )
+
+
+class ReviewOutputSerializer(serializers.Serializer):
+    card = serializers.IntegerField()
+    rating = serializers.CharField()
+    reviewed_at = serializers.DateTimeField()
+    due = serializers.DateTimeField(help_text="When the card is next due.")
+    interval_seconds = serializers.IntegerField()
+    interval = serializers.CharField(help_text='The interval as Anki shows it, e.g. "10m", "4d".')
+    state = serializers.CharField(help_text="learning, review or relearning.")
+    reps = serializers.IntegerField()
+    duplicate = serializers.BooleanField(
+        help_text="True when this client_review_id had been recorded already (nothing changed)."
+    )
+
+
+# --- views --------------------------------------------------------------------------------
+
+
+def _decks_for(user):
+    return Deck.objects.all() if user.is_staff else Deck.objects.published()
+
+
+class DeckViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published decks with the student's counts (staff also see unpublished ones)."""
+
+    serializer_class = DeckSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return _decks_for(self.request.user).order_by("title", "pk")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context.setdefault("counts", {})
+        return context
+
+    def _with_counts(self, decks):
+        counts = scheduling.deck_counts(user=self.request.user, decks=decks, now=timezone.now())
+        return self.get_serializer(
+            decks, many=True, context={**self.get_serializer_context(), "counts": counts}
+        )
+
+    @extend_schema(summary="List decks with this student's due and new counts")
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self._with_counts(list(page)).data)
+
+    @extend_schema(summary="One deck with this student's due and new counts")
+    def retrieve(self, request, *args, **kwargs):
+        deck = self.get_object()
+        counts = scheduling.deck_counts(user=request.user, decks=[deck], now=timezone.now())
+        return Response(
+            self.get_serializer(
+                deck, context={**self.get_serializer_context(), "counts": counts}
+            ).data
+        )
+
+    @extend_schema(
+        summary="The next cards to study: due reviews first, then new cards within the daily limit",
+        parameters=[
+            OpenApiParameter(
+                "limit",
+                int,
+                description=f"How many cards (1-{DUE_LIMIT_MAX}, default {DUE_LIMIT_DEFAULT}).",
+            )
+        ],
+        responses={200: DueSerializer, 400: OpenApiResponse(description="A bad limit.")},
+    )
+    @action(detail=True, methods=["get"])
+    def due(self, request, slug=None):
+        deck = self.get_object()
+        limit = _limit(request.query_params.get("limit"))
+        now = timezone.now()
+        queue = scheduling.study_queue(user=request.user, deck=deck, now=now, limit=limit)
+        cards = []
+        for card in queue.cards():
+            state = queue.state_for(card)
+            cards.append(
+                {
+                    "id": card.pk,
+                    "front": card.front,
+                    "back": card.back,
+                    "is_new": state is None,
+                    "state": "new" if state is None else LearningState(state.state).name.lower(),
+                    "due": state.due if state else None,
+                    "intervals": scheduling.preview_labels(
+                        deck=deck, state=state, user_id=request.user.pk, card_id=card.pk, now=now
+                    ),
+                }
+            )
+        data = {
+            "deck": deck.slug,
+            "due_count": queue.due_count,
+            "new_available": queue.new_available,
+            "cards": cards,
+        }
+        return Response(DueSerializer(data).data)
+
+
+def _limit(raw: str | None) -> int:
+    if raw in (None, ""):
+        return DUE_LIMIT_DEFAULT
+    if not raw.isdigit() or not 1 <= int(raw) <= DUE_LIMIT_MAX:
+        raise serializers.ValidationError({"limit": [f"A whole number from 1 to {DUE_LIMIT_MAX}."]})
+    return int(raw)
+
+
+class CardViewSet(viewsets.GenericViewSet):
+    """Cards of the decks a student may study; only the review action is exposed."""
+
+    serializer_class = ReviewInputSerializer
+
+    def get_queryset(self):
+        return Card.objects.filter(deck__in=_decks_for(self.request.user)).select_related("deck")
+
+    @extend_schema(
+        summary="Review a card (again, hard, good or easy)",
+        request=ReviewInputSerializer,
+        responses={
+            201: ReviewOutputSerializer,
+            200: OpenApiResponse(
+                ReviewOutputSerializer,
+                description="The same client_review_id was recorded before: the original result.",
+            ),
+            400: OpenApiResponse(description="Bad input, with a message per field."),
+            404: OpenApiResponse(description="No such card in a deck you may study."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        card = self.get_object()
+        serializer = ReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            result = scheduling.review_card(
+                user=request.user,
+                card=card,
+                rating=data["rating"],
+                now=timezone.now(),
+                duration_ms=data.get("duration_ms"),
+                client_review_id=data.get("client_review_id") or "",
+            )
+        except ReviewError as exc:
+            raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
+        if result.log.card_id != card.pk:
+            # A client_review_id reused for another card: refuse rather than misreport.
+            raise serializers.ValidationError(
+                {"client_review_id": ["This id was already used for a review of another card."]}
+            )
+        due = result.log.state_after["due"]
+        output = {
+            "card": card.pk,
+            "rating": result.log.get_rating_display().lower(),
+            "reviewed_at": result.log.reviewed_at,
+            "due": due,
+            "interval_seconds": int(result.interval.total_seconds()),
+            "interval": format_interval(result.interval),
+            "state": LearningState(result.log.state_after["state"]).name.lower(),
+            "reps": result.state.reps,
+            "duplicate": not result.created,
+        }
+        return Response(
+            ReviewOutputSerializer(output).data,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )

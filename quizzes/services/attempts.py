@@ -38,7 +38,6 @@ from quizzes.services.exceptions import (
 )
 from quizzes.services.snapshots import question_snapshot, regraded_snapshot
 
-
 # Pass as `answer` to change only the flag (a form whose answer inputs are locked).
 UNCHANGED = object()
 
@@ -80,7 +79,7 @@ def _build_layout(quiz: Quiz, rng: random.Random) -> tuple[list[QuizQuestion], d
         # True/false keeps its conventional order; the other choice kinds shuffle when asked.
         if quiz.shuffle_choices and question.kind != QuestionKind.TRUE_FALSE:
             rng.shuffle(choice_ids)
-        layout.append({"question": question.pk, "choices": choice_ids})
+        layout.append({"question": question.pk, "kind": question.kind, "choices": choice_ids})
     return quiz_questions, questions, layout
 
 
@@ -165,7 +164,45 @@ def attempt_save_answer(
     """Save the answer to the question named (never "the current one"). Idempotent.
 
     `answer=UNCHANGED` leaves the answer as it is (to flag or unflag only).
+
+    The common case is one conditional UPDATE: the answer is checked against the attempt's
+    layout (kind and choice ids), and the row is written only while the attempt is in progress,
+    the response unchecked and ungraded (`fraction IS NULL`; finishing grades every response
+    under a row lock, so a save that loses the race to a finish matches no row). Anything else
+    (a checked answer, a closed attempt, an old layout) takes the locked path.
     """
+    if attempt.deadline is not None and now > attempt.deadline + grace():
+        raise AttemptClosed("Time is up: the attempt is being submitted.")
+    item = next((i for i in attempt.layout if i.get("question") == question_id), None)
+    if item is None:
+        raise InvalidAnswer("That question is not part of this attempt.")
+    if "kind" in item and attempt.state == AttemptState.IN_PROGRESS:
+        updates: dict = {}
+        if answer is not UNCHANGED:
+            shape = {"kind": item["kind"], "choices": [{"id": c} for c in item["choices"]]}
+            cleaned = grading.validate_answer(snapshot=shape, answer=answer)
+            updates.update(answer=cleaned, answered_at=now if cleaned is not None else None)
+        if flagged is not None:
+            updates["flagged"] = flagged
+        written = (
+            Response.objects.filter(
+                attempt_id=attempt.pk,
+                question_id=question_id,
+                checked=False,
+                fraction__isnull=True,
+                attempt__state=AttemptState.IN_PROGRESS,
+            ).update(**updates)
+            if updates
+            else 0
+        )
+        if written:
+            return Response.objects.get(attempt_id=attempt.pk, question_id=question_id)
+    return _save_locked(
+        attempt=attempt, question_id=question_id, answer=answer, now=now, flagged=flagged
+    )
+
+
+def _save_locked(*, attempt: Attempt, question_id: int, answer, now, flagged) -> Response:
     with transaction.atomic():
         response = _locked_response(attempt=attempt, question_id=question_id, now=now)
         fields = []
@@ -229,7 +266,11 @@ def attempt_finish(*, attempt: Attempt, now: datetime) -> Attempt:
         locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
         if locked.state != AttemptState.IN_PROGRESS:
             return locked
-        responses = list(Response.objects.filter(attempt=locked).order_by("slot"))
+        # Lock the responses too: a save racing this finish either lands before (and is graded)
+        # or waits and then finds the response graded (and is refused).
+        responses = list(
+            Response.objects.select_for_update().filter(attempt=locked).order_by("slot")
+        )
         for response in responses:
             _grade(response)
         Response.objects.bulk_update(responses, ["fraction", "score"])

@@ -1,6 +1,6 @@
 """REST API under /api/: auth, the question bank and quizzes, attempts, schema and docs."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
     path("", include("quizzes.api.flashcard_urls")),
+    # Last: anything else under /api/ is a JSON 404, not the site's HTML page.
+    re_path(r"^.*$", views.api_not_found),
 ]

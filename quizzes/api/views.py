@@ -16,8 +16,14 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import (
+    action,
+    api_view,
+    authentication_classes,
+    permission_classes,
+    throttle_classes,
+)
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,6 +37,16 @@ from quizzes.models import Response as QuizResponse
 from quizzes.services import attempts as attempt_services
 from quizzes.services.bank_building import generate_questions
 from quizzes.services.exceptions import InvalidAnswer, ReviewNotAllowed
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+@throttle_classes([])
+def api_not_found(request, *args, **kwargs):
+    raise NotFound("No such API endpoint.")
+
 
 # --- Auth ----------------------------------------------------------------------------------
 

@@ -93,3 +93,40 @@ def test_two_simultaneous_starts_with_one_attempt_allowed_make_one_attempt():
     assert sorted(created for _, created in results) == [False, False, False, True]
     assert len({attempt.pk for attempt, _ in results}) == 1
     assert Response.objects.filter(attempt__quiz=quiz).count() == 3
+
+
+def test_a_save_racing_a_finish_is_either_graded_or_refused():
+    """Never a saved answer that the grade did not see."""
+    from quizzes.services.exceptions import AttemptClosed
+
+    student = UserFactory()
+    quiz = QuizFactory(questions=1, attempts_allowed=None)
+    for _ in range(5):
+        attempt, _ = attempt_start(quiz=quiz, user=student, now=timezone.now())
+        response = Response.objects.get(attempt=attempt)
+        best = max(response.snapshot["choices"], key=lambda c: c["fraction"])["id"]
+        calls = iter(["finish", "save"])
+        lock = threading.Lock()
+
+        def act(attempt=attempt, response=response, best=best, calls=calls, lock=lock):
+            with lock:
+                what = next(calls)
+            if what == "finish":
+                return attempt_finish(attempt=attempt, now=timezone.now())
+            try:
+                return service.attempt_save_answer(
+                    attempt=attempt,
+                    question_id=response.question_id,
+                    answer=best,
+                    now=timezone.now(),
+                )
+            except AttemptClosed:
+                return "refused"
+
+        _, errors = run_together(act)
+        assert errors == []
+        response.refresh_from_db()
+        attempt.refresh_from_db()
+        expected = service.grading.grade_answer(snapshot=response.snapshot, answer=response.answer)
+        assert response.fraction == expected
+        assert attempt.grade == (100 if response.answer == best else 0)

@@ -166,10 +166,11 @@ def attempt_save_answer(
     `answer=UNCHANGED` leaves the answer as it is (to flag or unflag only).
 
     The common case is one conditional UPDATE: the answer is checked against the attempt's
-    layout (kind and choice ids), and the row is written only while the attempt is in progress,
-    the response unchecked and ungraded (`fraction IS NULL`; finishing grades every response
-    under a row lock, so a save that loses the race to a finish matches no row). Anything else
-    (a checked answer, a closed attempt, an old layout) takes the locked path.
+    layout (kind and choice ids), and the row is written only while the response is unchecked
+    and ungraded (`fraction IS NULL`). Finishing grades every response under a row lock and sets
+    its fraction, so a save that loses the race to a finish matches no row (the condition is on
+    the row itself, no join, so PostgreSQL re-checks it after waiting for the lock). Anything
+    else (a checked answer, a finished attempt, an old layout) takes the locked path.
     """
     if attempt.deadline is not None and now > attempt.deadline + grace():
         raise AttemptClosed("Time is up: the attempt is being submitted.")
@@ -190,7 +191,6 @@ def attempt_save_answer(
                 question_id=question_id,
                 checked=False,
                 fraction__isnull=True,
-                attempt__state=AttemptState.IN_PROGRESS,
             ).update(**updates)
             if updates
             else 0

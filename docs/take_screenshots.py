@@ -1,0 +1,120 @@
+"""Take the README's screenshots of the quiz pages from the demo fixtures.
+
+    .venv/bin/python docs/take_screenshots.py
+
+Loads the demo fixtures into a temporary SQLite database, serves the site on a free local port,
+logs in as the demo student with Chromium (the same Playwright set-up as the browser tests),
+takes "Reset button basics" (answering some questions right and one wrong) and saves
+docs/screenshots/quiz-list.png, attempt.png and review.png.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+QUIZ = "reset-button-basics"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main() -> int:
+    tmp = tempfile.TemporaryDirectory(prefix="factcards-shots-")
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp.name}/shots.sqlite3",
+        "STATICFILES_MANIFEST": "false",
+    }
+    python = sys.executable
+    run = {"cwd": ROOT, "env": env, "check": True}
+    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], **run)  # noqa: S603
+    subprocess.run(  # noqa: S603
+        [python, "manage.py", "loaddata", "articles", "questions", "quizzes", "demo_users"], **run
+    )
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310 - our own server
+                break
+            except OSError:
+                time.sleep(0.2)
+        shoot(base)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(f"Saved {', '.join(p.name for p in sorted(OUT.glob('*.png')))} in {OUT}")
+    return 0
+
+
+def shoot(base: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(base_url=base, viewport={"width": 1100, "height": 820})
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill("student")
+        page.get_by_label("Password").fill("reset-2009")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+        page.goto(f"/quizzes/{QUIZ}/")
+        page.get_by_role("button", name="Start the quiz").click()
+        page.wait_for_selector("#answer-form")
+        # Answer the first questions: the first choice (right or wrong) or a typed answer.
+        for _ in range(3):
+            answer_current(page, "Lavrov")
+            page.get_by_role("button", name="Next").click()
+            page.wait_for_selector("#answer-form")
+        page.locator("#flagged").check()
+        page.wait_for_timeout(400)
+        attempt_url = page.url.split("?")[0]
+        page.goto("/quizzes/")
+        page.screenshot(path=str(OUT / "quiz-list.png"), full_page=True)
+
+        page.goto(attempt_url + "?q=1")
+        page.wait_for_selector("#answer-form")
+        page.screenshot(path=str(OUT / "attempt.png"), full_page=True)
+
+        page.get_by_role("button", name="Finish attempt…").first.click()
+        page.get_by_role("button", name="Finish and submit").click()
+        page.wait_for_selector(".review-list")
+        page.screenshot(path=str(OUT / "review.png"), full_page=False)
+        browser.close()
+
+
+def answer_current(page, text: str) -> None:
+    choice = page.locator(".choices input").first
+    if choice.count():
+        choice.check()
+    else:
+        page.locator("#answer").fill(text)
+    page.wait_for_timeout(300)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -162,7 +162,18 @@ class TestTheContent:
             assert question_instance_problems(question) == {}, question.key
             assert question.fact is not None, question.key
             assert question.explanation.strip(), question.key
-            assert question.generator == "", question.key
+
+    def test_most_demo_questions_come_from_the_generators(self):
+        generated = Question.objects.exclude(generator="")
+        assert generated.count() > Question.objects.count() / 2
+        assert set(generated.values_list("generator", flat=True)) >= {
+            "cloze",
+            "single",
+            "short",
+            "tf-true",
+            "tf-false",
+        }
+        assert Question.objects.filter(generator="").count() >= 40  # the hand-written ones stay
 
     def test_no_question_gives_its_answer_away_in_the_stem(self):
         for question in Question.objects.with_parts().exclude(kind=QuestionKind.TRUE_FALSE):

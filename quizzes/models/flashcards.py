@@ -76,6 +76,7 @@ class Card(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["deck", "key"], name="card_key_unique_in_deck")
         ]
+        indexes = [models.Index(fields=["deck", "position", "id"])]
 
     def __str__(self):
         return self.front[:80]

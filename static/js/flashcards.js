@@ -125,4 +125,6 @@
       }
     }
   });
+
+  document.documentElement.setAttribute("data-flashcards", "ready");
 })();

@@ -50,16 +50,24 @@ class Command(LoaddataCommand):
     def _validate_loaded(self):
         faults: list[str] = []
         questions: dict[int, str] = {}
+        by_model: dict[type, dict[int, str]] = {}
         for label, model, pk in self._loaded:
-            instance = model._default_manager.get(pk=pk)
-            try:
-                instance.full_clean()
-            except ValidationError as exc:
-                faults.append(f"{label}: {_describe(instance)}: {_flatten(exc)}")
-            if model is Question:
-                questions.setdefault(pk, label)
-            elif model in (Choice, AcceptedAnswer):
-                questions.setdefault(instance.question_id, label)
+            by_model.setdefault(model, {})[pk] = label
+        for model, labels in by_model.items():
+            # Uniqueness and check constraints are the database's: it enforced them on save.
+            # What is left is field validation and each model's clean(), which may follow
+            # foreign keys, so fetch each model's rows in one query with those joined.
+            related = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+            rows = model._default_manager.select_related(*related).in_bulk(list(labels))
+            for pk, instance in rows.items():
+                try:
+                    instance.full_clean(validate_unique=False, validate_constraints=False)
+                except ValidationError as exc:
+                    faults.append(f"{labels[pk]}: {_describe(instance)}: {_flatten(exc)}")
+                if model is Question:
+                    questions.setdefault(pk, labels[pk])
+                elif model in (Choice, AcceptedAnswer):
+                    questions.setdefault(instance.question_id, labels[pk])
         for question in Question.objects.filter(pk__in=questions).prefetch_related(
             "choices", "accepted_answers"
         ):

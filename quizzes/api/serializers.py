@@ -169,7 +169,7 @@ class QuestionSerializer(serializers.ModelSerializer):
     tags = TagsField(required=False)
     choices = ChoiceSerializer(many=True, required=False)
     accepted_answers = AcceptedAnswerSerializer(many=True, required=False)
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Question

@@ -562,3 +562,13 @@ def test_the_demo_quiz_from_token_to_review(db):
     review = api.get(f"/api/attempts/{attempt['id']}/review/")
     assert review.status_code == 200
     assert len(review.json()["questions"]) == len(attempt["questions"])
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_review_runs_constant_queries(api, django_assert_max_num_queries, count):
+    QuizFactory(slug="big", questions=count)
+    attempt = start(api, "big").json()
+    api.post(f"/api/attempts/{attempt['id']}/finish/")
+    with django_assert_max_num_queries(2):  # attempt with quiz, responses
+        response = api.get(f"/api/attempts/{attempt['id']}/review/")
+    assert len(response.json()["questions"]) == count

@@ -423,3 +423,20 @@ def test_generation_input_is_validated(api, student_api):
     assert "kinds" in response.json()
     assert api.post("/api/articles/nope/generate/", {}, format="json").status_code == 404
     assert student_api.post("/api/articles/geneva/generate/", {}, format="json").status_code == 403
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_results_list_runs_constant_queries(api, django_assert_max_num_queries, count):
+    from django.utils import timezone
+
+    from quizzes.services.attempts import attempt_finish, attempt_start
+    from tests.factories import UserFactory
+
+    quiz = QuizFactory(slug="reset", questions=1)
+    for _ in range(count):
+        attempt, _ = attempt_start(quiz=quiz, user=UserFactory(), now=timezone.now())
+        attempt_finish(attempt=attempt, now=timezone.now())
+    # quiz, count, page (with users and quiz)
+    with django_assert_max_num_queries(3):
+        response = api.get("/api/quizzes/reset/results/?page_size=50")
+    assert response.json()["count"] == count

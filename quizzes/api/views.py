@@ -6,6 +6,7 @@ list never shows what a detail view would refuse, and another student's attempt 
 
 from django.db.models import Count, Prefetch
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -239,7 +240,7 @@ class QuizViewSet(viewsets.ModelViewSet):
 
     @action(detail=True, methods=["get"], permission_classes=[IsTeacher], filterset_class=None)
     def results(self, request, slug=None):
-        quiz = self.get_object()
+        quiz = get_object_or_404(Quiz, slug=slug)
         attempts = (
             Attempt.objects.filter(quiz=quiz)
             .select_related("quiz", "user")

@@ -418,3 +418,23 @@ def test_quiz_summary_for_student(quiz, student):
     summary = quiz_summary_for_student(quiz=quiz, user=student, now=NOW)
     assert summary.state == "finished"
     assert summary.final_grade == Decimal("50.00")
+
+
+def test_the_admin_regrade_action_reports_what_changed(quiz, student, teacher, client):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(pk=teacher.pk).update(is_superuser=True)
+    attempt, _ = attempt_start(quiz=quiz, user=student, now=NOW)
+    answer_all_correctly(attempt)
+    attempt_finish(attempt=attempt, now=NOW)
+    Choice.objects.filter(pk=responses(attempt)[0].answer).update(fraction=0)
+    client.force_login(teacher)
+    reply = client.post(
+        "/admin/quizzes/attempt/",
+        {"action": "regrade", "_selected_action": [attempt.pk]},
+        follow=True,
+    )
+    text = " ".join(str(m) for m in reply.context["messages"])
+    assert "grade 100.00 → 75.00" in text
+    assert "Q1 1.00 → 0.00" in text
+    assert "Re-graded 1 attempt(s); 1 changed." in text

@@ -201,3 +201,20 @@ def test_the_fact_admin_action_generates_for_the_selected_facts(admin_client, ar
         {"action": "generate_for_facts", "_selected_action": [fact.pk]},
     )
     assert set(Question.objects.values_list("fact__key", flat=True)) == {"lavrov"}
+
+
+def test_the_article_admin_action_builds_a_deck_and_rebuilding_does_not_duplicate(
+    admin_client, article
+):
+    from quizzes.models import Deck
+
+    for _ in range(2):
+        response = admin_client.post(
+            reverse("admin:quizzes_article_changelist"),
+            {"action": "build_decks_for_articles", "_selected_action": [article.pk]},
+            follow=True,
+        )
+        assert response.status_code == 200
+    deck = Deck.objects.get(slug="geneva-deck")
+    assert deck.cards.count() == article.facts.count()
+    assert f"{article.facts.count()} unchanged" in response.content.decode()

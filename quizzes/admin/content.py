@@ -3,6 +3,7 @@ from django.utils.html import format_html, format_html_join
 
 from quizzes.models import Article, Fact
 from quizzes.services.bank_building import GenerationReport, generate_questions
+from quizzes.services.decks import build_deck
 
 MAX_KEYS_SHOWN = 5
 
@@ -59,6 +60,16 @@ def generate_for_facts(modeladmin, request, queryset):
     report_generation(modeladmin, request, report)
 
 
+@admin.action(
+    description="Build (or rebuild) a flashcard deck from each selected article",
+    permissions=["build_deck"],
+)
+def build_decks_for_articles(modeladmin, request, queryset):
+    for article in queryset.order_by("slug"):
+        result = build_deck(slug=f"{article.slug}-deck", articles=[article], title=article.title)
+        modeladmin.message_user(request, result.summary(), messages.SUCCESS)
+
+
 class FactInline(admin.TabularInline):
     model = Fact
     fields = ("position", "kind", "sentence", "answer", "prompt", "key")
@@ -74,7 +85,10 @@ class ArticleAdmin(GeneratesQuestions, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published"
     inlines = [FactInline]
-    actions = [generate_for_articles]
+    actions = [generate_for_articles, build_decks_for_articles]
+
+    def has_build_deck_permission(self, request):
+        return request.user.has_perms(["quizzes.add_card", "quizzes.change_card"])
 
     def get_queryset(self, request):
         from django.db.models import Count

@@ -9,7 +9,9 @@ import pytest
 import schemathesis
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -131,11 +133,19 @@ def tokens(db, settings):
     client.post(f"/api/attempts/{finished['id']}/finish/")
     client.post("/api/quizzes/reset/attempts/")
     CardFactory.create_batch(2, deck=DeckFactory(slug="geneva"))
-    yield {
-        "student": Token.objects.create(user=student).key,
-        "teacher": Token.objects.create(user=teacher).key,
-    }
-    cache.clear()
+    # Schemathesis calls the WSGI app directly, so Django's request signals fire; like Django's
+    # test client, keep them from closing the test's database connection (and its transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield {
+            "student": Token.objects.create(user=student).key,
+            "teacher": Token.objects.create(user=teacher).key,
+        }
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+        cache.clear()
 
 
 FUZZ = settings(

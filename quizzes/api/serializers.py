@@ -478,13 +478,6 @@ class StudentQuizSerializer(QuizSerializer):
 # --- Attempts (students) -------------------------------------------------------------------
 
 
-def attempt_passed(attempt: Attempt) -> bool | None:
-    """Whether a finished attempt reached the pass mark (None: no pass mark, or unfinished)."""
-    if attempt.grade is None or attempt.quiz.pass_mark is None:
-        return None
-    return attempt.grade >= attempt.quiz.pass_mark
-
-
 @extend_schema_field(
     {
         "oneOf": [
@@ -592,7 +585,7 @@ class AttemptSummarySerializer(serializers.ModelSerializer):
         ]
 
     def get_passed(self, attempt) -> bool | None:
-        return attempt_passed(attempt)
+        return attempt.passed
 
 
 class AttemptSerializer(AttemptSummarySerializer):

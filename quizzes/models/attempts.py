@@ -91,6 +91,13 @@ class Attempt(models.Model):
     def is_finished(self) -> bool:
         return self.state == AttemptState.FINISHED
 
+    @property
+    def passed(self) -> bool | None:
+        """Whether the grade reached the quiz's pass mark (None: no pass mark, or not graded)."""
+        if self.grade is None or self.quiz.pass_mark is None:
+            return None
+        return self.grade >= self.quiz.pass_mark
+
 
 class Response(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")

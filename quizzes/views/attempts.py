@@ -233,9 +233,6 @@ def attempt_review(request, pk):
                 "fact": snapshot.get("fact"),
             }
         )
-    passed = None
-    if quiz.pass_mark is not None and attempt.grade is not None:
-        passed = attempt.grade >= quiz.pass_mark
     return render(
         request,
         "quizzes/review.html",
@@ -244,7 +241,7 @@ def attempt_review(request, pk):
             "quiz": quiz,
             "items": items,
             "permissions": permissions,
-            "passed": passed,
+            "passed": attempt.passed,
         },
     )
 

@@ -23,6 +23,22 @@ def attempt_for_owner(*, user, pk) -> Attempt:
         raise Http404("No such attempt.") from None
 
 
+def response_for_owner(*, user, attempt_pk, question_id) -> Response | None:
+    """The response to `question_id` in `user`'s attempt, its attempt and quiz joined: one query.
+
+    None when there is no such row (not the owner, or not a question of the attempt): callers
+    then fall back to `attempt_for_owner`, which tells the two apart.
+    """
+    if not user.is_authenticated:
+        raise Http404("No such attempt.")
+    try:
+        return Response.objects.select_related("attempt__quiz").get(
+            attempt_id=attempt_pk, attempt__user=user, question_id=question_id
+        )
+    except (Response.DoesNotExist, ValueError, TypeError):
+        return None
+
+
 def attempt_with_responses(*, user, pk) -> Attempt:
     """`attempt_for_owner` with its responses (in slot order) prefetched."""
     if not user.is_authenticated:

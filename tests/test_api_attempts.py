@@ -422,6 +422,14 @@ def test_attempt_list_and_detail_run_constant_queries(
     with django_assert_max_num_queries(2):  # attempt with quiz, responses
         assert api.get(f"/api/attempts/{attempt['id']}/").status_code == 200
     assert big.quiz_questions.count() == count
+    question = attempt["questions"][-1]["question"]
+    with django_assert_max_num_queries(2):  # the response with its attempt, one UPDATE
+        saved = api.put(
+            f"/api/attempts/{attempt['id']}/answers/{question['id']}/",
+            {"answer": question["choices"][0]["id"]},
+            format="json",
+        )
+    assert saved.status_code == 200
 
 
 # --- immediate feedback ----------------------------------------------------------------------

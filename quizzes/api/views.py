@@ -35,6 +35,7 @@ from quizzes.api.permissions import IsTeacher, IsTeacherOrReadOnly, is_teacher
 from quizzes.api.throttling import AnonThrottle, ScopedThrottle
 from quizzes.models import Article, Attempt, Fact, Question, Quiz, QuizQuestion
 from quizzes.models import Response as QuizResponse
+from quizzes.selectors import response_for_owner
 from quizzes.services import attempts as attempt_services
 from quizzes.services.bank_building import generate_questions
 from quizzes.services.exceptions import InvalidAnswer, ReviewNotAllowed
@@ -328,8 +329,13 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @action(detail=True, methods=["put"], url_path=r"answers/(?P<question_id>[0-9]+)")
     def answer(self, request, pk=None, question_id=None):
-        attempt = self.get_object()
-        self._response(attempt, question_id)
+        # One query: the response with its attempt, only if this user owns the attempt.
+        current = response_for_owner(user=request.user, attempt_pk=pk, question_id=question_id)
+        if current is None:
+            current = self._response(self.get_object(), question_id)  # or 404: attempt, question
+        attempt, now = current.attempt, timezone.now()
+        if attempt_services.is_overdue(attempt, now):
+            attempt = self.get_object()  # finishes it on this access; the save is then refused
         data = s.AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -338,7 +344,8 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 question_id=int(question_id),
                 answer=data.validated_data["answer"],
                 flagged=data.validated_data.get("flagged"),
-                now=timezone.now(),
+                now=now,
+                current=current,
             )
         except InvalidAnswer as exc:
             raise ValidationError({"answer": [exc.message]}) from exc

@@ -159,7 +159,13 @@ def _locked_response(*, attempt: Attempt, question_id: int, now: datetime) -> Re
 
 
 def attempt_save_answer(
-    *, attempt: Attempt, question_id: int, answer, now: datetime, flagged: bool | None = None
+    *,
+    attempt: Attempt,
+    question_id: int,
+    answer,
+    now: datetime,
+    flagged: bool | None = None,
+    current: Response | None = None,
 ) -> Response:
     """Save the answer to the question named (never "the current one"). Idempotent.
 
@@ -196,7 +202,11 @@ def attempt_save_answer(
             else 0
         )
         if written:
-            return Response.objects.get(attempt_id=attempt.pk, question_id=question_id)
+            if current is None:
+                return Response.objects.get(attempt_id=attempt.pk, question_id=question_id)
+            for field, value in updates.items():
+                setattr(current, field, value)
+            return current
     return _save_locked(
         attempt=attempt, question_id=question_id, answer=answer, now=now, flagged=flagged
     )

@@ -21,6 +21,7 @@ from quizzes.selectors import (
     attempt_response_map,
     attempt_with_responses,
     attempts_for_student,
+    response_for_owner,
 )
 from quizzes.services import grading
 from quizzes.services.attempts import (
@@ -130,19 +131,28 @@ def _save_error(request, attempt, slot, error: QuizError, status=400):
 def attempt_save(request, pk):
     """Save the answer to the question the form names, then go where the button said."""
     now = timezone.now()
-    attempt = attempt_for_owner(user=request.user, pk=pk)
     data = request.POST
     try:
         question_id = int(data.get("question", ""))
         slot = int(data.get("slot", 1))
     except ValueError:
+        attempt = attempt_for_owner(user=request.user, pk=pk)
         return _save_error(request, attempt, 1, QuizError("The form did not name a question."))
+    # One query reads the response with its attempt (ownership included); only when there is no
+    # such row does the attempt alone decide between a 404 and "not a question of this attempt".
+    current = response_for_owner(user=request.user, attempt_pk=pk, question_id=question_id)
+    attempt = current.attempt if current else attempt_for_owner(user=request.user, pk=pk)
     kind = data.get("kind", "")
     flagged = data.get("flagged") == "1" if "flag_field" in data else None
     try:
         answer = UNCHANGED if "answer_field" not in data else answer_from_post(kind=kind, data=data)
         response = attempt_save_answer(
-            attempt=attempt, question_id=question_id, answer=answer, now=now, flagged=flagged
+            attempt=attempt,
+            question_id=question_id,
+            answer=answer,
+            now=now,
+            flagged=flagged,
+            current=current,
         )
         if data.get("nav") == "check":
             response = attempt_check_answer(attempt=attempt, question_id=question_id, now=now)

@@ -36,3 +36,26 @@ def student_client(client, student):
 def teacher_client(client, teacher):
     client.force_login(teacher)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counts (and anything else cached) never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client_for():
+    """`api_client_for(user)`: a DRF client authenticated as that user."""
+    from rest_framework.test import APIClient
+
+    def make(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -50,25 +49,14 @@ def assert_no_correctness(payload, *, correct_texts=()):
         assert secret not in text, f"{secret!r} leaked"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
+@pytest.fixture
+def api(api_client_for, student):
+    return api_client_for(student)
 
 
 @pytest.fixture
-def api(student):
-    client = APIClient()
-    client.force_authenticate(student)
-    return client
-
-
-@pytest.fixture
-def other_api(other_student):
-    client = APIClient()
-    client.force_authenticate(other_student)
-    return client
+def other_api(api_client_for, other_student):
+    return api_client_for(other_student)
 
 
 @pytest.fixture

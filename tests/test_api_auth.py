@@ -1,18 +1,9 @@
 """Signing in to the API: tokens, sessions with CSRF, throttling and the error shape."""
 
-import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import QuizFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def with_rates(settings, **rates):

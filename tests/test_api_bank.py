@@ -1,7 +1,6 @@
 """The teachers' API: articles, facts, questions (nested), quizzes, generation and results."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from quizzes.models import Choice, Fact, Question, Quiz
@@ -20,25 +19,14 @@ BODY = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
+@pytest.fixture
+def api(api_client_for, teacher):
+    return api_client_for(teacher)
 
 
 @pytest.fixture
-def api(teacher):
-    client = APIClient()
-    client.force_authenticate(teacher)
-    return client
-
-
-@pytest.fixture
-def student_api(student):
-    client = APIClient()
-    client.force_authenticate(student)
-    return client
+def student_api(api_client_for, student):
+    return api_client_for(student)
 
 
 def single_choice_body(**overrides):

@@ -12,10 +12,8 @@ from tests.factories import CardFactory, DeckFactory
 
 
 @pytest.fixture
-def api(student):
-    client = APIClient()
-    client.force_authenticate(student)
-    return client
+def api(api_client_for, student):
+    return api_client_for(student)
 
 
 @pytest.fixture

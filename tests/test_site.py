@@ -69,3 +69,23 @@ def test_a_wrong_password_shows_a_form_error(client, student):
     response = client.post(reverse("login"), {"username": "student", "password": "nope"})
     assert response.status_code == 200
     assert "correct username and password" in response.content.decode()
+
+
+def test_cache_url_selects_a_shared_redis_cache_and_refuses_other_schemes():
+    probe = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+
+    def backend(url):
+        env = {**os.environ, "CACHE_URL": url, "DEBUG": "true"}
+        return subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {probe}"],
+            cwd=ROOT,
+            env={**env, "DJANGO_SETTINGS_MODULE": "quizsite.settings"},
+            capture_output=True,
+            text=True,
+        )
+
+    assert backend("redis://127.0.0.1:6379/0").stdout.strip().endswith("RedisCache")
+    assert backend("").stdout.strip().endswith("LocMemCache")
+    refused = backend("memcached://127.0.0.1")
+    assert refused.returncode != 0
+    assert "CACHE_URL must be a redis:// URL" in refused.stderr

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from quizzes.charts import bar_chart
 from quizzes.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
 from quizzes.services import scheduling
 from quizzes.services.decks import card_answer
@@ -184,36 +185,6 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- statistics ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str  # the day, e.g. "Mar 6"
-    value: int
-    x: float
-    y: float
-    width: float
-    height: float
-
-
-def bar_chart(points: list[tuple[str, int]], *, width=600, height=160, pad=24) -> dict:
-    """Geometry for a server-rendered SVG bar chart (pure): bars scaled to the largest value."""
-    top = max((value for _, value in points), default=0) or 1
-    slot = (width - pad) / max(len(points), 1)
-    bars = []
-    for index, (label, value) in enumerate(points):
-        bar_height = (height - pad) * value / top
-        bars.append(
-            Bar(
-                label=label,
-                value=value,
-                x=round(pad + index * slot + slot * 0.1, 2),
-                y=round(height - pad - bar_height, 2),
-                width=round(slot * 0.8, 2),
-                height=round(bar_height, 2),
-            )
-        )
-    return {"bars": bars, "width": width, "height": height, "pad": pad, "top": top}
 
 
 def _day_label(day) -> str:

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.db.models import Avg, Count, FloatField, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 
 from quizzes.admin.forms import AcceptedAnswerFormSet, ChoiceFormSet, QuestionForm
-from quizzes.models import AcceptedAnswer, Choice, Question, Tag
+from quizzes.models import AcceptedAnswer, AttemptState, Choice, Question, Response, Tag
 
 
 class ChoiceInline(admin.TabularInline):
@@ -28,7 +30,16 @@ class TagAdmin(admin.ModelAdmin):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionForm
-    list_display = ("short_text", "kind", "fact", "generator", "default_marks", "updated_at")
+    list_display = (
+        "short_text",
+        "kind",
+        "fact",
+        "generator",
+        "default_marks",
+        "facility",
+        "answered",
+        "updated_at",
+    )
     list_filter = ("kind", "generator", "tags", "fact__article")
     list_select_related = ("fact",)
     search_fields = ("key", "text", "explanation", "fact__answer")
@@ -57,6 +68,41 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.display(description="Question", ordering="text")
     def short_text(self, obj):
         return obj.text if len(obj.text) <= 90 else obj.text[:87] + "…"
+
+    def get_queryset(self, request):
+        """Each question with its facility and answer count over finished attempts (one query).
+
+        Facility is the mean share of the marks earned, a penalty counting as 0 (as on a quiz's
+        results page); unanswered responses count in it as 0 but not in "Answered". Correlated
+        subqueries (on the response's question index) rather than a join and GROUP BY, so the
+        changelist's counts and filters do not drag every response along.
+        """
+        finished = (
+            Response.objects.filter(question=OuterRef("pk"), attempt__state=AttemptState.FINISHED)
+            .order_by()
+            .values("question")
+        )
+        facility = finished.annotate(
+            value=Avg(Greatest("fraction", Value(0.0), output_field=FloatField()))
+        ).values("value")
+        answered = finished.filter(answer__isnull=False).annotate(count=Count("pk")).values("count")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                facility_value=Subquery(facility, output_field=FloatField()),
+                answered_count=Coalesce(Subquery(answered, output_field=IntegerField()), Value(0)),
+            )
+        )
+
+    @admin.display(description="Facility", ordering="facility_value")
+    def facility(self, obj):
+        value = getattr(obj, "facility_value", None)
+        return None if value is None else f"{min(value, 1.0):.0%}"
+
+    @admin.display(description="Answered", ordering="answered_count")
+    def answered(self, obj):
+        return getattr(obj, "answered_count", None)
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:

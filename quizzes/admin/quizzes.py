@@ -1,6 +1,19 @@
-from django.contrib import admin
+"""Quizzes in the admin, with each quiz's results page (how its questions performed)."""
 
-from quizzes.models import Quiz, QuizQuestion
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from quizzes.charts import bar_chart
+from quizzes.models import QuestionKind, Quiz, QuizQuestion
+from quizzes.selectors import quiz_results_rows
+from quizzes.services.analytics import quiz_results
+
+RESULTS_PERMISSION = "quizzes.view_attempt"
 
 
 class QuizQuestionInline(admin.TabularInline):
@@ -43,6 +56,63 @@ class QuizAdmin(admin.ModelAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+    # --- results: how the quiz's questions performed -------------------------------------------
+
+    def get_urls(self):
+        results = path(
+            "<path:object_id>/results/",
+            self.admin_site.admin_view(self.results_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_results",
+        )
+        # Before the default URLs: their "<path:object_id>/" would swallow ".../results/".
+        return [results, *super().get_urls()]
+
+    def get_list_display(self, request):
+        list_display = super().get_list_display(request)
+        if request.user.has_perm(RESULTS_PERMISSION):
+            return (*list_display, "results_link")
+        return list_display
+
+    @admin.display(description="Results")
+    def results_link(self, obj):
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_results", args=[obj.pk])
+        return format_html('<a href="{}">Results</a>', url)
+
+    def results_view(self, request, object_id):
+        """Summary, grade distribution and per-question figures of the finished attempts."""
+        if not request.user.has_perm(RESULTS_PERMISSION):
+            raise PermissionDenied
+        quiz = self.get_object(request, unquote(object_id))
+        if quiz is None:
+            raise Http404("No such quiz.")
+        rows = quiz_results_rows(quiz=quiz)
+        results = quiz_results(
+            attempts=rows.attempts,
+            responses=rows.responses,
+            maximum_grade=quiz.maximum_grade,
+            pass_mark=quiz.pass_mark,
+            positions=rows.positions,
+        )
+        kinds = dict(QuestionKind.choices)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": quiz,
+            "quiz": quiz,
+            "title": f"Results: {quiz.title}",
+            "summary": results.summary,
+            "distribution_chart": bar_chart(
+                [(band.label, band.count) for band in results.distribution], label_all=True
+            ),
+            "questions": [
+                {"figures": question, "kind": kinds.get(question.kind, question.kind)}
+                for question in results.questions
+            ],
+            "has_view_permission": self.has_view_permission(request, quiz),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/quizzes/quiz/results.html", context)
 
 
 @admin.register(QuizQuestion)

@@ -212,3 +212,19 @@ def test_deleting_annotated_questions_from_the_changelist_still_works(client, sm
     assert response.status_code == 302
     assert not Question.objects.filter(pk=choice.pk).exists()
     assert Question.objects.filter(kind=QuestionKind.SHORT_ANSWER).exists()
+
+
+def test_question_autocomplete_still_searches_the_annotated_questions(client, small_class):
+    _, choice, _ = small_class
+    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "quizzes",
+            "model_name": "quizquestion",
+            "field_name": "question",
+            "term": "Clinton meet",
+        },
+    )
+    assert response.status_code == 200
+    assert [int(item["id"]) for item in response.json()["results"]] == [choice.pk]

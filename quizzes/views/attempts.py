@@ -233,7 +233,8 @@ def attempt_review(request, pk):
                 "response": response,
                 "snapshot": snapshot,
                 "your_answer": grading.describe_answer(snapshot=snapshot, answer=response.answer),
-                "verdict": grading.verdict(response.fraction),
+                # As the API says it: a question left blank is "unanswered", not "incorrect".
+                "verdict": grading.verdict(None if response.answer is None else response.fraction),
                 "correct_answer": grading.describe_correct(snapshot=snapshot)
                 if permissions.show_correct
                 else None,

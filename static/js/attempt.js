@@ -6,6 +6,10 @@
 
   var form = document.getElementById("answer-form");
   if (!form) return;
+
+  // After "Check" the page opens at #feedback: move focus there so the verdict is read first.
+  var feedback = document.getElementById("feedback");
+  if (feedback && window.location.hash === "#feedback") feedback.focus();
   var statusEl = document.getElementById("save-status");
   var finishForm = document.getElementById("finish-form");
   var pending = null; // the save in flight, so auto-submit can wait for it

@@ -20,7 +20,7 @@ def attempt_for_owner(*, user, pk) -> Attempt:
         raise Http404("No such attempt.")
     try:
         return Attempt.objects.select_related("quiz").get(pk=pk, user=user)
-    except (Attempt.DoesNotExist, ValueError, TypeError):
+    except (Attempt.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("No such attempt.") from None
 
 
@@ -36,7 +36,7 @@ def response_for_owner(*, user, attempt_pk, question_id) -> Response | None:
         return Response.objects.select_related("attempt__quiz").get(
             attempt_id=attempt_pk, attempt__user=user, question_id=question_id
         )
-    except (Response.DoesNotExist, ValueError, TypeError):
+    except (Response.DoesNotExist, ValueError, TypeError, OverflowError):
         return None
 
 
@@ -49,7 +49,7 @@ def attempt_with_responses(*, user, pk) -> Attempt:
     )
     try:
         return queryset.get(pk=pk, user=user)
-    except (Attempt.DoesNotExist, ValueError, TypeError):
+    except (Attempt.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("No such attempt.") from None
 
 

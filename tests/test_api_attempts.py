@@ -568,3 +568,18 @@ def test_review_runs_constant_queries(api, django_assert_max_num_queries, count)
     with django_assert_max_num_queries(2):  # attempt with quiz, responses
         response = api.get(f"/api/attempts/{attempt['id']}/review/")
     assert len(response.json()["questions"]) == count
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/attempts/18466310023858921584654621083697152/",
+        "/api/attempts/18466310023858921584654621083697152/answers/3600/",
+        "/api/attempts/{attempt}/answers/18466310023858921584654621083697152/",
+    ],
+)
+def test_ids_too_large_for_the_database_are_404_not_500(api, quiz, path):
+    attempt = start(api).json()["id"]
+    url = path.format(attempt=attempt)
+    response = api.put(url, {"answer": 1}, format="json") if "answers" in url else api.get(url)
+    assert response.status_code == 404

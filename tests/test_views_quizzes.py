@@ -334,3 +334,9 @@ def test_attempt_and_review_query_counts_do_not_grow_with_questions(
             student_client.get(reverse("attempt-review", kwargs={"pk": attempt.pk})).status_code
             == 200
         )
+
+
+def test_an_attempt_id_too_large_for_the_database_is_404(student_client):
+    huge = 18466310023858921584654621083697152
+    assert student_client.get(f"/attempts/{huge}/").status_code == 404
+    assert student_client.post(f"/attempts/{huge}/save/", {"question": huge}).status_code == 404

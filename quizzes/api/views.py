@@ -324,7 +324,7 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def _response(self, attempt, question_id) -> QuizResponse:
         try:
             return QuizResponse.objects.get(attempt=attempt, question_id=int(question_id))
-        except (QuizResponse.DoesNotExist, ValueError):
+        except (QuizResponse.DoesNotExist, ValueError, OverflowError):
             raise Http404("No such question in this attempt.") from None
 
     @action(detail=True, methods=["put"], url_path=r"answers/(?P<question_id>[0-9]+)")

@@ -111,7 +111,10 @@
     var tag = (event.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "textarea" || tag === "select") return;
     var link = document.getElementById("show-answer");
-    if (link && (event.key === " " || event.code === "Space")) {
+    var space = event.key === " " || event.code === "Space";
+    // Space on another focused button (Log out, a rating) keeps its own meaning: pressing it.
+    if (space && tag === "button") return;
+    if (link && space) {
       event.preventDefault();
       reveal(link);
       return;

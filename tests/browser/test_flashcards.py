@@ -92,3 +92,13 @@ def test_study_page_fits_a_phone(phone_page, login, learner, deck):
         assert box["height"] >= 44
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_space_on_another_focused_button_presses_that_button(page, login, learner, deck):
+    login("learner")
+    page.goto("/flashcards/geneva/study/")
+    expect(page.locator("html[data-flashcards=ready]")).to_have_count(1)
+    page.get_by_role("button", name=re.compile("^Log out")).focus()
+    page.keyboard.press("Space")
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()  # it logged out
+    assert ReviewLog.objects.count() == 0

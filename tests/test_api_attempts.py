@@ -246,6 +246,7 @@ def test_saving_an_answer_returns_what_was_saved(api, quiz):
         ("true_false", [1]),
         ("short_answer", 42),
         ("short_answer", "x" * 301),
+        ("short_answer", "Lav\x00rov"),  # PostgreSQL cannot store a NUL: a 400, never a 500
         ("numeric", "2009"),
         ("cloze", ["Lavrov"]),
     ],

@@ -428,3 +428,15 @@ def test_results_list_runs_constant_queries(api, django_assert_max_num_queries, 
     with django_assert_max_num_queries(3):
         response = api.get("/api/quizzes/reset/results/?page_size=50")
     assert response.json()["count"] == count
+
+
+def test_text_no_database_can_hold_is_a_400_or_404_never_a_500(api):
+    ArticleFactory(slug="geneva", body=BODY)
+    fact = {"article": "gene\x00va", "sentence": "x", "answer": "x", "kind": "quote"}
+    response = api.post("/api/facts/", fact, format="json")
+    assert response.status_code == 400
+    assert "article" in response.json()
+    assert api.get("/api/articles/gene%00va/").status_code == 404
+    assert api.get("/api/quizzes/gene%00va/").status_code == 404
+    assert api.get("/api/decks/gene%00va/").status_code == 404
+    assert Fact.objects.count() == 0

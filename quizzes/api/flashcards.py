@@ -123,6 +123,7 @@ class DeckViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = DeckSerializer
     lookup_field = "slug"
+    lookup_value_regex = r"[-\w]+"  # what a slug can be; anything else is a 404, not a lookup
 
     def get_queryset(self):
         return _decks_for(self.request.user).order_by("title", "pk")

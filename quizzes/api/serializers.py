@@ -86,8 +86,17 @@ class ArticleSerializer(serializers.ModelSerializer):
         return data
 
 
+class SlugLookupField(serializers.SlugRelatedField):
+    """A reference by slug; a value no database column can hold (a NUL byte) is a field error."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class FactSerializer(serializers.ModelSerializer):
-    article = serializers.SlugRelatedField(slug_field="slug", queryset=Article.objects.all())
+    article = SlugLookupField(slug_field="slug", queryset=Article.objects.all())
     distractors = serializers.ListField(
         child=serializers.CharField(max_length=300),
         required=False,

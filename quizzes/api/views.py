@@ -93,6 +93,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
     serializer_class = s.ArticleSerializer
     permission_classes = [IsTeacher]
     lookup_field = "slug"
+    lookup_value_regex = r"[-\w]+"  # what a slug can be; anything else is a 404, not a lookup
 
     @action(detail=True, methods=["post"])
     def generate(self, request, slug=None):
@@ -179,6 +180,7 @@ class QuizViewSet(viewsets.ModelViewSet):
     permission_classes = [IsTeacherOrReadOnly]
     filterset_class = QuizFilter
     lookup_field = "slug"
+    lookup_value_regex = r"[-\w]+"  # what a slug can be; anything else is a 404, not a lookup
 
     def get_queryset(self):
         queryset = (

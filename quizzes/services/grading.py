@@ -62,6 +62,8 @@ def validate_answer(*, snapshot: dict, answer) -> object:
             raise InvalidAnswer("Type your answer as text.")
         if len(answer) > MAX_TEXT_ANSWER:
             raise InvalidAnswer(f"Answers are at most {MAX_TEXT_ANSWER} characters long.")
+        if "\x00" in answer:
+            raise InvalidAnswer("Answers cannot contain NUL characters.")
         cleaned = answer.strip()
         return cleaned or None
     if kind == NUMERIC:

@@ -70,6 +70,7 @@ def test_export_then_import_round_trips(deck):
         ("front,back,tags\nA,B,\nC,D,\nA ,E,\n", "line 4: the same front as line 2"),
         ("front,back,tags\nA,B," + "t" * 301 + "\n", "line 2: the tags are longer than 300"),
         ('front,back,tags\nA,"B\n', "not valid CSV"),
+        ("front,back,tags\nA,B\x00C,t\n", "line 2: a cell contains a NUL character"),
     ],
 )
 def test_bad_rows_are_reported_and_nothing_is_imported(deck, text, error):

@@ -88,6 +88,8 @@ def parse_cards_csv(text: str) -> tuple[list[CardRow], list[RowError]]:
                 problems.append("the front is empty")
             if not back:
                 problems.append("the back is empty")
+            if any("\x00" in cell for cell in cells):
+                problems.append("a cell contains a NUL character")
             tags = " ".join(tags.replace(",", " ").split())
             if len(tags) > _TAGS_MAX:
                 problems.append(f"the tags are longer than {_TAGS_MAX} characters")

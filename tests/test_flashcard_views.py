@@ -116,6 +116,23 @@ def test_a_card_of_another_deck_is_refused(student_client, deck):
     assert not ReviewLog.objects.exists()
 
 
+@pytest.mark.parametrize("card_field", ["²", "9" * 40, "1\x00", "-1"])
+def test_a_card_field_that_is_not_a_card_id_is_a_form_error(student_client, deck, card_field):
+    response = student_client.post(study_url(deck), {"card": card_field, "rating": "good"})
+    assert response.status_code == 400
+    assert "not in this deck" in response.content.decode()
+    assert not ReviewLog.objects.exists()
+
+
+def test_odd_durations_and_review_ids_are_tolerated_not_stored_raw(student_client, deck):
+    card = deck.cards.get(position=1)
+    fields = {"card": card.pk, "rating": "good", "duration_ms": "²", "client_review_id": "a\x00b"}
+    assert student_client.post(study_url(deck), fields).status_code == 302
+    log = ReviewLog.objects.get()
+    assert log.duration_ms is None
+    assert log.client_review_id == "ab"
+
+
 def test_the_fragment_answers_with_the_next_card_only(student_client, deck):
     card = deck.cards.get(position=1)
     response = student_client.post(

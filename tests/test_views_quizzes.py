@@ -340,3 +340,13 @@ def test_an_attempt_id_too_large_for_the_database_is_404(student_client):
     huge = 18466310023858921584654621083697152
     assert student_client.get(f"/attempts/{huge}/").status_code == 404
     assert student_client.post(f"/attempts/{huge}/save/", {"question": huge}).status_code == 404
+
+
+def test_an_article_link_with_a_malformed_fact_key_shows_the_article_unmarked(client):
+    fact = FactFactory()
+    for key in ("no\x00such", "../etc", fact.key + " "):
+        response = client.get(f"{fact.article.get_absolute_url()}?fact={key}")
+        assert response.status_code == 200
+        assert "<mark" not in response.content.decode()
+    marked = client.get(f"{fact.article.get_absolute_url()}?fact={fact.key}")
+    assert "<mark" in marked.content.decode()

@@ -83,6 +83,15 @@ class SessionProgress:
         return round(100 * self.done / self.total) if self.total else 100
 
 
+def _whole_number(text: str, *, limit: int = 2**31 - 1) -> int | None:
+    """A form field as a whole number in the database's range, or None (never an exception)."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= limit else None
+
+
 def _study_context(request: HttpRequest, deck: Deck, *, reveal: str | None, restart=False):
     now = timezone.now()
     start = _session_start(request, deck, now, restart)
@@ -157,21 +166,20 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_study(request, context)
 
     _session_start(request, deck, timezone.now(), restart=False)
-    card_id = request.POST.get("card", "")
-    card = Card.objects.filter(deck=deck, pk=card_id).first() if card_id.isdigit() else None
+    card_id = _whole_number(request.POST.get("card", ""))
+    card = Card.objects.filter(deck=deck, pk=card_id).first() if card_id is not None else None
     error = None
     if card is None:
         error = "That card is not in this deck."
     else:
         try:
-            duration = request.POST.get("duration_ms") or None
             scheduling.review_card(
                 user=request.user,
                 card=card,
                 rating=request.POST.get("rating", ""),
                 now=timezone.now(),
-                duration_ms=int(duration) if duration and duration.isdigit() else None,
-                client_review_id=request.POST.get("client_review_id", "")[:64],
+                duration_ms=_whole_number(request.POST.get("duration_ms", "")),
+                client_review_id=request.POST.get("client_review_id", "")[:64].replace("\x00", ""),
             )
         except ReviewError as exc:
             error = str(exc)

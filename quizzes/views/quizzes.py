@@ -1,5 +1,7 @@
 """The quiz list, a quiz's page with its Start button, and the source articles."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -13,6 +15,8 @@ from quizzes.selectors import published_quiz, quizzes_for_student
 from quizzes.services.attempts import attempt_start, quiz_summary_for_student
 from quizzes.services.exceptions import QuizError
 from quizzes.text import squash_spaces
+
+SLUG = re.compile(r"[-\w]+")
 
 
 @require_GET
@@ -85,7 +89,8 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         fact = None
-        if key := self.request.GET.get("fact"):
+        key = self.request.GET.get("fact", "")
+        if key and SLUG.fullmatch(key):  # anything else cannot be a fact's key
             fact = Fact.objects.filter(article=self.object, key=key).first()
         context["fact"] = fact
         context["paragraphs"] = highlight(self.object.body, fact.sentence if fact else None)

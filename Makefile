@@ -28,10 +28,14 @@ run: demo-data
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production-like: gunicorn, DEBUG off, hashed static files. Needs SECRET_KEY in the environment.
+# For a local try it answers on 127.0.0.1 and localhost over plain HTTP unless told otherwise;
+# behind TLS set ALLOWED_HOSTS and leave the cookie settings at their secure defaults.
+SERVE_ENV := ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-false} CSRF_COOKIE_SECURE=$${CSRF_COOKIE_SECURE:-false}
 serve: $(VENV)/.runtime-installed
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/gunicorn quizsite.wsgi --bind 127.0.0.1:8000 --workers 3
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput
+	$(SERVE_ENV) $(BIN)/gunicorn quizsite.wsgi --bind 127.0.0.1:8000 --workers 3
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -2,6 +2,7 @@
 writes nothing, progress is printed, and the exported bank is deterministic and loads back."""
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -103,14 +104,17 @@ def test_build_quiz_makes_a_balanced_quiz(article):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--article", "nope", "--size", "3"], "Unknown article slug: nope. Valid slugs: geneva"),
+        (
+            ["--article", "nope", "--size", "3"],
+            "Unknown article slug(s): nope. Valid slugs: geneva",
+        ),
         (["--article", "geneva", "--size", "500"], "fewer than the 500 asked for"),
         (["--article", "geneva", "--size", "0"], "at least one question"),
     ],
 )
 def test_build_quiz_refuses_bad_input_and_writes_nothing(article, args, message):
     run("generate_questions")
-    with pytest.raises(CommandError, match=message):
+    with pytest.raises(CommandError, match=re.escape(message)):
         call_command("build_quiz", *args)
     assert Quiz.objects.count() == 0
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from quizzes.models import Article
+from quizzes.management.arguments import articles_from_slugs
 from quizzes.services.decks import build_deck
 
 
@@ -43,22 +43,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        slugs = list(dict.fromkeys(options["article"]))
-        articles = {a.slug: a for a in Article.objects.filter(slug__in=slugs)}
-        missing = [slug for slug in slugs if slug not in articles]
-        if missing:
-            raise CommandError(f"No article with the slug: {', '.join(missing)}.")
+        articles = articles_from_slugs(options["article"])
         deck_slug = options["deck"]
         if not deck_slug:
-            if len(slugs) > 1:
+            if len(articles) > 1:
                 raise CommandError("Several articles: name the deck with --deck SLUG.")
-            deck_slug = slugs[0]
+            deck_slug = articles[0].slug
         published = True if options["publish"] else False if options["unpublish"] else None
         try:
             with transaction.atomic():
                 result = build_deck(
                     slug=deck_slug,
-                    articles=[articles[slug] for slug in slugs],
+                    articles=articles,
                     title=options["title"],
                     description=options["description"],
                     published=published,

@@ -5,7 +5,7 @@ python manage.py build_quiz --article SLUG --size N [--title T] [--slug S] [--pu
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.models import Article
+from quizzes.management.arguments import articles_from_slugs
 from quizzes.services.bank_building import build_quiz
 
 
@@ -24,12 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--publish", action="store_true", help="Publish it (default: a draft).")
 
     def handle(self, *args, article, size, title=None, slug=None, seed=0, publish=False, **opts):
-        found = Article.objects.filter(slug=article).first()
-        if found is None:
-            valid = ", ".join(Article.objects.order_by("slug").values_list("slug", flat=True))
-            raise CommandError(
-                f"Unknown article slug: {article}. Valid slugs: {valid or '(no articles yet)'}."
-            )
+        [found] = articles_from_slugs([article])
         try:
             quiz = build_quiz(
                 article=found, size=size, title=title, slug=slug, seed=seed, published=publish

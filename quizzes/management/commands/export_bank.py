@@ -12,10 +12,11 @@ import json
 from pathlib import Path
 
 from django.core import serializers
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.core.serializers.json import DjangoJSONEncoder
 
-from quizzes.models import Article, Question, Tag
+from quizzes.management.arguments import articles_from_slugs
+from quizzes.models import Question, Tag
 
 FIXED_TIMESTAMP = "2026-11-23T00:00:00Z"  # the other demo fixtures use the same one
 
@@ -69,13 +70,7 @@ class Command(BaseCommand):
             "choices", "accepted_answers", "tags"
         )
         if articles:
-            known = set(Article.objects.filter(slug__in=articles).values_list("slug", flat=True))
-            unknown = [slug for slug in articles if slug not in known]
-            if unknown:
-                valid = ", ".join(Article.objects.order_by("slug").values_list("slug", flat=True))
-                raise CommandError(
-                    f"Unknown article slug(s): {', '.join(unknown)}. Valid slugs: {valid}."
-                )
+            articles_from_slugs(articles)
             questions = questions.filter(fact__article__slug__in=articles)
         if generated_only:
             questions = questions.exclude(generator="")

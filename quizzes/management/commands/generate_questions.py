@@ -9,7 +9,8 @@ and never overwrites a question a teacher has edited. The same seed rebuilds the
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.models import Article, Fact
+from quizzes.management.arguments import articles_from_slugs
+from quizzes.models import Fact
 from quizzes.services.bank_building import generate_questions
 from quizzes.services.generation import GENERATED_KINDS, check_kinds
 
@@ -58,14 +59,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if articles is not None:
-            known = set(Article.objects.filter(slug__in=articles).values_list("slug", flat=True))
-            unknown = [slug for slug in articles if slug not in known]
-            if unknown:
-                valid = ", ".join(Article.objects.order_by("slug").values_list("slug", flat=True))
-                raise CommandError(
-                    f"Unknown article slug(s): {', '.join(unknown)}. "
-                    f"Valid slugs: {valid or '(no articles yet)'}."
-                )
+            articles_from_slugs(articles)
         facts = Fact.objects.select_related("article").order_by("article__slug", "position", "pk")
         if articles is not None:
             facts = facts.filter(article__slug__in=articles)

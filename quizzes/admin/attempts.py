@@ -17,15 +17,21 @@ class ResponseInline(admin.TabularInline):
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
+    """Attempts are read here and change only through the services (taking, finishing, the
+    re-grade action): an editable state would let a finished attempt be reopened by hand, past
+    its deadline and its one-attempt-in-progress rule. The student's attempt page is the
+    student's own (anyone else gets a 404), so there is no "View on site" either.
+    """
+
     list_display = (
         "quiz",
         "user",
         "number",
         "state",
-        "started_at",
-        "finished_at",
         "score",
         "grade",
+        "started_at",
+        "finished_at",
     )
     list_filter = ("state", "quiz")
     list_select_related = ("quiz", "user")
@@ -45,8 +51,16 @@ class AttemptAdmin(admin.ModelAdmin):
     )
     inlines = [ResponseInline]
     actions = ["regrade"]
+    view_on_site = False
 
-    @admin.action(description="Re-grade the selected finished attempts from the current questions")
+    def has_change_permission(self, request, obj=None):
+        """`change_attempt` allows the re-grade action; no attempt is edited by hand."""
+        return obj is None and super().has_change_permission(request)
+
+    @admin.action(
+        description="Re-grade the selected finished attempts from the current questions",
+        permissions=["change"],
+    )
     def regrade(self, request, queryset):
         """Re-read each question as it is now into the responses' grading data and re-grade."""
         finished = queryset.filter(state=AttemptState.FINISHED).select_related("quiz", "user")

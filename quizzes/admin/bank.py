@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Avg, Count, FloatField, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
+from django.forms import Textarea
 
 from quizzes.admin.forms import AcceptedAnswerFormSet, ChoiceFormSet, QuestionForm
 from quizzes.models import AcceptedAnswer, AttemptState, Choice, Question, Response, Tag
@@ -10,6 +12,7 @@ class ChoiceInline(admin.TabularInline):
     model = Choice
     formset = ChoiceFormSet
     fields = ("order", "text", "fraction", "feedback")
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
     extra = 0
 
 

@@ -1,5 +1,8 @@
 from django.contrib import admin, messages
+from django.db import models
+from django.forms import NumberInput, Textarea, TextInput
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 
 from quizzes.models import Article, Fact
 from quizzes.services.bank_building import GenerationReport, generate_questions
@@ -15,31 +18,50 @@ class GeneratesQuestions:
         return request.user.has_perms(["quizzes.add_question", "quizzes.change_question"])
 
 
-def report_generation(modeladmin, request, report: GenerationReport) -> None:
-    """Tell the teacher how many questions were created, updated and skipped, and why."""
-    level = messages.SUCCESS if not report.skips else messages.WARNING
+def report_generation(modeladmin, request, report: GenerationReport, facts) -> None:
+    """Tell the teacher how many questions were created, updated and skipped, and why.
+
+    Skipped questions are named by their fact's answer and the generator ("“Prague” (short)"),
+    not by keys a teacher never sees; one line per reason.
+    """
+    facts = list(facts)
+    if not facts:
+        modeladmin.message_user(
+            request, "Nothing was generated: the selection has no facts.", messages.WARNING
+        )
+        return
+    line = (
+        f"Created {len(report.created)}, updated {len(report.updated)}, left "
+        f"{len(report.unchanged)} unchanged and skipped {len(report.skips)} question(s) from "
+        f"{len(facts)} fact(s) of {len({fact.article_id for fact in facts})} article(s)."
+    )
     groups = report.skipped_by_reason()
     if not groups:
-        modeladmin.message_user(request, report.summary(), level)
+        modeladmin.message_user(request, line, messages.SUCCESS)
         return
-    items = []
+    answers = {fact.key: fact.answer for fact in facts}
+    lines = []
     for reason, keys in groups.items():
-        shown = ", ".join(keys[:MAX_KEYS_SHOWN])
+        named = [_skipped_name(key, answers) for key in keys[:MAX_KEYS_SHOWN]]
         more = f" and {len(keys) - MAX_KEYS_SHOWN} more" if len(keys) > MAX_KEYS_SHOWN else ""
-        items.append((reason, len(keys), shown + more))
-    line = (
-        f"Created {len(report.created)}, updated {len(report.updated)}, "
-        f"left {len(report.unchanged)} unchanged and skipped {len(report.skips)} question(s)."
-    )
+        lines.append((reason, len(keys), ", ".join(named) + more))
     modeladmin.message_user(
         request,
         format_html(
-            "{} Skipped because:<ul>{}</ul>",
+            "{} Skipped because:{}",
             line,
-            format_html_join("", "<li>{} ({}): {}</li>", items),
+            format_html_join("", "<br>• {} ({}): {}", lines),
         ),
-        level,
+        messages.WARNING,
     )
+
+
+def _skipped_name(key: str, answers: dict[str, str]) -> str:
+    fact_key, _, generator = key.partition(":")
+    answer = answers.get(fact_key)
+    if answer is None:
+        return key
+    return f"“{answer}” ({generator})" if generator else f"“{answer}”"
 
 
 @admin.action(
@@ -47,17 +69,20 @@ def report_generation(modeladmin, request, report: GenerationReport) -> None:
     permissions=["generate"],
 )
 def generate_for_articles(modeladmin, request, queryset):
-    facts = Fact.objects.filter(article__in=queryset).order_by("article__slug", "position", "pk")
+    facts = list(
+        Fact.objects.filter(article__in=queryset)
+        .select_related("article")
+        .order_by("article__slug", "position", "pk")
+    )
     report = generate_questions(facts=facts, author=request.user)
-    report_generation(modeladmin, request, report)
+    report_generation(modeladmin, request, report, facts)
 
 
 @admin.action(description="Generate questions from the selected facts", permissions=["generate"])
 def generate_for_facts(modeladmin, request, queryset):
-    report = generate_questions(
-        facts=queryset.order_by("article__slug", "position", "pk"), author=request.user
-    )
-    report_generation(modeladmin, request, report)
+    facts = list(queryset.select_related("article").order_by("article__slug", "position", "pk"))
+    report = generate_questions(facts=facts, author=request.user)
+    report_generation(modeladmin, request, report, facts)
 
 
 @admin.action(
@@ -71,8 +96,21 @@ def build_decks_for_articles(modeladmin, request, queryset):
 
 
 class FactInline(admin.TabularInline):
+    """The article's facts in order. The key is read-only here: a new row gets its own at save.
+
+    (An editable key would be copied from the blank row into every row added with "Add another
+    Fact", and the second one would fail as a duplicate.)
+    """
+
     model = Fact
     fields = ("position", "kind", "sentence", "answer", "prompt", "key")
+    readonly_fields = ("key",)
+    ordering = ("position", "pk")
+    formfield_overrides = {  # narrow enough for the row to fit a laptop screen
+        models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 50})},
+        models.CharField: {"widget": TextInput(attrs={"size": 24})},
+        models.PositiveIntegerField: {"widget": NumberInput(attrs={"style": "width: 4em"})},
+    }
     extra = 0
     show_change_link = True
 
@@ -80,6 +118,7 @@ class FactInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(GeneratesQuestions, admin.ModelAdmin):
     list_display = ("title", "publisher", "published", "fact_count")
+    fields = ("title", "slug", "publisher", "byline", "url", "published", "body")
     list_filter = ("publisher", "published")
     search_fields = ("title", "slug", "body", "byline")
     prepopulated_fields = {"slug": ("title",)}
@@ -108,3 +147,7 @@ class FactAdmin(GeneratesQuestions, admin.ModelAdmin):
     search_fields = ("key", "sentence", "answer", "prompt")
     autocomplete_fields = ("article",)
     actions = [generate_for_facts]
+
+    def view_on_site(self, obj):
+        """The article's page with this fact's sentence highlighted."""
+        return f"{obj.article.get_absolute_url()}?{urlencode({'fact': obj.key})}"

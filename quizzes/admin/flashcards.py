@@ -7,6 +7,7 @@ through reviews, and the log is append-only.
 
 from django.contrib import admin, messages
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.text import slugify
 
 from quizzes.models import Card, CardState, Deck, ReviewLog
@@ -35,6 +36,10 @@ class DeckAdmin(admin.ModelAdmin):
         from django.db.models import Count
 
         return super().get_queryset(request).annotate(_card_count=Count("cards"))
+
+    def view_on_site(self, obj):
+        """The students' study page for the deck."""
+        return reverse("flashcards-study", kwargs={"slug": obj.slug})
 
     @admin.display(description="Cards", ordering="_card_count")
     def card_count(self, obj):
@@ -70,7 +75,7 @@ class DeckAdmin(admin.ModelAdmin):
 
 @admin.register(Card)
 class CardAdmin(admin.ModelAdmin):
-    list_display = ("front", "deck", "fact", "position")
+    list_display = ("front", "back", "deck", "fact", "position")
     list_filter = ("deck",)
     list_select_related = ("deck", "fact")
     search_fields = ("front", "back", "key")

@@ -1,4 +1,4 @@
-"""Admin formsets that apply the question rules across a question and its inlines."""
+"""Admin formsets: ordered inlines, and the question rules across a question and its inlines."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -22,7 +22,70 @@ def _live_rows(formset) -> list[dict]:
     return rows
 
 
-class _QuestionPartFormSet(forms.BaseInlineFormSet):
+BLANK_ORDER_HELP = "Empty: after the rows above."
+
+
+def _live_forms(formset) -> list:
+    """The forms that will be saved: valid, filled in and not marked for deletion."""
+    return [
+        form
+        for form in formset.forms
+        if getattr(form, "cleaned_data", None)
+        and not form.errors
+        and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class OrderedInlineFormSet(forms.BaseInlineFormSet):
+    """Rows of an inline with an `order` that a teacher may leave empty.
+
+    The order's default (0) would otherwise be copied into every row added with "Add another",
+    and the rows would then fail as duplicates ("Please correct the duplicate data for order").
+    An empty order puts the row after the others, in the order the rows appear on the page.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        order = form.fields.get("order")
+        if order is not None:
+            order.required = False
+            order.initial = None
+            order.help_text = BLANK_ORDER_HELP
+
+    def clean(self):
+        self.number_blank_orders()
+        super().clean()
+
+    def number_blank_orders(self) -> None:
+        forms_ = _live_forms(self)
+        given = [f.cleaned_data["order"] for f in forms_ if f.cleaned_data.get("order") is not None]
+        next_order = max(given, default=0) + 1
+        for form in forms_:
+            if form.cleaned_data.get("order") is None:
+                form.cleaned_data["order"] = form.instance.order = next_order
+                next_order += 1
+
+
+class QuizQuestionFormSet(OrderedInlineFormSet):
+    """A quiz's questions: empty marks take the question's default marks."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        marks = form.fields.get("marks")
+        if marks is not None:
+            marks.required = False
+            marks.initial = None
+            marks.help_text = "Empty: the question's default marks."
+
+    def clean(self):
+        for form in _live_forms(self):
+            question = form.cleaned_data.get("question")
+            if form.cleaned_data.get("marks") is None and question is not None:
+                form.cleaned_data["marks"] = form.instance.marks = question.default_marks
+        super().clean()
+
+
+class _QuestionPartFormSet(OrderedInlineFormSet):
     part: str  # "choices" or "accepted_answers"
 
     def clean(self):

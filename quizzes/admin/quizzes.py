@@ -1,13 +1,15 @@
 """Quizzes in the admin, with each quiz's results page (how its questions performed)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from quizzes.admin.forms import QuizQuestionFormSet
 from quizzes.charts import bar_chart
 from quizzes.models import QuestionKind, Quiz, QuizQuestion
 from quizzes.selectors import quiz_results_rows
@@ -18,6 +20,7 @@ RESULTS_PERMISSION = "quizzes.view_attempt"
 
 class QuizQuestionInline(admin.TabularInline):
     model = QuizQuestion
+    formset = QuizQuestionFormSet
     fields = ("order", "question", "marks")
     autocomplete_fields = ("question",)
     ordering = ("order",)
@@ -26,12 +29,22 @@ class QuizQuestionInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ("title", "published", "opens_at", "closes_at", "time_limit", "attempts_allowed")
+    list_display = (
+        "title",
+        "published",
+        "question_count",
+        "total_marks",
+        "opens_at",
+        "closes_at",
+        "time_limit",
+        "attempts_allowed",
+    )
     list_filter = ("published", "feedback_mode", "grading_method", "tags")
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("tags",)
     inlines = [QuizQuestionInline]
+    actions = ["publish", "unpublish"]
     fieldsets = (
         (None, {"fields": ("title", "slug", "description", "tags", "published")}),
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit")}),
@@ -52,10 +65,60 @@ class QuizAdmin(admin.ModelAdmin):
         ),
     )
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _question_count=Count("quiz_questions"), _total_marks=Sum("quiz_questions__marks")
+            )
+        )
+
+    @admin.display(description="Questions", ordering="_question_count")
+    def question_count(self, obj):
+        return obj._question_count
+
+    @admin.display(description="Marks", ordering="_total_marks")
+    def total_marks(self, obj):
+        return obj._total_marks or 0
+
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish the selected quizzes", permissions=["change"])
+    def publish(self, request, queryset):
+        """Publish the quizzes that have questions; say which were left out and why."""
+        empty = sorted(q.title for q in queryset if q._question_count == 0)
+        titles = sorted(q.title for q in queryset if q._question_count > 0 and not q.published)
+        Quiz.objects.filter(pk__in=[q.pk for q in queryset if q._question_count > 0]).update(
+            published=True
+        )
+        self.message_user(
+            request,
+            f"Published {len(titles)} quiz(zes)" + (f": {', '.join(titles)}." if titles else "."),
+            messages.SUCCESS,
+        )
+        if empty:
+            self.message_user(
+                request,
+                f"Not published, they have no questions yet: {', '.join(empty)}.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Unpublish the selected quizzes", permissions=["change"])
+    def unpublish(self, request, queryset):
+        """Hide quizzes from the students' list; attempts in progress can still be finished."""
+        titles = sorted(q.title for q in queryset if q.published)
+        Quiz.objects.filter(pk__in=[q.pk for q in queryset]).update(published=False)
+        self.message_user(
+            request,
+            f"Unpublished {len(titles)} quiz(zes)"
+            + (f": {', '.join(titles)}." if titles else ".")
+            + " Students no longer see them in the quiz list.",
+            messages.SUCCESS,
+        )
 
     # --- results: how the quiz's questions performed -------------------------------------------
 

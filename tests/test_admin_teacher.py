@@ -185,8 +185,8 @@ def test_facts_added_under_a_new_article_each_get_their_own_key(teacher_client):
             "facts",
             [
                 {"position": 1, "kind": "person", "sentence": SIGNING, "answer": "Dmitry Medvedev"},
-                {"position": 2, "kind": "place", "sentence": SIGNING, "answer": "Prague"},
-                {"position": 3, "kind": "person", "sentence": HOSTING, "answer": "Vaclav Klaus"},
+                {"position": None, "kind": "place", "sentence": SIGNING, "answer": "Prague"},
+                {"position": None, "kind": "person", "sentence": HOSTING, "answer": "Vaclav Klaus"},
             ],
         ),
     }
@@ -195,11 +195,17 @@ def test_facts_added_under_a_new_article_each_get_their_own_key(teacher_client):
     article = Article.objects.get(slug="new-start")
     keys = list(article.facts.values_list("key", flat=True))
     assert len(keys) == len(set(keys)) == 3
-    assert list(article.facts.values_list("answer", flat=True)) == [
-        "Dmitry Medvedev",
-        "Prague",
-        "Vaclav Klaus",
+    assert list(article.facts.values_list("answer", "position")) == [
+        ("Dmitry Medvedev", 1),
+        ("Prague", 2),
+        ("Vaclav Klaus", 3),
     ]
+
+
+def test_a_new_fact_row_does_not_show_a_key_it_will_not_get(teacher_client):
+    article = ArticleFactory()
+    response = teacher_client.get(reverse("admin:quizzes_article_change", args=[article.pk]))
+    assert "made on save" in response.content.decode()  # the blank row "Add another" copies
 
 
 def test_the_article_form_starts_with_the_title(teacher_client):

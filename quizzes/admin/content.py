@@ -4,6 +4,7 @@ from django.forms import NumberInput, Textarea, TextInput
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
+from quizzes.admin.forms import FactFormSet
 from quizzes.models import Article, Fact
 from quizzes.services.bank_building import GenerationReport, generate_questions
 from quizzes.services.decks import build_deck
@@ -103,8 +104,9 @@ class FactInline(admin.TabularInline):
     """
 
     model = Fact
-    fields = ("position", "kind", "sentence", "answer", "prompt", "key")
-    readonly_fields = ("key",)
+    formset = FactFormSet
+    fields = ("position", "kind", "sentence", "answer", "prompt", "fact_key")
+    readonly_fields = ("fact_key",)
     ordering = ("position", "pk")
     formfield_overrides = {  # narrow enough for the row to fit a laptop screen
         models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 50})},
@@ -113,6 +115,10 @@ class FactInline(admin.TabularInline):
     }
     extra = 0
     show_change_link = True
+
+    @admin.display(description="Key")
+    def fact_key(self, obj):
+        return obj.key if obj.pk else "made on save"
 
 
 @admin.register(Article)

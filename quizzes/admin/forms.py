@@ -44,9 +44,11 @@ class OrderedInlineFormSet(forms.BaseInlineFormSet):
     An empty order puts the row after the others, in the order the rows appear on the page.
     """
 
+    order_field = "order"
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        order = form.fields.get("order")
+        order = form.fields.get(self.order_field)
         if order is not None:
             order.required = False
             order.initial = None
@@ -57,13 +59,21 @@ class OrderedInlineFormSet(forms.BaseInlineFormSet):
         super().clean()
 
     def number_blank_orders(self) -> None:
+        name = self.order_field
         forms_ = _live_forms(self)
-        given = [f.cleaned_data["order"] for f in forms_ if f.cleaned_data.get("order") is not None]
+        given = [f.cleaned_data[name] for f in forms_ if f.cleaned_data.get(name) is not None]
         next_order = max(given, default=0) + 1
         for form in forms_:
-            if form.cleaned_data.get("order") is None:
-                form.cleaned_data["order"] = form.instance.order = next_order
+            if form.cleaned_data.get(name) is None:
+                form.cleaned_data[name] = next_order
+                setattr(form.instance, name, next_order)
                 next_order += 1
+
+
+class FactFormSet(OrderedInlineFormSet):
+    """An article's facts: an empty position puts the fact after the others."""
+
+    order_field = "position"
 
 
 class QuizQuestionFormSet(OrderedInlineFormSet):

@@ -382,6 +382,26 @@ def test_a_quiz_takes_its_questions_in_page_order_with_their_default_marks(teach
     ]
 
 
+def test_a_quiz_published_without_questions_gets_a_form_error(teacher_client):
+    data = {
+        "title": "Empty",
+        "slug": "empty",
+        "description": "",
+        "published": "on",
+        "grading_method": "highest",
+        "maximum_grade": "100",
+        "feedback_mode": "deferred",
+        "review_correct_answers": "after_finish",
+        **rows("quiz_questions", []),
+    }
+    response = teacher_client.post(reverse("admin:quizzes_quiz_add"), data)
+    assert response.status_code == 200
+    assert "A published quiz needs at least one question" in response.content.decode()
+    assert not Quiz.objects.exists()
+    del data["published"]  # a draft may be empty
+    assert teacher_client.post(reverse("admin:quizzes_quiz_add"), data).status_code == 302
+
+
 def test_the_quiz_list_shows_questions_and_marks(teacher_client):
     QuizFactory(title="Treaty", questions=3)
     response = teacher_client.get(reverse("admin:quizzes_quiz_changelist"))

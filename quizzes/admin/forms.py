@@ -88,11 +88,16 @@ class QuizQuestionFormSet(OrderedInlineFormSet):
             marks.help_text = "Empty: the question's default marks."
 
     def clean(self):
-        for form in _live_forms(self):
+        live = _live_forms(self)
+        for form in live:
             question = form.cleaned_data.get("question")
             if form.cleaned_data.get("marks") is None and question is not None:
                 form.cleaned_data["marks"] = form.instance.marks = question.default_marks
         super().clean()
+        if self.instance.published and not any(f.cleaned_data.get("question") for f in live):
+            raise ValidationError(
+                "A published quiz needs at least one question: add one, or untick “Published”."
+            )
 
 
 class _QuestionPartFormSet(OrderedInlineFormSet):

@@ -435,6 +435,26 @@ def test_a_teacher_makes_a_deck_from_an_article(teacher_client, treaty):
     assert "3 created" in messages_of(response)
 
 
+def test_cards_added_by_hand_under_a_deck_each_get_their_own_key(teacher_client):
+    deck = DeckFactory(slug="treaty")
+    url = reverse("admin:quizzes_deck_change", args=[deck.pk])
+    data = current_form_data(teacher_client.get(url))
+    data.update(
+        rows(
+            "cards",
+            [
+                {"position": None, "front": "Which treaty?", "back": "START"},
+                {"position": None, "front": "Signed where?", "back": "Prague"},
+            ],
+        )
+    )
+    response = teacher_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    cards = list(deck.cards.order_by("position"))
+    assert [(c.front, c.position) for c in cards] == [("Which treaty?", 1), ("Signed where?", 2)]
+    assert len({c.key for c in cards}) == 2
+
+
 def test_a_deck_links_to_its_study_page(teacher_client):
     deck = DeckFactory(slug="treaty")
     response = teacher_client.get(reverse("admin:quizzes_deck_change", args=[deck.pk]))

@@ -10,16 +10,33 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.text import slugify
 
+from quizzes.admin.forms import OrderedInlineFormSet
 from quizzes.models import Card, CardState, Deck, ReviewLog
 from quizzes.services.anki_export import export_decks
 from quizzes.services.decks import rebuild_deck
 
 
+class CardFormSet(OrderedInlineFormSet):
+    """A deck's cards: an empty position puts the card after the others."""
+
+    order_field = "position"
+
+
 class CardInline(admin.TabularInline):
+    """The deck's cards. The key is read-only here: a card added by hand gets its own at save
+    (an editable one would be copied into every row added with "Add another Card")."""
+
     model = Card
-    fields = ("position", "front", "back", "fact", "key", "tags")
+    formset = CardFormSet
+    fields = ("position", "front", "back", "fact", "card_key", "tags")
+    readonly_fields = ("card_key",)
     raw_id_fields = ("fact",)
+    ordering = ("position", "pk")
     extra = 0
+
+    @admin.display(description="Key")
+    def card_key(self, obj):
+        return obj.key if obj.pk else "made on save"
 
 
 @admin.register(Deck)

@@ -5,7 +5,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from quizzes.models.content import Article, Fact
+from quizzes.models.content import Article, Fact, new_key
+
+
+def new_card_key() -> str:
+    return new_key("card")
 
 
 class DeckQuerySet(models.QuerySet):
@@ -57,7 +61,9 @@ class CardQuerySet(models.QuerySet):
 class Card(models.Model):
     deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="cards")
     key = models.CharField(
-        max_length=200, help_text="Stable within the deck, so rebuilding updates the card."
+        max_length=200,
+        default=new_card_key,
+        help_text="Stable within the deck, so rebuilding updates the card.",
     )
     front = models.TextField()
     back = models.TextField()

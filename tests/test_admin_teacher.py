@@ -561,3 +561,13 @@ def test_changelist_queries_do_not_grow_with_the_rows(
     with django_assert_max_num_queries(queries):
         response = teacher_client.get(url)
     assert len(response.context["cl"].result_list) == count
+
+
+def test_an_attempt_names_its_student_without_a_link_the_teacher_cannot_open(teacher_client):
+    student = UserFactory(username="sam", first_name="Sam", last_name="Student")
+    quiz = QuizFactory(questions=1)
+    attempt, _ = attempt_start(quiz=quiz, user=student, now=timezone.now())
+    page = teacher_client.get(reverse("admin:quizzes_attempt_change", args=[attempt.pk]))
+    body = page.content.decode()
+    assert "sam (Sam Student)" in body
+    assert reverse("admin:auth_user_change", args=[student.pk]) not in body

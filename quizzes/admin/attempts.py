@@ -37,9 +37,22 @@ class AttemptAdmin(admin.ModelAdmin):
     list_select_related = ("quiz", "user")
     search_fields = ("user__username", "quiz__title")
     date_hierarchy = "started_at"
+    fields = (
+        "quiz",
+        "student",
+        "number",
+        "state",
+        "started_at",
+        "deadline",
+        "finished_at",
+        "max_score",
+        "score",
+        "grade",
+        "layout",
+    )
     readonly_fields = (
         "quiz",
-        "user",
+        "student",
         "number",
         "started_at",
         "deadline",
@@ -52,6 +65,13 @@ class AttemptAdmin(admin.ModelAdmin):
     inlines = [ResponseInline]
     actions = ["regrade"]
     view_on_site = False
+
+    # The student as plain text: Django would link the user to the user admin, which teachers
+    # (rightly) cannot open.
+    @admin.display(description="Student")
+    def student(self, obj):
+        name = obj.user.get_full_name()
+        return f"{obj.user.get_username()} ({name})" if name else obj.user.get_username()
 
     def has_change_permission(self, request, obj=None):
         """`change_attempt` allows the re-grade action; no attempt is edited by hand."""

@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
+from quizzes.parsing import MAX_ID, whole_number
 from quizzes.services.exceptions import InvalidAnswer
 from quizzes.services.grading import CHOICE_KINDS, MULTIPLE_RESPONSE, NUMERIC, TEXT_KINDS
 
@@ -20,10 +21,10 @@ class SignupForm(UserCreationForm):
 
 
 def _int(value: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise InvalidAnswer("Choose one of the options.") from None
+    number = whole_number(value, limit=MAX_ID)
+    if number is None:
+        raise InvalidAnswer("Choose one of the options.")
+    return number
 
 
 def parse_number(raw: str) -> int | float | None:

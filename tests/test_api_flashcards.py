@@ -203,3 +203,10 @@ def test_schema_documents_the_review_request_and_response(api):
     rating = schema["components"]["schemas"]["ReviewInputRequest"]["properties"]["rating"]
     enum = schema["components"]["schemas"][rating["$ref"].rsplit("/", 1)[1]]["enum"]
     assert enum == ["again", "hard", "good", "easy"]
+
+
+def test_a_due_limit_in_digits_int_cannot_read_is_a_field_error(api, deck):
+    for bad in ["²", "１", "1" * 5000]:
+        response = api.get("/api/decks/geneva/due/", {"limit": bad})
+        assert response.status_code == 400
+        assert "limit" in response.json()

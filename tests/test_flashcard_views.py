@@ -201,3 +201,22 @@ def test_bar_chart_scales_to_the_largest_value():
     heights = [bar.height for bar in chart["bars"]]
     assert heights == [0, 50, 100]
     assert chart["bars"][2].y == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("rating", "²"), ("rating", "1" * 5000), ("card", "1" * 5000)]
+)
+def test_a_rating_or_card_int_cannot_read_is_a_form_error_not_a_crash(
+    student_client, deck, field, value
+):
+    fields = {"card": deck.cards.get(position=1).pk, "rating": "good", field: value}
+    response = student_client.post(study_url(deck), fields)
+    assert response.status_code == 400
+    assert not ReviewLog.objects.exists()
+
+
+def test_a_duration_past_the_digit_limit_is_tolerated_not_stored(student_client, deck):
+    card = deck.cards.get(position=1)
+    fields = {"card": card.pk, "rating": "good", "duration_ms": "1" * 5000}
+    assert student_client.post(study_url(deck), fields).status_code == 302
+    assert ReviewLog.objects.get().duration_ms is None

@@ -244,3 +244,9 @@ def test_ratings_parse_by_name_or_number(value):
 def test_bad_ratings_are_refused(value):
     with pytest.raises(ReviewError):
         scheduling.parse_rating(value)
+
+
+@pytest.mark.parametrize("value", ["²", "¹²³", "１", "1" * 5000, "9" * 40])
+def test_digits_int_cannot_read_are_refused_as_ratings_not_crashes(value):
+    with pytest.raises(ReviewError):
+        scheduling.parse_rating(value)

@@ -350,3 +350,43 @@ def test_an_article_link_with_a_malformed_fact_key_shows_the_article_unmarked(cl
         assert "<mark" not in response.content.decode()
     marked = client.get(f"{fact.article.get_absolute_url()}?fact={fact.key}")
     assert "<mark" in marked.content.decode()
+
+
+@pytest.mark.parametrize("goto", ["²", "1" * 5000, "-2", "x"])
+def test_a_map_button_value_that_is_not_a_slot_stays_on_the_question(student_client, quiz, goto):
+    attempt = start(student_client, quiz)
+    first = responses(attempt)[0]
+    result = save(student_client, attempt, first, str(correct_choice(first)), goto=goto)
+    assert result.status_code == 302
+    assert result["Location"].endswith("?q=1")
+    assert Response.objects.get(pk=first.pk).answer == correct_choice(first)
+
+
+@pytest.mark.parametrize("field", ["question", "slot"])
+@pytest.mark.parametrize("value", ["²", "1" * 5000, "9" * 40, "-1", "1\x00"])
+def test_a_question_or_slot_that_is_not_a_number_is_refused_and_saves_nothing(
+    student_client, quiz, field, value
+):
+    attempt = start(student_client, quiz)
+    first = responses(attempt)[0]
+    result = save(
+        student_client,
+        attempt,
+        first,
+        str(correct_choice(first)),
+        headers={"Accept": "application/json"},
+        **{field: value},
+    )
+    assert result.status_code == 400
+    assert result.json()["saved"] is False
+    assert Response.objects.get(pk=first.pk).answer is None
+
+
+@pytest.mark.parametrize("choice", ["²", "١", "1" * 5000])
+def test_a_choice_id_in_other_digits_is_an_answer_error(student_client, quiz, choice):
+    attempt = start(student_client, quiz)
+    first = responses(attempt)[0]
+    result = save(student_client, attempt, first, choice, headers={"Accept": "application/json"})
+    assert result.status_code == 400
+    assert result.json()["error"] == "invalid_answer"
+    assert Response.objects.get(pk=first.pk).answer is None

@@ -23,6 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from quizzes.models import Card, Deck, LearningState
+from quizzes.parsing import whole_number
 from quizzes.services import scheduling
 from quizzes.services.scheduling import ReviewError, format_interval
 
@@ -199,9 +200,10 @@ class DeckViewSet(viewsets.ReadOnlyModelViewSet):
 def _limit(raw: str | None) -> int:
     if raw in (None, ""):
         return DUE_LIMIT_DEFAULT
-    if not raw.isdigit() or not 1 <= int(raw) <= DUE_LIMIT_MAX:
+    limit = whole_number(raw, limit=DUE_LIMIT_MAX)
+    if not limit:  # not a plain number, 0, or above the maximum
         raise serializers.ValidationError({"limit": [f"A whole number from 1 to {DUE_LIMIT_MAX}."]})
-    return int(raw)
+    return limit
 
 
 class CardViewSet(viewsets.GenericViewSet):

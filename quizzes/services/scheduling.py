@@ -28,6 +28,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from quizzes.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
+from quizzes.parsing import whole_number
 
 RATING_NAMES = {
     "again": Rating.AGAIN,
@@ -77,8 +78,9 @@ def parse_rating(value: str | int) -> Rating:
         name = value.strip().lower()
         if name in RATING_NAMES:
             return RATING_NAMES[name]
-        if name.isdigit():
-            value = int(name)
+        # Not `name.isdigit()` and int(): "²" is a digit that int() refuses.
+        if (number := whole_number(name)) is not None:
+            value = number
     if isinstance(value, int) and not isinstance(value, bool) and value in Rating.values:
         return Rating(value)
     raise ReviewError(f"“{value}” is not a rating: use again, hard, good or easy.")

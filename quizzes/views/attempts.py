@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from quizzes.forms import answer_from_post
 from quizzes.models import AttemptState, FeedbackMode
+from quizzes.parsing import MAX_ID, whole_number
 from quizzes.selectors import (
     attempt_for_owner,
     attempt_response_at,
@@ -74,10 +75,7 @@ def attempt_detail(request, pk):
     if not responses:
         messages.error(request, "This quiz has no questions.")
         return redirect(attempt.quiz)
-    try:
-        slot = min(max(int(request.GET.get("q", 1)), 1), len(responses))
-    except ValueError:
-        slot = 1
+    slot = min(max(whole_number(request.GET.get("q")) or 1, 1), len(responses))
     response = attempt_response_at(attempt=attempt, slot=slot)
     question = public_question(response.snapshot)
     answer = response.answer
@@ -132,10 +130,9 @@ def attempt_save(request, pk):
     """Save the answer to the question the form names, then go where the button said."""
     now = timezone.now()
     data = request.POST
-    try:
-        question_id = int(data.get("question", ""))
-        slot = int(data.get("slot", 1))
-    except ValueError:
+    question_id = whole_number(data.get("question"), limit=MAX_ID)
+    slot = whole_number(data.get("slot", "1"))
+    if question_id is None or slot is None:
         attempt = attempt_for_owner(user=request.user, pk=pk)
         return _save_error(request, attempt, 1, QuizError("The form did not name a question."))
     # One query reads the response with its attempt (ownership included); only when there is no
@@ -177,7 +174,7 @@ def attempt_save(request, pk):
     if nav == "prev":
         return redirect(_slot_url(attempt, max(slot - 1, 1)))
     if goto := data.get("goto"):
-        return redirect(_slot_url(attempt, int(goto) if goto.isdigit() else slot))
+        return redirect(_slot_url(attempt, whole_number(goto) or slot))
     return redirect(_slot_url(attempt, slot))
 
 

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from quizzes.charts import bar_chart
 from quizzes.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
+from quizzes.parsing import MAX_ID, whole_number
 from quizzes.services import scheduling
 from quizzes.services.decks import card_answer
 from quizzes.services.scheduling import ReviewError
@@ -81,15 +82,6 @@ class SessionProgress:
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
-
-
-def _whole_number(text: str, *, limit: int = 2**31 - 1) -> int | None:
-    """A form field as a whole number in the database's range, or None (never an exception)."""
-    text = text.strip()
-    if not (text.isascii() and text.isdigit()):
-        return None
-    value = int(text)
-    return value if value <= limit else None
 
 
 def _study_context(request: HttpRequest, deck: Deck, *, reveal: str | None, restart=False):
@@ -166,7 +158,7 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_study(request, context)
 
     _session_start(request, deck, timezone.now(), restart=False)
-    card_id = _whole_number(request.POST.get("card", ""))
+    card_id = whole_number(request.POST.get("card"), limit=MAX_ID)
     card = Card.objects.filter(deck=deck, pk=card_id).first() if card_id is not None else None
     error = None
     if card is None:
@@ -178,7 +170,7 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
                 card=card,
                 rating=request.POST.get("rating", ""),
                 now=timezone.now(),
-                duration_ms=_whole_number(request.POST.get("duration_ms", "")),
+                duration_ms=whole_number(request.POST.get("duration_ms")),
                 client_review_id=request.POST.get("client_review_id", "")[:64].replace("\x00", ""),
             )
         except ReviewError as exc:

@@ -1,0 +1,37 @@
+"""A NUL byte in a query string or a form is refused before any view or filter sees it."""
+
+import pytest
+
+from tests.factories import QuestionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_a_nul_in_an_admin_filter_is_a_400_not_a_database_error(staff_client):
+    QuestionFactory()
+    response = staff_client.get("/admin/quizzes/question/", {"kind__exact": "\x00"})
+    assert response.status_code == 400
+    assert b"NUL character" in response.content
+    assert staff_client.get("/admin/quizzes/question/", {"kind__exact": "cloze"}).status_code == 200
+
+
+def test_a_nul_in_a_form_field_is_a_400_and_nothing_is_written(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "new\x00user", "password1": "a-long-pass-9", "password2": "a-long-pass-9"},
+    )
+    assert response.status_code == 400
+
+
+def test_json_bodies_are_left_to_the_api_which_answers_per_field(client):
+    response = client.post(
+        "/api/auth/token/", {"username": "a\x00", "password": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "username" in response.json()

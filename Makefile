@@ -25,6 +25,7 @@ demo-data: $(VENV)/.runtime-installed
 	$(RUN_ENV) $(BIN)/python manage.py loaddata $(FIXTURES)
 
 run: demo-data
+	@echo "Factcards on http://127.0.0.1:8000 (demo logins: student / reset-2009, teacher / reset-2009)"
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production-like: gunicorn, DEBUG off, hashed static files. Needs SECRET_KEY in the environment.

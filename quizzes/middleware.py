@@ -1,22 +1,27 @@
-"""Request checks that every page shares."""
+"""Request checks that a whole area of the site shares."""
 
 from django.http import HttpResponseBadRequest
+from django.urls import reverse
 
 
-class RejectNulBytesMiddleware:
-    """Answer 400 to a query string or form that carries a NUL byte.
+class RejectNulBytesInAdminMiddleware:
+    """Answer 400 to an admin request whose query string or form carries a NUL byte.
 
-    No text column can hold one (PostgreSQL refuses it outright), so such a value can only be an
-    error or an attack; stopping it here spares every view, form and admin filter from meeting it
-    in a database error. JSON bodies are the API's to validate (its fields refuse NUL with a
-    message per field).
+    The admin's list filters pass query values straight into the database query, and no text
+    column can hold a NUL (PostgreSQL refuses it with an error, a 500). The student pages and the
+    API validate their own input and answer such values with a form or field error.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.prefix = None
 
     def __call__(self, request):
-        if "\x00" in request.path or _has_nul(request.GET) or _has_nul_in_form(request):
+        if self.prefix is None:
+            self.prefix = reverse("admin:index")
+        if request.path.startswith(self.prefix) and (
+            _has_nul(request.GET) or _has_nul_in_form(request)
+        ):
             return HttpResponseBadRequest(
                 "The request contains a NUL character, which no field accepts.",
                 content_type="text/plain; charset=utf-8",

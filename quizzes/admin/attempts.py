@@ -50,18 +50,7 @@ class AttemptAdmin(admin.ModelAdmin):
         "grade",
         "layout",
     )
-    readonly_fields = (
-        "quiz",
-        "student",
-        "number",
-        "started_at",
-        "deadline",
-        "finished_at",
-        "max_score",
-        "score",
-        "grade",
-        "layout",
-    )
+    readonly_fields = fields
     inlines = [ResponseInline]
     actions = ["regrade"]
     view_on_site = False

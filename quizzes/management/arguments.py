@@ -7,6 +7,13 @@ from django.core.management.base import CommandError
 from quizzes.models import Article
 
 
+def add_articles_argument(parser, *, help: str) -> None:
+    """`--article SLUG [SLUG ...]`, repeatable, collected in `articles`."""
+    parser.add_argument(
+        "--article", dest="articles", action="extend", nargs="+", metavar="SLUG", help=help
+    )
+
+
 def articles_from_slugs(slugs: Iterable[str]) -> list[Article]:
     """The articles named, in the order given (duplicates once).
 

@@ -15,7 +15,7 @@ from django.core import serializers
 from django.core.management.base import BaseCommand
 from django.core.serializers.json import DjangoJSONEncoder
 
-from quizzes.management.arguments import articles_from_slugs
+from quizzes.management.arguments import add_articles_argument, articles_from_slugs
 from quizzes.models import Question, Tag
 
 FIXED_TIMESTAMP = "2026-11-23T00:00:00Z"  # the other demo fixtures use the same one
@@ -53,14 +53,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--output", "-o", help="File to write (default: standard output).")
-        parser.add_argument(
-            "--article",
-            dest="articles",
-            action="extend",
-            nargs="+",
-            metavar="SLUG",
-            help="Only questions on the facts of these articles.",
-        )
+        add_articles_argument(parser, help="Only questions on the facts of these articles.")
         parser.add_argument(
             "--generated-only", action="store_true", help="Leave hand-written questions out."
         )

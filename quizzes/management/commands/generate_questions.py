@@ -9,7 +9,7 @@ and never overwrites a question a teacher has edited. The same seed rebuilds the
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.management.arguments import articles_from_slugs
+from quizzes.management.arguments import add_articles_argument, articles_from_slugs
 from quizzes.models import Fact
 from quizzes.services.bank_building import generate_questions
 from quizzes.services.generation import GENERATED_KINDS, check_kinds
@@ -30,13 +30,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--article",
-            dest="articles",
-            action="extend",
-            nargs="+",
-            metavar="SLUG",
-            help="Only the facts of these articles (repeatable). Default: every article.",
+        add_articles_argument(
+            parser, help="Only the facts of these articles (repeatable). Default: every article."
         )
         parser.add_argument(
             "--kinds",

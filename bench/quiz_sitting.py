@@ -1,13 +1,16 @@
 """Benchmark: a full 50-question sitting through Django's test client, on a temporary SQLite file.
 
     .venv/bin/python bench/quiz_sitting.py [--questions 50] [--runs 5]
+    CACHE_URL=redis://127.0.0.1:6379/15 .venv/bin/python bench/quiz_sitting.py
 
 One sitting = start the quiz, open the first question, save 50 answers (the autosave requests the
 JavaScript sends), finish, open the review. Prints the total queries, the queries per answer save,
 and the wall time (median of the runs); then the review page's query count for 10 and for 50
 questions. Targets: <= 150 queries per sitting, <= 6 per save, a review count that does not grow.
-The sitting's total is split into the two lookups Django's session and auth middleware make on
-every request and the app's own queries.
+The sitting's total is split into the session and user lookups of Django's middleware and the
+app's own queries. Without CACHE_URL (the zero-set-up default) the middleware reads the session
+and the user from the database on every request; with a shared cache (CACHE_URL, as production
+runs) it reads them from the cache (quizzes/auth.py). The bench empties that cache first.
 """
 
 import argparse
@@ -32,7 +35,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -84,10 +89,26 @@ def new_client(name: str) -> Client:
     return client
 
 
+MIDDLEWARE_QUERIES = {"session": 0, "user": 0}
+
+
+def _is_middleware_query(sql: str) -> str | None:
+    """'session' or 'user' for the lookups Django's session and auth middleware make."""
+    if '"django_session"' in sql:
+        return "session"
+    # ModelBackend.get_user: `get(pk=...)`, hence LIMIT 21 (the app's own user lock is LIMIT 1).
+    if sql.startswith("SELECT") and 'FROM "auth_user"' in sql and "LIMIT 21" in sql:
+        return "user"
+    return None
+
+
 def _request(counts: list, send):
     with CaptureQueriesContext(connection) as captured:
         reply = send()
     counts.append(len(captured))
+    for query in captured.captured_queries:
+        if kind := _is_middleware_query(query["sql"]):
+            MIDDLEWARE_QUERIES[kind] += 1
     return reply, captured
 
 
@@ -147,11 +168,15 @@ def main() -> int:
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
+    cache.clear()
     quiz = build_quiz(args.questions)
-    results = [
-        sitting(quiz, new_client(f"bench{i}"), show_save=args.show_queries and i == 0)
-        for i in range(args.runs)
-    ]
+    results = []
+    for i in range(args.runs):
+        MIDDLEWARE_QUERIES.update(session=0, user=0)
+        results.append(
+            sitting(quiz, new_client(f"bench{i}"), show_save=args.show_queries and i == 0)
+        )
+    middleware = dict(MIDDLEWARE_QUERIES)  # the last full sitting's
     small = build_quiz(10)
     review_small = sitting(small, new_client("bench-small"))["review"]
 
@@ -164,12 +189,15 @@ def main() -> int:
     def verdict(ok: bool) -> str:
         return "met" if ok else "MISSED"
 
+    shared = settings.SHARED_CACHE
+    where = "a shared cache (CACHE_URL)" if shared else "the database (no CACHE_URL)"
     print(f"Quiz sitting: {args.questions} questions, {args.runs} runs, SQLite file database")
-    app = queries - 2 * requests
+    print(f"  sessions and the signed-in user read from {where}")
+    app = queries - middleware["session"] - middleware["user"]
     print(f"  queries for the whole sitting : {queries} over {requests} requests")
     print(
-        f"    of which session + user     : {2 * requests} "
-        "(Django's session and auth middleware, 2 per request)"
+        f"    of which session + user     : {middleware['session'] + middleware['user']} "
+        f"(Django's middleware: {middleware['session']} session, {middleware['user']} user)"
     )
     print(
         f"    the app's own queries       : {app} "

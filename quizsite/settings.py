@@ -139,6 +139,15 @@ elif CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# With a shared cache, sessions and the signed-in user are read from it instead of the database
+# on every request (see quizzes/auth.py). A per-process cache could not drop a logged-out session
+# or a changed user in the other processes, so without CACHE_URL both stay in the database.
+SHARED_CACHE = bool(CACHE_URL)
+if SHARED_CACHE:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    AUTHENTICATION_BACKENDS = ["quizzes.auth.CachedUserBackend"]
+USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 300)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

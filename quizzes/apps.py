@@ -5,3 +5,10 @@ class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = "Factcards"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from quizzes.auth import connect_signals
+
+        # Always connected (a cheap cache delete on each user save), so that turning the cached
+        # backend on by a setting never depends on which signals were wired.
+        connect_signals()

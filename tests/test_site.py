@@ -72,7 +72,11 @@ def test_a_wrong_password_shows_a_form_error(client, student):
 
 
 def test_cache_url_selects_a_shared_redis_cache_and_refuses_other_schemes():
-    probe = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    probe = (
+        "from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE, "
+        "*settings.AUTHENTICATION_BACKENDS)"
+    )
 
     def backend(url):
         env = {**os.environ, "CACHE_URL": url, "DEBUG": "true"}
@@ -84,8 +88,18 @@ def test_cache_url_selects_a_shared_redis_cache_and_refuses_other_schemes():
             text=True,
         )
 
-    assert backend("redis://127.0.0.1:6379/0").stdout.strip().endswith("RedisCache")
-    assert backend("").stdout.strip().endswith("LocMemCache")
+    # A shared cache also serves sessions and the signed-in user (quizzes/auth.py); a cache in
+    # each process does not, since it could not forget a logged-out session in the others.
+    assert backend("redis://127.0.0.1:6379/0").stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+        "quizzes.auth.CachedUserBackend",
+    ]
+    assert backend("").stdout.split() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
     refused = backend("memcached://127.0.0.1")
     assert refused.returncode != 0
     assert "CACHE_URL must be a redis:// URL" in refused.stderr

@@ -31,14 +31,22 @@ def _axis_labels(count: int, label_all: bool) -> set[int]:
 
 
 def bar_chart(
-    points: list[tuple[str, int]], *, width=600, height=160, pad=24, label_all: bool = False
+    points: list[tuple[str, int]],
+    *,
+    width=600,
+    height=160,
+    pad=24,
+    label_all: bool = False,
+    top: int | None = None,
+    target: float | None = None,
 ) -> dict:
-    """Bars scaled to the largest value, one per (label, value) point, left to right.
+    """Bars scaled to the largest value (or to `top`), one per (label, value) point, left to right.
 
     `label_all` prints every bar's label under it (short series such as ten grade bands);
-    otherwise only the first, middle and last are printed.
+    otherwise only the first, middle and last are printed. `target` draws a horizontal line at
+    that value (a goal, such as the retention a deck aims for).
     """
-    top = max((value for _, value in points), default=0) or 1
+    top = top or max((value for _, value in points), default=0) or 1
     slot = (width - pad) / max(len(points), 1)
     labelled = _axis_labels(len(points), label_all)
     bars = []
@@ -65,4 +73,15 @@ def bar_chart(
                 label_anchor=anchor,
             )
         )
-    return {"bars": bars, "width": width, "height": height, "pad": pad, "top": top}
+    target_y = None
+    if target is not None:
+        target_y = round(height - pad - (height - pad) * min(target, top) / top, 2)
+    return {
+        "bars": bars,
+        "width": width,
+        "height": height,
+        "pad": pad,
+        "top": top,
+        "target": target,
+        "target_y": target_y,
+    }

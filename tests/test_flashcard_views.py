@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from quizzes.models import CardState, ReviewLog
+from quizzes.models import CardState, LearningState, Rating, ReviewLog
+from quizzes.services import scheduling
 from quizzes.services.scheduling import review_card
 from quizzes.views.flashcards import FRAGMENT_HEADER, bar_chart
 from tests.factories import CardFactory, DeckFactory
@@ -184,9 +185,49 @@ def test_stats_page_shows_retention_and_charts(student_client, student, deck):
     html = student_client.get("/flashcards/geneva/stats/").content.decode()
 
     assert "50%" in html  # two reviews in the Review state, one of them Again
-    assert html.count("<svg") == 2
+    assert html.count("<svg") == 3  # retention per week, reviews per day, the forecast
     assert "Reviews per day, last 30 days as a table" in html
     assert "Cards due per day, next 30 days" in html
+
+
+def test_stats_chart_retention_per_week_against_the_decks_aim(student_client, student, deck):
+    card = deck.cards.get(position=1)
+    this_monday = scheduling.start_of_day(timezone.now()) - timedelta(
+        days=timezone.localdate().weekday()
+    )
+
+    def reviewed(at, rating, state=LearningState.REVIEW):
+        ReviewLog.objects.create(
+            user=student,
+            card=card,
+            deck=deck,
+            rating=rating,
+            reviewed_at=at,
+            state_before={"state": int(state)},
+            state_after={},
+        )
+
+    last_week = this_monday - timedelta(days=3)
+    for rating in (Rating.GOOD, Rating.GOOD, Rating.AGAIN):
+        reviewed(last_week, rating)
+    reviewed(this_monday + timedelta(minutes=1), Rating.EASY)
+    reviewed(this_monday + timedelta(minutes=2), Rating.AGAIN, state=LearningState.LEARNING)
+    reviewed(this_monday - timedelta(weeks=13), Rating.AGAIN)  # older than the chart's 12 weeks
+
+    html = student_client.get("/flashcards/geneva/stats/").content.decode()
+
+    table = html[html.index("True retention per week, last 12 weeks as a table") :]
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', table)[:2]
+    monday_label = f"{this_monday - timedelta(weeks=1):%b} {(this_monday - timedelta(weeks=1)).day}"
+    assert rows == [(monday_label, "67"), (f"{this_monday:%b} {this_monday.day}", "100")]
+    # The dashed line at the deck's 90% aim: 10% of the 136-unit plot below the top.
+    assert 'y1="13.6"' in html and 'class="target-line"' in html
+
+
+def test_stats_without_reviews_of_learnt_cards_draw_no_retention_chart(student_client, deck):
+    html = student_client.get("/flashcards/geneva/stats/").content.decode()
+    assert "True retention per week" not in html
+    assert html.count("<svg") == 2
 
 
 def test_stats_do_not_mix_students(student_client, other_student, deck):

@@ -15,11 +15,11 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncWeek
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -191,6 +191,26 @@ def _day_label(day) -> str:
     return f"{day:%b} {day.day}"
 
 
+RETENTION_WEEKS = 12
+
+
+def _weekly_retention(mature_logs, now: datetime) -> list[tuple[date, int, int]]:
+    """(Monday, % recalled, reviews) for each of the last RETENTION_WEEKS weeks that has reviews
+    of learnt cards, oldest first; weeks without any are left out rather than drawn as 0%."""
+    this_monday = scheduling.start_of_day(now) - timedelta(days=timezone.localdate(now).weekday())
+    rows = (
+        mature_logs.filter(reviewed_at__gte=this_monday - timedelta(weeks=RETENTION_WEEKS - 1))
+        .annotate(week=TruncWeek("reviewed_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values_list("week")
+        .annotate(total=Count("pk"), recalled=Count("pk", filter=~Q(rating=Rating.AGAIN)))
+        .order_by("week")
+    )
+    return [
+        (week.date(), round(100 * recalled / reviews), reviews) for week, reviews, recalled in rows
+    ]
+
+
 @require_GET
 @login_required
 def stats(request: HttpRequest, slug: str) -> HttpResponse:
@@ -217,6 +237,7 @@ def stats(request: HttpRequest, slug: str) -> HttpResponse:
     )
     total = retention_counts["total"]
     retention = retention_counts["recalled"] / total if total else None
+    weekly = _weekly_retention(mature, now)
 
     horizon = scheduling.start_of_day(now) + timedelta(days=30)
     due_days = Counter(
@@ -235,6 +256,13 @@ def stats(request: HttpRequest, slug: str) -> HttpResponse:
         "review_total": sum(value for _, value in reviews),
         "forecast_total": sum(value for _, value in forecast),
         "retention": retention,
+        "retention_chart": bar_chart(
+            [(_day_label(week), percent) for week, percent, _ in weekly],
+            label_all=True,
+            top=100,
+            target=round(deck.desired_retention * 100),
+        ),
+        "retention_weeks": weekly,
         "retention_total": total,
         "desired_retention": deck.desired_retention,
     }

@@ -23,7 +23,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from quizzes.models import FeedbackMode, Rating
+from quizzes.models import FeedbackMode, LearningState, Rating, ReviewLog
 from quizzes.services import scheduling
 from quizzes.services.attempts import attempt_finish, attempt_save_answer, attempt_start
 from tests.factories import (
@@ -263,7 +263,21 @@ def _study_summary(page, world):
 
 
 def _stats(page, world):
+    # Reviews of a learnt card in two past weeks, so the weekly retention chart is drawn too
+    # (written to the log only: the study scenarios' queue stays as it is).
+    card = world.deck.cards.get(position=3)
+    for weeks_ago, rating in ((2, Rating.GOOD), (2, Rating.AGAIN), (1, Rating.GOOD)):
+        ReviewLog.objects.create(
+            user=world.student,
+            card=card,
+            deck=world.deck,
+            rating=rating,
+            reviewed_at=timezone.now() - timedelta(weeks=weeks_ago),
+            state_before={"state": int(LearningState.REVIEW)},
+            state_after={},
+        )
     page.goto("/flashcards/geneva/stats/")
+    expect(page.get_by_role("img", name="True retention per week, last 12 weeks")).to_be_visible()
 
 
 SCENARIOS = {

@@ -79,6 +79,22 @@ def test_due_serves_reviews_first_then_new_cards_within_the_limit(api, student, 
     assert body["new_available"] == 2
 
 
+def test_listing_due_cards_is_not_a_look_and_writes_nothing(api, student, deck):
+    # A client may fetch cards it never shows: only a review creates a state through the API.
+    assert api.get("/api/decks/geneva/due/?limit=5").status_code == 200
+    assert not CardState.objects.filter(user=student).exists()
+
+
+def test_a_card_looked_at_in_the_browser_is_still_new_in_the_api(api, client, student, deck):
+    client.force_login(student)
+    client.get("/flashcards/geneva/study/")
+
+    first = api.get("/api/decks/geneva/due/?limit=1").json()["cards"][0]
+
+    assert first["front"] == "Card 1"
+    assert first["is_new"] is True and first["state"] == "new"
+
+
 def test_due_limit_is_validated(api, deck):
     for bad in ["0", "101", "x", "-1"]:
         response = api.get(f"/api/decks/geneva/due/?limit={bad}")

@@ -76,6 +76,56 @@ def test_study_shows_the_front_but_not_the_back_until_revealed(student_client, d
         )
 
 
+def test_the_first_look_at_a_new_card_creates_its_state_once(
+    student_client, student, deck, django_assert_max_num_queries
+):
+    card = deck.cards.get(position=1)
+    before = timezone.now()
+    # The page's reads (10), one INSERT for the look, and the session's first write (3).
+    with django_assert_max_num_queries(14):
+        html = student_client.get(study_url(deck)).content.decode()
+    assert "New card" in html
+
+    state = CardState.objects.get(user=student)
+    assert state.card == card and state.reps == 0 and state.step == 0
+    assert state.stability is None and state.last_review is None
+    assert before <= state.created_at <= timezone.now() and state.due <= timezone.now()
+
+    html = student_client.get(study_url(deck)).content.decode()  # a reload: the same card
+    assert "Whom did Clinton meet?" in html and "New card" in html
+    assert CardState.objects.filter(user=student).count() == 1
+
+
+def test_a_looked_card_is_scheduled_as_a_card_never_seen(student_client, student, deck):
+    looked, unseen = deck.cards.get(position=1), deck.cards.get(position=2)
+    student_client.get(study_url(deck))
+    now = timezone.now()
+
+    first = review_card(user=student, card=looked, rating="good", now=now)
+    second = review_card(user=student, card=unseen, rating="good", now=now)
+
+    assert first.interval == second.interval
+    assert first.log.state_before == {
+        **second.log.state_before,
+        "due": first.log.state_before["due"],
+    }
+    assert first.state.reps == 1
+
+
+def test_a_card_looked_at_and_not_rated_uses_its_place_in_the_days_new_cards(
+    student_client, student, deck
+):
+    deck.new_cards_per_day = 1
+    deck.save()
+    student_client.get(study_url(deck))  # looks at card 1 and walks away
+
+    queue = scheduling.study_queue(user=student, deck=deck, now=timezone.now(), limit=5)
+
+    assert [card.front for card in queue.cards()] == ["Whom did Clinton meet?"]
+    assert queue.new_available == 0
+    assert scheduling.is_new(queue.state_for(queue.cards()[0]))
+
+
 def test_rating_without_javascript_posts_and_redirects_to_the_next_card(
     student_client, student, deck
 ):

@@ -180,8 +180,10 @@ class DeckViewSet(viewsets.ReadOnlyModelViewSet):
                     "id": card.pk,
                     "front": card.front,
                     "back": card.back,
-                    "is_new": state is None,
-                    "state": "new" if state is None else LearningState(state.state).name.lower(),
+                    "is_new": scheduling.is_new(state),
+                    "state": "new"
+                    if scheduling.is_new(state)
+                    else LearningState(state.state).name.lower(),
                     "due": state.due if state else None,
                     "intervals": scheduling.preview_labels(
                         deck=deck, state=state, user_id=request.user.pk, card_id=card.pk, now=now

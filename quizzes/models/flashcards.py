@@ -117,7 +117,7 @@ class CardStateQuerySet(models.QuerySet):
         return states.order_by("due", "pk")
 
     def introduced_since(self, user, deck, since):
-        """States the student created (first reviews) in the deck since `since`."""
+        """States the student created (first looks) in the deck since `since`."""
         return self.filter(user=user, deck=deck, created_at__gte=since)
 
 
@@ -148,7 +148,7 @@ class CardState(models.Model):
     )
     created_at = models.DateTimeField(
         default=timezone.now,
-        help_text="When the student first reviewed the card: it counts as new on that day.",
+        help_text="When the student first looked at the card: it counts as new on that day.",
     )
 
     objects = CardStateQuerySet.as_manager()

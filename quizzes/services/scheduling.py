@@ -9,10 +9,14 @@ the scheduler runs with fuzzing off and the same fuzz ranges are applied with a 
 by (student, card, review number). The spread is the same, but it is reproducible: the interval a
 button promises is the interval the review gives, and replaying the log rebuilds the same state.
 
-**New cards per day.** A card is new for a student until their first review of it, which creates
-its `CardState` (`created_at` = the review time). The day's new cards are the deck's states the
-student created since local midnight (`TIME_ZONE`); a deck offers `new_cards_per_day` minus that
-many new cards, in the deck's order.
+**First look and new cards per day.** A student's first look at a card creates its `CardState`:
+the study page calls `first_look` when it shows a card the student has no state for (and a first
+review through the API, where the server cannot know what a client showed, creates it too). The
+state is then a fresh FSRS card (learning, step 0, due at once, no reviews), so the card stays at
+the head of the queue until it is rated, and it is still "new" (`is_new`) until its first review.
+The day's new cards are the deck's states the student created since local midnight (`TIME_ZONE`);
+a deck offers `new_cards_per_day` minus that many new cards, in the deck's order. A card looked at
+and not rated has used its place in the day's allowance, and waits first in the next session.
 """
 
 from __future__ import annotations
@@ -67,6 +71,11 @@ class StudyQueue:
 
     def state_for(self, card: Card) -> CardState | None:
         return next((state for state in self.due if state.card_id == card.pk), None)
+
+
+def is_new(state: CardState | None) -> bool:
+    """A card is new to a student until their first review of it (a first look is no review)."""
+    return state is None or state.reps == 0
 
 
 # --- pure helpers -------------------------------------------------------------------------
@@ -178,7 +187,7 @@ def preview_intervals(
 ) -> dict[Rating, timedelta]:
     """The interval each rating would give now, computed on a copy of the state."""
     scheduler = scheduler_for(deck)
-    before = _fsrs_card(state, card_id, now)
+    before = _fsrs_card(None if is_new(state) else state, card_id, now)
     seed = fuzz_seed(
         user_id=user_id, card_id=card_id, review_number=(state.reps if state else 0) + 1
     )
@@ -287,6 +296,15 @@ def can_study(*, user, card: Card) -> bool:
 # --- writes -------------------------------------------------------------------------------
 
 
+def first_look(*, user, card: Card, now: datetime) -> None:
+    """The student sees `card` for the first time: create their state (one INSERT; a state that
+    already exists, say from another tab, is left as it is)."""
+    CardState.objects.bulk_create(
+        [CardState(user=user, card=card, deck_id=card.deck_id, step=0, due=now, created_at=now)],
+        ignore_conflicts=True,
+    )
+
+
 def review_card(
     *,
     user,
@@ -349,16 +367,17 @@ def _review_locked(
     locked = CardState.objects.select_for_update().filter(user=user, card=card)
     state = locked.first()
     if state is None:
-        # The first review creates the state; the unique (user, card) constraint stops a twin
-        # created by a concurrent first review, and then we lock the winner's row.
+        # A first review without a first look (an API client) creates the state; the unique
+        # (user, card) constraint stops a twin created by a concurrent first review or look, and
+        # then we lock the winner's row.
         try:
             with transaction.atomic():
                 state = CardState.objects.create(
-                    user=user, card=card, deck=deck, due=now, created_at=now
+                    user=user, card=card, deck=deck, step=0, due=now, created_at=now
                 )
         except IntegrityError:
             state = locked.get()
-    before = _fsrs_card(state if state.reps else None, card.pk, now)
+    before = _fsrs_card(None if is_new(state) else state, card.pk, now)
     seed = fuzz_seed(user_id=user.pk, card_id=card.pk, review_number=state.reps + 1)
     after, interval = _schedule(
         scheduler=scheduler_for(deck), before=before, rating=rating, now=now, seed=seed

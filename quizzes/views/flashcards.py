@@ -105,11 +105,13 @@ def _study_context(request: HttpRequest, deck: Deck, *, reveal: str | None, rest
     if cards:
         card = cards[0]
         state = queue.state_for(card)
+        if state is None:
+            scheduling.first_look(user=request.user, card=card, now=now)
         revealed = reveal == str(card.pk)
         context.update(
             card=card,
             state=state,
-            is_new=state is None,
+            is_new=scheduling.is_new(state),
             revealed=revealed,
             client_review_id=uuid.uuid4().hex,
             answer=card_answer(card.back) if revealed else "",

@@ -158,6 +158,7 @@ def test_a_bad_rating_is_a_form_error_and_changes_nothing(student_client, deck):
     assert response.status_code == 400
     assert "is not a rating" in response.content.decode()
     assert not ReviewLog.objects.exists()
+    assert not CardState.objects.exists()  # the page shown again records no first look
 
 
 def test_a_card_of_another_deck_is_refused(student_client, deck):

@@ -84,7 +84,11 @@ class SessionProgress:
         return round(100 * self.done / self.total) if self.total else 100
 
 
-def _study_context(request: HttpRequest, deck: Deck, *, reveal: str | None, restart=False):
+def _study_context(
+    request: HttpRequest, deck: Deck, *, reveal: str | None, restart=False, look=True
+):
+    """The page's context; `look=False` (a refused rating shown again) records no first look, so
+    that a refused POST changes nothing: the card on it is the one the student already saw."""
     now = timezone.now()
     start = _session_start(request, deck, now, restart)
     queue = scheduling.study_queue(user=request.user, deck=deck, now=now, limit=1)
@@ -105,7 +109,7 @@ def _study_context(request: HttpRequest, deck: Deck, *, reveal: str | None, rest
     if cards:
         card = cards[0]
         state = queue.state_for(card)
-        if state is None:
+        if state is None and look:
             scheduling.first_look(user=request.user, card=card, now=now)
         revealed = reveal == str(card.pk)
         context.update(
@@ -178,7 +182,7 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
         except ReviewError as exc:
             error = str(exc)
     if error:
-        context = _study_context(request, deck, reveal=request.POST.get("card"))
+        context = _study_context(request, deck, reveal=request.POST.get("card"), look=False)
         context["error"] = error
         return _render_study(request, context, status=400)
     if request.headers.get(FRAGMENT_HEADER) == "1":

@@ -5,10 +5,12 @@
 Loads the demo fixtures into a temporary SQLite database, serves the site on a free local port,
 logs in as the demo student with Chromium (the same Playwright set-up as the browser tests),
 takes "Reset button basics" (answering some questions right and one wrong) and saves
-docs/screenshots/quiz-list.png, attempt.png and review.png.
+docs/screenshots/quiz-list.png, attempt.png and review.png; then, after ten weeks of simulated
+study of the demo deck (seeded, through the scheduling service), flashcards-stats.png.
 """
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -20,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 QUIZ = "reset-button-basics"
+DECK = "reset-button-deck"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
@@ -40,9 +43,9 @@ def main() -> int:
     python = sys.executable
     run = {"cwd": ROOT, "env": env, "check": True}
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], **run)  # noqa: S603
-    subprocess.run(  # noqa: S603
-        [python, "manage.py", "loaddata", "articles", "questions", "quizzes", "demo_users"], **run
-    )
+    fixtures = ["articles", "questions", "quizzes", "flashcards", "demo_users"]
+    subprocess.run([python, "manage.py", "loaddata", *fixtures], **run)  # noqa: S603
+    subprocess.run([python, __file__, "--simulate-study"], **run)  # noqa: S603
     port = free_port()
     server = subprocess.Popen(  # noqa: S603
         [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -104,7 +107,51 @@ def shoot(base: str) -> None:
         page.get_by_role("button", name="Finish and submit").click()
         page.wait_for_selector(".review-list")
         page.screenshot(path=str(OUT / "review.png"), full_page=False)
+
+        page.goto(f"/flashcards/{DECK}/stats/")
+        page.screenshot(path=str(OUT / "flashcards-stats.png"), full_page=True)
         browser.close()
+
+
+def simulate_study(days: int = 70, new_per_day: int = 6) -> None:
+    """The demo student studies the demo deck every day or so for `days` days (seeded)."""
+    from datetime import timedelta
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from quizzes.models import Deck
+    from quizzes.services import scheduling
+
+    rng = random.Random(2009)
+    student = get_user_model().objects.get(username="student")
+    deck = Deck.objects.get(slug=DECK)
+    deck.new_cards_per_day = new_per_day
+    deck.save()
+    start = timezone.now() - timedelta(days=days)
+    for day in range(days):
+        if rng.random() < 0.2:
+            continue  # a day off
+        now = start + timedelta(days=day, hours=rng.uniform(7, 21))
+        for _ in range(60):
+            queue = scheduling.study_queue(user=student, deck=deck, now=now)
+            if not queue.cards():
+                break
+            roll = rng.random()
+            rating = (
+                "again"
+                if roll < 0.14
+                else "hard"
+                if roll < 0.24
+                else "easy"
+                if roll > 0.9
+                else "good"
+            )
+            scheduling.review_card(user=student, card=queue.cards()[0], rating=rating, now=now)
+            now += timedelta(seconds=rng.uniform(5, 40))
 
 
 def answer_current(page, text: str) -> None:
@@ -117,4 +164,9 @@ def answer_current(page, text: str) -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--simulate-study"]:
+        sys.path.insert(0, str(ROOT))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings")
+        simulate_study()
+        sys.exit(0)
     sys.exit(main())

@@ -82,6 +82,5 @@ def bar_chart(
         "height": height,
         "pad": pad,
         "top": top,
-        "target": target,
         "target_y": target_y,
     }

@@ -175,15 +175,14 @@ class DeckViewSet(viewsets.ReadOnlyModelViewSet):
         cards = []
         for card in queue.cards():
             state = queue.state_for(card)
+            new = scheduling.is_new(state)
             cards.append(
                 {
                     "id": card.pk,
                     "front": card.front,
                     "back": card.back,
-                    "is_new": scheduling.is_new(state),
-                    "state": "new"
-                    if scheduling.is_new(state)
-                    else LearningState(state.state).name.lower(),
+                    "is_new": new,
+                    "state": "new" if new else LearningState(state.state).name.lower(),
                     "due": state.due if state else None,
                     "intervals": scheduling.preview_labels(
                         deck=deck, state=state, user_id=request.user.pk, card_id=card.pk, now=now

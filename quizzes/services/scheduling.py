@@ -73,12 +73,12 @@ class StudyQueue:
         return next((state for state in self.due if state.card_id == card.pk), None)
 
 
+# --- pure helpers -------------------------------------------------------------------------
+
+
 def is_new(state: CardState | None) -> bool:
     """A card is new to a student until their first review of it (a first look is no review)."""
     return state is None or state.reps == 0
-
-
-# --- pure helpers -------------------------------------------------------------------------
 
 
 def parse_rating(value: str | int) -> Rating:

@@ -124,6 +124,10 @@ def test_a_card_looked_at_and_not_rated_uses_its_place_in_the_days_new_cards(
     assert [card.front for card in queue.cards()] == ["Whom did Clinton meet?"]
     assert queue.new_available == 0
     assert scheduling.is_new(queue.state_for(queue.cards()[0]))
+    # The deck list still calls it new (not due), and offers no other new card today.
+    html = student_client.get("/flashcards/").content.decode()
+    assert re.search(r'class="count-due">0<', html)
+    assert re.search(r'class="count-new">1<', html)
 
 
 def test_rating_without_javascript_posts_and_redirects_to_the_next_card(

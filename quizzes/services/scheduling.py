@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 
 import fsrs
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from quizzes.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
@@ -249,12 +249,15 @@ def study_queue(*, user, deck: Deck, now: datetime, limit: int = 1) -> StudyQueu
 
 
 def deck_counts(*, user, decks: list[Deck], now: datetime) -> dict[int, dict[str, int]]:
-    """{deck id: {"due": n, "new": n, "total": n}} for the student, in four queries."""
+    """{deck id: {"due": n, "new": n, "total": n}} for the student, in four queries.
+
+    A card looked at but not yet rated counts as new (it is), not as due.
+    """
     if not decks:
         return {}
     deck_ids = [deck.pk for deck in decks]
     due = dict(
-        CardState.objects.filter(user=user, deck_id__in=deck_ids, due__lte=now)
+        CardState.objects.filter(user=user, deck_id__in=deck_ids, due__lte=now, reps__gt=0)
         .order_by()
         .values_list("deck_id")
         .annotate(n=Count("pk"))
@@ -265,12 +268,13 @@ def deck_counts(*, user, decks: list[Deck], now: datetime) -> dict[int, dict[str
         .values_list("deck_id")
         .annotate(n=Count("pk"))
     )
-    seen = dict(
-        CardState.objects.filter(user=user, deck_id__in=deck_ids)
+    seen = {
+        deck_id: (states, looked)
+        for deck_id, states, looked in CardState.objects.filter(user=user, deck_id__in=deck_ids)
         .order_by()
         .values_list("deck_id")
-        .annotate(n=Count("pk"))
-    )
+        .annotate(n=Count("pk"), looked=Count("pk", filter=Q(reps=0)))
+    }
     totals = dict(
         Card.objects.filter(deck_id__in=deck_ids)
         .order_by()
@@ -280,9 +284,10 @@ def deck_counts(*, user, decks: list[Deck], now: datetime) -> dict[int, dict[str
     counts = {}
     for deck in decks:
         allowed = max(0, deck.new_cards_per_day - introduced.get(deck.pk, 0))
+        states, looked = seen.get(deck.pk, (0, 0))
         counts[deck.pk] = {
             "due": due.get(deck.pk, 0),
-            "new": max(0, min(allowed, totals.get(deck.pk, 0) - seen.get(deck.pk, 0))),
+            "new": looked + max(0, min(allowed, totals.get(deck.pk, 0) - states)),
             "total": totals.get(deck.pk, 0),
         }
     return counts

@@ -140,16 +140,7 @@ def simulate_study(days: int = 70, new_per_day: int = 6) -> None:
             queue = scheduling.study_queue(user=student, deck=deck, now=now)
             if not queue.cards():
                 break
-            roll = rng.random()
-            rating = (
-                "again"
-                if roll < 0.14
-                else "hard"
-                if roll < 0.24
-                else "easy"
-                if roll > 0.9
-                else "good"
-            )
+            rating = rng.choices(["again", "hard", "good", "easy"], weights=[14, 10, 66, 10])[0]
             scheduling.review_card(user=student, card=queue.cards()[0], rating=rating, now=now)
             now += timedelta(seconds=rng.uniform(5, 40))
 

@@ -190,7 +190,8 @@ def test_query_counts_are_constant(
     with django_assert_num_queries(7):
         api.get("/api/decks/geneva/due/?limit=50")
     card = deck.cards.first()
-    # A first review: card, existing state, (savepoint) create, update, log, and the session.
+    # A first review: card, existing state, the first look's insert, the state locked, update,
+    # log, and the session.
     with django_assert_max_num_queries(9):
         api.post(f"/api/cards/{card.pk}/review/", {"rating": "good"}, format="json")
 

@@ -372,16 +372,10 @@ def _review_locked(
     locked = CardState.objects.select_for_update().filter(user=user, card=card)
     state = locked.first()
     if state is None:
-        # A first review without a first look (an API client) creates the state; the unique
-        # (user, card) constraint stops a twin created by a concurrent first review or look, and
-        # then we lock the winner's row.
-        try:
-            with transaction.atomic():
-                state = CardState.objects.create(
-                    user=user, card=card, deck=deck, step=0, due=now, created_at=now
-                )
-        except IntegrityError:
-            state = locked.get()
+        # A first review without a first look (an API client) looks first. The insert leaves a
+        # state made meanwhile by a concurrent review or look alone; either way, lock the row.
+        first_look(user=user, card=card, now=now)
+        state = locked.get()
     before = _fsrs_card(None if is_new(state) else state, card.pk, now)
     seed = fuzz_seed(user_id=user.pk, card_id=card.pk, review_number=state.reps + 1)
     after, interval = _schedule(

@@ -200,8 +200,8 @@ def _day_label(day) -> str:
 RETENTION_WEEKS = 12
 
 
-def _weekly_retention(mature_logs, now: datetime) -> list[tuple[date, int, int]]:
-    """(Monday, % recalled, reviews) for each of the last RETENTION_WEEKS weeks that has reviews
+def _weekly_retention(mature_logs, now: datetime) -> list[tuple[date, int]]:
+    """(Monday, % recalled) for each of the last RETENTION_WEEKS weeks that has reviews
     of learnt cards, oldest first; weeks without any are left out rather than drawn as 0%."""
     this_monday = scheduling.start_of_day(now) - timedelta(days=timezone.localdate(now).weekday())
     rows = (
@@ -212,9 +212,7 @@ def _weekly_retention(mature_logs, now: datetime) -> list[tuple[date, int, int]]
         .annotate(total=Count("pk"), recalled=Count("pk", filter=~Q(rating=Rating.AGAIN)))
         .order_by("week")
     )
-    return [
-        (week.date(), round(100 * recalled / reviews), reviews) for week, reviews, recalled in rows
-    ]
+    return [(week.date(), round(100 * recalled / reviews)) for week, reviews, recalled in rows]
 
 
 @require_GET
@@ -263,7 +261,7 @@ def stats(request: HttpRequest, slug: str) -> HttpResponse:
         "forecast_total": sum(value for _, value in forecast),
         "retention": retention,
         "retention_chart": bar_chart(
-            [(_day_label(week), percent) for week, percent, _ in weekly],
+            [(_day_label(week), percent) for week, percent in weekly],
             label_all=True,
             top=100,
             target=round(deck.desired_retention * 100),

@@ -813,6 +813,7 @@ class BurstLog:
     t0: float = 0.0
     spread: float = 60.0
     times: dict = field(default_factory=lambda: {"start": [], "save": [], "finish": []})
+    failed_times: list = field(default_factory=list)  # ms a failed request took (to give up)
     failures: dict = field(default_factory=dict)
     acks: dict = field(default_factory=lambda: {"starts": [], "saves": [], "finishes": []})
     done: int = 0
@@ -837,61 +838,62 @@ class ExamStudent(FastHttpUser):
         self.number = next(self._numbers)
         self.token = BURST_TOKENS[self.number]
 
-    def _call(self, step: str, method: str, path: str, expect: int, **kwargs):
+    def _call(self, step: str, method: str, path: str, expect: int, **kwargs) -> dict | None:
+        """The JSON the server answered with, or None (the failure is counted by its kind)."""
         started = time.monotonic()
-        try:
-            reply = self.client.request(
-                method,
-                path,
-                headers={"Authorization": f"Token {self.token}"},
-                name=step,
-                **kwargs,
-            )
-        except Exception as exc:  # any network failure counts as one
-            BURST.fail(step, type(exc).__name__)
-            return None
-        elapsed = (time.monotonic() - started) * 1000
-        if reply.status_code == 0 or reply.error:
-            BURST.fail(step, type(reply.error).__name__ if reply.error else "no reply")
-            return None
-        if reply.status_code != expect:
-            BURST.fail(step, f"HTTP {reply.status_code}")
-            return None
-        BURST.times[step].append(elapsed)
-        return reply
+        headers = {"Authorization": f"Token {self.token}"}
+        with self.client.request(
+            method, path, headers=headers, name=step, catch_response=True, **kwargs
+        ) as reply:
+            elapsed = (time.monotonic() - started) * 1000
+            error = getattr(reply, "error", None)
+            if error is not None or reply.status_code != expect:
+                # status 0: no answer (a timeout, a refused or reset connection)
+                reason = (
+                    type(error).__name__ if reply.status_code == 0 else f"HTTP {reply.status_code}"
+                )
+                reply.failure(reason)
+                BURST.fail(step, reason)
+                BURST.failed_times.append(elapsed)
+                return None
+            BURST.times[step].append(elapsed)
+            return reply.json()
 
     @task
     def sit_exam(self):
         try:
-            at = BURST.t0 + BURST.spread * self.number / max(len(BURST_TOKENS), 1)
-            gevent.sleep(max(0.0, at - time.monotonic()))
-            started = self._call("start", "POST", f"/api/quizzes/{BURST_QUIZ}/attempts/", 201)
-            if started is None:
-                return  # the student gives up (or sees an error page)
-            attempt = started.json()
-            BURST.acks["starts"].append(attempt["id"])
-            ok = True
-            for item in attempt["questions"][:5]:
-                question = item["question"]
-                choice = question["choices"][0]["id"]
-                saved = self._call(
-                    "save",
-                    "PUT",
-                    f"/api/attempts/{attempt['id']}/answers/{question['id']}/",
-                    200,
-                    json={"answer": choice},
-                )
-                if saved is None:
-                    ok = False
-                else:
-                    BURST.acks["saves"].append([attempt["id"], question["id"], choice])
-            finished = self._call("finish", "POST", f"/api/attempts/{attempt['id']}/finish/", 200)
-            if finished is not None:
-                BURST.acks["finishes"].append(attempt["id"])
-                BURST.completed += ok
+            self._sit_exam()
+        except Exception as exc:  # a bug of the harness: counted, never silent
+            BURST.fail("harness", f"{type(exc).__name__}: {exc}"[:100])
         finally:
             BURST.done += 1
-            raise StopUser()
+        raise StopUser()
+
+    def _sit_exam(self):
+        at = BURST.t0 + BURST.spread * self.number / max(len(BURST_TOKENS), 1)
+        gevent.sleep(max(0.0, at - time.monotonic()))
+        attempt = self._call("start", "POST", f"/api/quizzes/{BURST_QUIZ}/attempts/", 201)
+        if attempt is None:
+            return  # the student gives up (or sees an error page)
+        BURST.acks["starts"].append(attempt["id"])
+        ok = True
+        for item in attempt["questions"][:5]:
+            question = item["question"]
+            choice = question["choices"][0]["id"]
+            saved = self._call(
+                "save",
+                "PUT",
+                f"/api/attempts/{attempt['id']}/answers/{question['id']}/",
+                200,
+                json={"answer": choice},
+            )
+            if saved is None:
+                ok = False
+            else:
+                BURST.acks["saves"].append([attempt["id"], question["id"], choice])
+        if self._call("finish", "POST", f"/api/attempts/{attempt['id']}/finish/", 200) is not None:
+            BURST.acks["finishes"].append(attempt["id"])
+            BURST.completed += ok
 
 
 BURST_TOKENS: list[str] = []
@@ -914,7 +916,7 @@ def burst(args, stack: Stack, meter: CpuMeter, plan: dict) -> int:
     last = 0.0
     while BURST.done < students and time.monotonic() < limit:
         gevent.sleep(1)
-        if time.monotonic() - last >= 10:
+        if time.monotonic() - last >= 10 and time.monotonic() >= BURST.t0:
             last = time.monotonic()
             print(
                 f"  {time.monotonic() - BURST.t0:5.0f} s: {len(BURST.acks['starts'])} started, "
@@ -937,14 +939,17 @@ def burst(args, stack: Stack, meter: CpuMeter, plan: dict) -> int:
     check = json.loads(stack.django("check-burst", f"--plan={plan_file}", f"--acks={acks_file}"))
     timeouts = stack.gunicorn_log.read_text(errors="replace").count("WORKER TIMEOUT")
 
-    every = [t for step in BURST.times.values() for t in step]
+    answered = [t for step in BURST.times.values() for t in step]
+    every = answered + BURST.failed_times
     print()
     print(
         f"exam burst: {students} students, starts spread over {args.burst_seconds:.0f} s, "
         f"each start → 5 saves → finish; a client gives up after {args.burst_timeout:.0f} s"
     )
-    print(f"{'step':<8} {'answered':>8} {'p50':>8} {'p95':>8} {'p99':>8}")
-    for step, times in [*BURST.times.items(), ("all", every)]:
+    print(f"{'step':<8} {'requests':>8} {'p50':>8} {'p95':>8} {'p99':>8}")
+    # Per step: the requests answered as expected. "all" adds the failed ones at the time they
+    # took (a client giving up after 30 s counts as 30 s).
+    for step, times in [*BURST.times.items(), ("answered", answered), ("all", every)]:
         print(
             f"{step:<8} {len(times):>8} {fmt_ms(percentile(times, 0.5)):>8} "
             f"{fmt_ms(percentile(times, 0.95)):>8} {fmt_ms(percentile(times, 0.99)):>8}"
@@ -985,7 +990,10 @@ def burst(args, stack: Stack, meter: CpuMeter, plan: dict) -> int:
     )
     print("targets (issue 16):")
     print(f"  0 errors                      : {failures} ({verdict(failures == 0)})")
-    print(f"  p99 < 2 s                     : {fmt_ms(p99)} ({verdict(p99 < 2000)})")
+    print(
+        f"  p99 < 2 s                     : {fmt_ms(p99)} ({verdict(p99 < 2000)}; every request,"
+        " a failed one at the time it took)"
+    )
     print(f"  nothing lost or doubled       : {verdict(safe)}")
     return 0 if safe else 1
 

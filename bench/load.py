@@ -30,8 +30,10 @@ them alike), each a closed loop of `--users` locust users (FastHttpUser, no thin
 Each request goes to the next seeded student in turn, so no student nears the API's throttle.
 Printed per scenario: requests per second (median of the rounds, and their range), p50/p95/p99
 of the measured windows, errors, the CPU that gunicorn, PostgreSQL (this database's backends) and
-Redis spent per request (steadier than req/s on a busy machine), and the ratio to the hello
-view's throughput *in the same round* (median and range); then the queries of one start for 5,
+Redis spent per request ("CPU/req") and the hello view's CPU per request divided by it ("by
+CPU": the throughput ratio a CPU-bound server would reach; steadier than req/s on a busy
+machine), and the ratio to the hello view's throughput *in the same round* (median and range of
+the rounds); then the queries of one start for 5,
 20 and 50 questions, the CPU taken by the load generator, gunicorn, PostgreSQL (this database's
 backends) and Redis, what the rest of the machine used meanwhile, and the load average. The
 issue's targets are checked at the end.
@@ -737,15 +739,19 @@ def load_rounds(args, stack: Stack, meter: CpuMeter, plan: dict) -> int:
     print()
     print(
         f"{'endpoint':<34} {'users':>5} {'req/s':>15} {'p50':>7} {'p95':>7} {'p99':>7} "
-        f"{'errors':>6} {'CPU/req':>7}  ratio to hello, same round"
+        f"{'errors':>6} {'CPU/req':>7} {'by CPU':>6}  ratio to hello, same round"
     )
+
+    def cpu_per_request(key: str) -> float:
+        served = sum(w.cpu.get(part, 0.0) for w in windows[key] for part in SERVER_PARTS)
+        count = sum(len(w.times) for w in windows[key])
+        return served * 1000 / count if count else float("nan")
+
     results = {}
     for scenario in chosen:
         rates = [w.rate for w in windows[scenario.key]]
         times = [t for w in windows[scenario.key] for t in w.times]
         errors = sum(sum(w.errors.values()) for w in windows[scenario.key])
-        served = sum(w.cpu.get(part, 0.0) for w in windows[scenario.key] for part in SERVER_PARTS)
-        cpu_per_request = served * 1000 / len(times) if times else float("nan")
         base = "hello" if scenario.users == args.users else f"hello@{args.many}"
         ratio = ratios(scenario.key, base)
         results[scenario.key] = {
@@ -763,8 +769,9 @@ def load_rounds(args, stack: Stack, meter: CpuMeter, plan: dict) -> int:
         print(
             f"{scenario.label:<34} {scenario.users:>5} {req:>15} "
             f"{fmt_ms(percentile(times, 0.50)):>7} {fmt_ms(percentile(times, 0.95)):>7} "
-            f"{fmt_ms(percentile(times, 0.99)):>7} {errors:>6} {fmt_ms(cpu_per_request):>7}  "
-            f"{ratio_text}"
+            f"{fmt_ms(percentile(times, 0.99)):>7} {errors:>6} "
+            f"{fmt_ms(cpu_per_request(scenario.key)):>7} "
+            f"{cpu_per_request(base) / cpu_per_request(scenario.key):>6.3f}  {ratio_text}"
         )
     for scenario in chosen:
         for window in windows[scenario.key]:
@@ -827,6 +834,17 @@ class BurstLog:
 BURST = BurstLog()
 
 
+def failure_reason(error: BaseException | None, status: int) -> str:
+    """ "HTTP 503", or why there was no answer ("timed out", "[Errno 111] Connection refused")."""
+    if status:
+        return f"HTTP {status}"
+    # geventhttpclient wraps the cause: "…, original=timed out"
+    text = getattr(error, "kw_text", "") or ""
+    if text.startswith("original="):
+        return f"no answer: {text.removeprefix('original=')[:60]}"
+    return f"no answer: {type(error).__name__}"
+
+
 class ExamStudent(FastHttpUser):
     """One student: start the exam at their moment, save 5 answers, finish; then stop."""
 
@@ -848,10 +866,7 @@ class ExamStudent(FastHttpUser):
             elapsed = (time.monotonic() - started) * 1000
             error = getattr(reply, "error", None)
             if error is not None or reply.status_code != expect:
-                # status 0: no answer (a timeout, a refused or reset connection)
-                reason = (
-                    type(error).__name__ if reply.status_code == 0 else f"HTTP {reply.status_code}"
-                )
+                reason = failure_reason(error, reply.status_code)
                 reply.failure(reason)
                 BURST.fail(step, reason)
                 BURST.failed_times.append(elapsed)
@@ -955,7 +970,7 @@ def burst(args, stack: Stack, meter: CpuMeter, plan: dict) -> int:
             f"{fmt_ms(percentile(times, 0.95)):>8} {fmt_ms(percentile(times, 0.99)):>8}"
         )
     failures = sum(BURST.failures.values())
-    print(f"students who went through the whole sitting: {BURST.completed} of {students}")
+    print(f"students whose start, 5 saves and finish went through: {BURST.completed} of {students}")
     print(f"failures: {failures}" + ("" if failures else " (none)"))
     for reason, count in sorted(BURST.failures.items(), key=lambda kv: -kv[1]):
         print(f"  {reason} ×{count}")

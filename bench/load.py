@@ -1079,15 +1079,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def describe(args, stack: Stack) -> None:
-    commit = subprocess.run(  # noqa: S603
-        ["git", "-C", str(args.app_dir), "log", "-1", "--format=%h %s"],  # noqa: S607
+def commit_of(checkout: Path) -> str:
+    found = subprocess.run(  # noqa: S603
+        ["git", "-C", str(checkout), "log", "-1", "--format=%h %s"],  # noqa: S607
         capture_output=True,
         text=True,
         check=False,
-    ).stdout.strip()[:90]
+    ).stdout.strip()
+    return found[:80] or "not a git checkout"
+
+
+def describe(args, stack: Stack) -> None:
     threads = f", {args.threads} threads" if args.threads > 1 else ""
-    print(f"Load bench: {args.app_dir} ({commit or 'not a git checkout'})")
+    print(f"Load bench: serving {args.app_dir} ({commit_of(args.app_dir)})")
+    if args.app_dir != HARNESS_ROOT:
+        print(f"  harness, bench settings and seeding from {BENCH_DIR} ({commit_of(HARNESS_ROOT)})")
     print(
         f"  gunicorn {args.workers} {args.worker_class} workers{threads} "
         f"on {LOOPBACK}:{args.port}, "

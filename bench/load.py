@@ -104,11 +104,11 @@ FULL_SEED = {
     "cards": 10,
 }
 QUICK_SEED = {
-    "saves": 30,
+    "saves": 20,
     "pages": 10,
     "starters": 60,
     "start_quizzes": 3,
-    "reviewers": 15,
+    "reviewers": 10,
     "cards": 5,
 }
 
@@ -207,6 +207,7 @@ class Stack:
     gunicorn: subprocess.Popen | None = None
     admin: psycopg.Connection | None = None
     timings: dict = field(default_factory=dict)
+    children: list = field(default_factory=list)  # the Django commands, stopped at close()
 
     @property
     def python(self) -> Path:
@@ -273,7 +274,6 @@ class Stack:
         self.admin.execute(f'CREATE DATABASE "{self.db_name}"')
 
         self.manage("migrate", "--noinput", "-v0")
-        self.manage("collectstatic", "--noinput", "-v0")
 
     def seed(self, **sizes) -> dict:
         out = self.tmp / "plan.json"
@@ -315,9 +315,10 @@ class Stack:
         return self._run([str(self.python), "-m", module, *argv], what=f"load_seed {argv[0]}")
 
     def _run(self, argv: list[str], *, what: str) -> str:
-        log = self.tmp / "django.log"
+        log = self.tmp / f"{what.replace(' ', '-')}.log"
         started = time.monotonic()
         process = spawn(argv, log=log, env=self.env(), cwd=self.app_dir)
+        self.children.append(process)
         try:
             if process.wait(timeout=600) != 0:
                 raise BenchError(f"{what} failed ({process.returncode}):\n{tail(log, 30)}")
@@ -349,6 +350,8 @@ class Stack:
         return [pid for (pid,) in rows]
 
     def close(self) -> None:
+        for child in self.children:
+            stop(child)
         stop(self.gunicorn)
         stop(self.redis)
         if self.admin is not None:
@@ -529,6 +532,7 @@ class Pool:
         self.reset_starts()
 
     def reset_starts(self) -> None:
+        self.starts_ran_out = False
         starts = self.plan["starts"]
         self._starts = iter(
             (token, quiz) for quiz in starts["quizzes"] for token in starts["tokens"]
@@ -609,7 +613,8 @@ class Start(BenchUser):
     def send(self):
         pair = POOL.start()
         if pair is None:
-            raise StopUser()  # every (student, quiz) pair has started: the pool is too small
+            POOL.starts_ran_out = True  # every (student, quiz) pair has started this round
+            raise StopUser()
         token, quiz = pair
         self.call("POST", f"/api/quizzes/{quiz}/attempts/", 201, token=token)
 
@@ -732,6 +737,11 @@ def load_rounds(args, stack: Stack, meter: CpuMeter, plan: dict) -> int:
             windows[scenario.key].append(window)
             errors = sum(window.errors.values())
             print(f": {window.rate:.1f} req/s" + (f", {errors} errors" if errors else ""))
+            if scenario.key == "start" and POOL.starts_ran_out:
+                print(
+                    "    every seeded (student, quiz) pair had started: the rate is too low;"
+                    " seed more starters (FULL_SEED, QUICK_SEED)"
+                )
 
     def ratios(key: str, base: str = "hello") -> list[float]:
         return [w.rate / h.rate for w, h in zip(windows[key], windows[base], strict=True) if h.rate]
@@ -1148,7 +1158,14 @@ def main(argv: list[str] | None = None) -> int:
                 "cards": 1,
                 "burst": args.burst,
             }
-        plan = stack.seed(**sizes)
+        # collectstatic and the seeding are independent: run them side by side.
+        static = gevent.spawn(stack.manage, "collectstatic", "--noinput", "-v0")
+        try:
+            plan = stack.seed(**sizes)
+        except BaseException:
+            static.kill()
+            raise
+        static.get()
         stack.serve()
         describe(args, stack)
         steps = ", ".join(f"{what} {took:.0f} s" for what, took in stack.timings.items())

@@ -446,7 +446,7 @@ class CpuMeter:
             f"  PostgreSQL (this database)  : {share(p.get('postgres', 0.0))}",
             f"  Redis                       : {share(p.get('redis', 0.0))}",
             f"  everything else on the box  : {others / capacity:5.1%} of {cores} cores"
-            f" (other engineers' tests, PostgreSQL's own workers)",
+            " (whatever else runs here, and PostgreSQL's background processes)",
         ]
 
 

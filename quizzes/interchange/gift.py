@@ -632,7 +632,11 @@ def _feedback(text: str, fmt: TextFormat) -> str:
 
 
 def write_gift(questions: Iterable[Question]) -> str:
-    """The questions as a GIFT file Moodle imports. The same questions give the same bytes."""
+    """The questions as a GIFT file Moodle imports. The same questions give the same text.
+
+    A `$CATEGORY:` line is written where the category changes; as in Moodle, a question without
+    a category takes the one before it, so give every question a category, or none.
+    """
     out = ["// Questions exported by Factcards in Moodle's GIFT format.\n"]
     category = ""
     for question in questions:
@@ -678,8 +682,10 @@ def _comment(q: Question) -> str:
 
 
 def _comment_value(q: Question, value: str) -> str:
-    if re.search(r"[<>\x00-\x1f]", value):
-        raise WriteError(q, f"GIFT cannot hold the tag or id “{value}” (no <, > or line breaks).")
+    if re.search(r"[<>\\\x00-\x1f]", value):
+        raise WriteError(
+            q, f"GIFT cannot hold the tag or id “{value}” (no <, >, \\ or line breaks)."
+        )
     return value.replace("]", "\\]")
 
 
@@ -699,9 +705,12 @@ def _choices(q: Question) -> str:
             q, "GIFT marks a single-choice question by its right answer (=); none earns full marks."
         )
     lines = []
+    marked = False
     for choice in q.choices:
-        if single and choice.fraction == 1:
-            mark = "="
+        # One =right answer makes it a single choice; further right answers are written
+        # ~%100%, so that the block keeps a ~ (without one Moodle reads a short answer).
+        if single and choice.fraction == 1 and not marked:
+            mark, marked = "=", True
         else:
             mark = "~" + _weight(choice.fraction, choice.text, implicit=0.0)
         lines.append(f"\t{mark}{_text(choice.text, fmt, fmt)}{_feedback(choice.feedback, fmt)}\n")
@@ -774,7 +783,12 @@ def _matching(q: Question) -> str:
 
 def _ordering(q: Question) -> str:
     for item in q.items:
-        if re.search(r"[{}\\\n\r]", item) or item != item.strip() or not item:
+        if (
+            re.search(r"[{}\\\n\r]", item)
+            or item != item.strip()
+            or not item
+            or item.startswith("//")
+        ):
             raise WriteError(
                 q,
                 f"GIFT cannot hold the ordering item “{item}” (Moodle reads items as written: "
@@ -784,6 +798,9 @@ def _ordering(q: Question) -> str:
         raise WriteError(q, "An ordering question needs at least two items.")
     if q.general_feedback:
         raise WriteError(q, "GIFT's ordering form has no general feedback; use Moodle XML.")
+    if re.match(r"(none|abc|ABCD|123|iii|IIII)(\s|$)", q.items[0]):
+        # Moodle would read it as the numbering style of the items.
+        raise WriteError(q, f"GIFT cannot start an ordering list with “{q.items[0]}”.")
     head = f">{len(q.items)} ALL VERTICAL {q.ordering_grading} SHOW"
     return head + "\n" + "".join(f"{item}\n" for item in q.items)
 

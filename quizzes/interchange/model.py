@@ -206,8 +206,9 @@ class Question:
     def __post_init__(self):
         _set(self, "kind", Kind(self.kind))
         _set(self, "text_format", TextFormat(self.text_format))
-        if self.general_feedback_format == self.text_format:
-            # One spelling for "the same format as the text", so equal questions compare equal.
+        if self.general_feedback_format == self.text_format or not self.general_feedback:
+            # One spelling for "the same format as the text" (or no feedback at all), so that
+            # equal questions compare equal.
             _set(self, "general_feedback_format", None)
         elif self.general_feedback_format is not None:
             _set(self, "general_feedback_format", TextFormat(self.general_feedback_format))

@@ -16,6 +16,7 @@ fetched; a file over `MAX_BYTES` is refused before parsing.
 from __future__ import annotations
 
 import html
+import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -136,8 +137,7 @@ def parse_xml(data: str | bytes, *, max_bytes: int = MAX_BYTES) -> Node:
     parser.forbid_dtd = True
     parser.setContentHandler(builder)
     try:
-        parser.feed(raw)
-        parser.close()
+        parser.parse(io.BytesIO(raw))  # parse() (not feed()) hands the handler a locator
     except DefusedXmlException as error:
         line = builder._locator.getLineNumber() if builder._locator else 0
         raise FormatError.at(

@@ -664,10 +664,13 @@ def _write_question(q: Question) -> str:
         gf = "\t####" + _text(q.general_feedback, q.feedback_format, fmt) + "\n"
     block = "{" + body + gf + "}" if "\n" in body else "{" + body + gf.strip() + "}"
     if q.kind == Kind.CLOZE and text.count(BLANK) == 1 and not text.endswith(BLANK):
-        # The missing-word form: the block stands where the gap is.
+        # The missing-word form: the block stands where the gap is, on one line.
         before, after = text.split(BLANK)
         if after.strip():
-            return f"{comment}{head}{_text(before, fmt, TextFormat.MOODLE)}{block}{escape(after)}\n"
+            parts = (part.strip() for part in (body + gf).split("\n"))
+            inline = "{" + " ".join(part for part in parts if part) + "}"
+            before = _text(before, fmt, TextFormat.MOODLE)
+            return f"{comment}{head}{before}{inline}{escape(after)}\n"
     if not text:
         raise WriteError(q, "A question needs a text.")
     return f"{comment}{head}{_text(text, fmt, TextFormat.MOODLE)}{block}\n"

@@ -221,7 +221,11 @@ def test_ordering_in_qtype_orderings_gift_form():
         """
     )
     assert question.kind == Kind.ORDERING
-    assert question.items == ("Clinton hands over the button", "Lavrov reads the word", "Both laugh")
+    assert question.items == (
+        "Clinton hands over the button",
+        "Lavrov reads the word",
+        "Both laugh",
+    )
     assert question.all_or_nothing
 
 
@@ -469,9 +473,7 @@ def test_writer_output_for_each_kind_is_what_moodle_reads():
 
 
 def test_writer_is_deterministic_and_reads_back():
-    question = Question(
-        kind=Kind.SHORT_ANSWER, name="n", text="t", answers=(AcceptedAnswer("a"),)
-    )
+    question = Question(kind=Kind.SHORT_ANSWER, name="n", text="t", answers=(AcceptedAnswer("a"),))
     assert write_gift([question]) == write_gift([question])
     assert read_gift(write_gift([question])).questions == (question,)
 
@@ -488,9 +490,7 @@ def test_escape_covers_every_reserved_character():
             "cannot hold",
         ),
         (
-            Question(
-                kind=Kind.SHORT_ANSWER, name="A", text="?", answers=(AcceptedAnswer("a->b"),)
-            ),
+            Question(kind=Kind.SHORT_ANSWER, name="A", text="?", answers=(AcceptedAnswer("a->b"),)),
             "->",
         ),
         (

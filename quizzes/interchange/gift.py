@@ -177,22 +177,26 @@ def read_gift(
 ) -> ReadResult:
     """Every question of a GIFT file, or `FormatError` listing what is wrong (with lines)."""
     blocks = _blocks(decode_text(data, max_bytes=max_bytes, format=FORMAT))
+    is_category = [block.text.lstrip().startswith(_CATEGORY) for block in blocks]
+    total = is_category.count(False)
     questions: list[Question] = []
     problems: list[Problem] = []
     category = ""
-    for done, block in enumerate(blocks, start=1):
+    done = 0
+    for block, sets_category in zip(blocks, is_category, strict=True):
         try:
-            head = block.text.lstrip()
-            if head.startswith(_CATEGORY):
+            if sets_category:
                 category = _category(block)
-            else:
-                questions.append(_read_block(block, category))
+                continue
+            done += 1
+            questions.append(_read_block(block, category))
         except FormatError as error:
             problems.extend(error.problems)
             if len(problems) >= FormatError.MAX_PROBLEMS:
                 break
-        if progress and (done % PROGRESS_EVERY == 0 or done == len(blocks)):
-            progress(done, len(blocks))
+        finally:
+            if progress and not sets_category and (done % PROGRESS_EVERY == 0 or done == total):
+                progress(done, total)
     if problems:
         raise FormatError(problems[: FormatError.MAX_PROBLEMS], format=FORMAT)
     return ReadResult(format=FORMAT, questions=tuple(questions))

@@ -522,3 +522,23 @@ def test_writer_refuses_what_gift_cannot_hold_and_names_the_question(question, r
         write_gift([question])
     assert reason in str(caught.value)
     assert f"“{question.name}”" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        # qtype_ordering finds its block as the first "{" of the question, escaped or not.
+        (
+            Question(kind=Kind.ORDERING, name="O", text="A {set}", items=("a", "b", "c")),
+            "{ in an ordering question",
+        ),
+        # Moodle takes what follows the last #### of a block for general feedback.
+        (
+            Question(kind=Kind.ORDERING, name="O", text="Order", items=("a", "b####c", "d")),
+            "ordering item",
+        ),
+    ],
+)
+def test_writer_refuses_ordering_that_moodle_would_misread(question, reason):
+    with pytest.raises(WriteError, match=reason):
+        write_gift([question])

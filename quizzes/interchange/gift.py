@@ -795,6 +795,7 @@ def _ordering(q: Question) -> str:
             or item != item.strip()
             or not item
             or item.startswith("//")
+            or "####" in item  # Moodle would take what follows for general feedback
         ):
             raise WriteError(
                 q,
@@ -803,6 +804,9 @@ def _ordering(q: Question) -> str:
             )
     if len(q.items) < 2:
         raise WriteError(q, "An ordering question needs at least two items.")
+    if "{" in q.name + q.text:
+        # qtype_ordering finds its block as the first "{", escaped or not.
+        raise WriteError(q, "GIFT cannot hold a { in an ordering question's name or text.")
     if q.general_feedback:
         raise WriteError(q, "GIFT's ordering form has no general feedback; use Moodle XML.")
     if re.match(r"(none|abc|ABCD|123|iii|IIII)(\s|$)", q.items[0]):

@@ -14,6 +14,7 @@ from quizzes.interchange import (
     Question,
     TextFormat,
     TrueFalse,
+    moodle_warnings,
     read_questions,
     sniff_format,
     write_questions,
@@ -220,3 +221,21 @@ def test_progress_reaches_the_total_for_each_format():
         )
         assert calls[-1] == (300, 300)
         assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_grades_moodle_does_not_offer_are_warned_about_before_export():
+    fine = Question(
+        kind=Kind.MULTIPLE_RESPONSE,
+        name="fine",
+        text="?",
+        choices=(Choice("a", 0.3333333), Choice("b", 0.6666667), Choice("c", -1)),
+    )
+    odd = Question(
+        kind=Kind.MULTIPLE_RESPONSE,
+        name="odd",
+        text="?",
+        choices=(Choice("a", 0.37), Choice("b", 0.63)),
+    )
+    assert moodle_warnings([fine, odd]) == [
+        "“odd”: Moodle offers no grade of 37%, 63%; choose “nearest grade” when importing it there."
+    ]

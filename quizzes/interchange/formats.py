@@ -84,6 +84,54 @@ def read_questions(
     return _READERS[format](data, progress=progress, max_bytes=max_bytes)
 
 
+# The grades Moodle offers for an answer (question_bank::fraction_options_full); its import
+# refuses any other unless the teacher picks "nearest grade".
+MOODLE_GRADES = tuple(
+    sign * value
+    for value in (
+        1,
+        0.9,
+        0.8333333,
+        0.8,
+        0.75,
+        0.7,
+        0.6666667,
+        0.6,
+        0.5,
+        0.4,
+        0.3333333,
+        0.3,
+        0.25,
+        0.2,
+        0.1666667,
+        0.1428571,
+        0.125,
+        0.1111111,
+        0.1,
+        0.05,
+        0,
+    )
+    for sign in (1, -1)
+)
+
+
+def moodle_warnings(questions: Iterable[Question]) -> list[str]:
+    """What Moodle's import would refuse or change in an export of these questions."""
+    warnings = []
+    for question in questions:
+        fractions = [c.fraction for c in question.choices]
+        fractions += [a.fraction for a in question.answers]
+        fractions += [a.fraction for a in question.numeric_answers]
+        odd = sorted({f for f in fractions if not any(abs(f - g) < 1e-7 for g in MOODLE_GRADES)})
+        if odd:
+            listed = ", ".join(f"{f:.0%}" if f * 100 == int(f * 100) else f"{f:g}" for f in odd)
+            warnings.append(
+                f"{question.where}: Moodle offers no grade of {listed}; choose “nearest grade” "
+                "when importing it there."
+            )
+    return warnings
+
+
 def write_questions(questions: Iterable[Question], *, format: str) -> str:
     """The questions as a file in one of `WRITE_FORMATS` (`WriteError` names a question that
     the format cannot hold)."""

@@ -532,6 +532,17 @@ def test_writer_refuses_what_gift_cannot_hold_and_names_the_question(question, r
             Question(kind=Kind.ORDERING, name="O", text="A {set}", items=("a", "b", "c")),
             "{ in an ordering question",
         ),
+        # qtype_ordering's GIFT pattern misspells this grading type.
+        (
+            Question(
+                kind=Kind.ORDERING,
+                name="O",
+                text="Order",
+                items=("a", "b", "c"),
+                ordering_grading=OrderingGrading.LONGEST_ORDERED_SUBSET,
+            ),
+            "cannot read LONGEST_ORDERED_SUBSET",
+        ),
         # Moodle takes what follows the last #### of a block for general feedback.
         (
             Question(kind=Kind.ORDERING, name="O", text="Order", items=("a", "b####c", "d")),

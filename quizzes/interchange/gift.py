@@ -809,6 +809,11 @@ def _ordering(q: Question) -> str:
         raise WriteError(q, "GIFT cannot hold a { in an ordering question's name or text.")
     if q.general_feedback:
         raise WriteError(q, "GIFT's ordering form has no general feedback; use Moodle XML.")
+    if q.ordering_grading == OrderingGrading.LONGEST_ORDERED_SUBSET:
+        # qtype_ordering's GIFT pattern misspells this one, so Moodle would take it for an item.
+        raise WriteError(
+            q, "Moodle's GIFT import cannot read LONGEST_ORDERED_SUBSET; use Moodle XML."
+        )
     if re.match(r"(none|abc|ABCD|123|iii|IIII)(\s|$)", q.items[0]):
         # Moodle would read it as the numbering style of the items.
         raise WriteError(q, f"GIFT cannot start an ordering list with “{q.items[0]}”.")

@@ -6,7 +6,8 @@ Generates a bank of mixed kinds (single choice, multiple response, true/false, s
 cloze, numeric, matching, ordering), writes it as GIFT and as Moodle XML, then times, as the
 median of several runs:
 
-- reading the GIFT file (the lark parse and the reading rules), the issue's import path;
+- reading the GIFT file (the lark parse and the reading rules), the issue's import path, and
+  the lark parse of its blocks alone;
 - reading the Moodle XML file;
 - writing both;
 - a baseline in the same run: `json.loads` of the same questions serialised as JSON, the
@@ -40,7 +41,7 @@ from quizzes.interchange import (
     read_questions,
     write_questions,
 )
-from quizzes.interchange.gift import parser
+from quizzes.interchange.gift import _blocks, parser
 
 IMPORT_BUDGET_SECONDS = 10.0
 PEOPLE = ["Hillary Clinton", "Sergei Lavrov", "Barack Obama", "Dmitry Medvedev", "Javier Solana"]
@@ -123,7 +124,9 @@ def main() -> None:
 
     n = args.questions
     baseline = median_seconds(lambda: json.loads(as_json), args.runs)
+    blocks = [block.text for block in _blocks(gift)]
     figures = {
+        "lark parse alone": median_seconds(lambda: [parser().parse(b) for b in blocks], args.runs),
         "read GIFT": median_seconds(lambda: read_questions(gift, format="gift"), args.runs),
         "read Moodle XML": median_seconds(
             lambda: read_questions(xml, format="moodle-xml"), args.runs

@@ -41,7 +41,7 @@ from quizzes.interchange import (
     read_questions,
     write_questions,
 )
-from quizzes.interchange.gift import _blocks, parser
+from quizzes.interchange.gift import parser, split_blocks
 
 IMPORT_BUDGET_SECONDS = 10.0
 PEOPLE = ["Hillary Clinton", "Sergei Lavrov", "Barack Obama", "Dmitry Medvedev", "Javier Solana"]
@@ -124,7 +124,7 @@ def main() -> None:
 
     n = args.questions
     baseline = median_seconds(lambda: json.loads(as_json), args.runs)
-    blocks = [block.text for block in _blocks(gift)]
+    blocks = [block.text for block in split_blocks(gift)]
     figures = {
         "lark parse alone": median_seconds(lambda: [parser().parse(b) for b in blocks], args.runs),
         "read GIFT": median_seconds(lambda: read_questions(gift, format="gift"), args.runs),

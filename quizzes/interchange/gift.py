@@ -18,8 +18,10 @@ means in Moodle:
   A short answer with one such gap is a cloze question here.
 - Ordering questions use the GIFT form of Moodle's qtype_ordering (a core plugin since Moodle
   4.4): `{>3 ALL VERTICAL RELATIVE_NEXT_EXCLUDE_LAST SHOW` then one item per line, in the
-  right order, then `}`. Moodle reads the items as they stand (no escapes), so the writer
-  refuses an item that holds a brace, a backslash or a line break.
+  right order, then `}`. Moodle reads the items as they stand (no escapes) and finds the block
+  as the first `{`, so the writer refuses what Moodle would misread (an item with a brace, a
+  backslash, a line break or `####`, a `{` in the question's text, general feedback, and
+  LONGEST_ORDERED_SUBSET, which qtype_ordering's GIFT pattern misspells): use Moodle XML.
 
 What Moodle accepts but only by accident is an error here, naming the line: a second answer block,
 a `}` with no `{`, an unclosed block or name, a weight beyond ±100%, a number that is not one.
@@ -152,7 +154,7 @@ class _Block:
         return self.line_of(self.text.count("\n", 0, pos) + 1)
 
 
-def _blocks(text: str) -> list[_Block]:
+def split_blocks(text: str) -> list[_Block]:
     """Split the file as Moodle does: at blank lines; `//` lines are comments."""
     blocks: list[_Block] = []
     current = _Block([], [], [])
@@ -176,7 +178,7 @@ def read_gift(
     data: str | bytes, *, progress: Progress | None = None, max_bytes: int = MAX_BYTES
 ) -> ReadResult:
     """Every question of a GIFT file, or `FormatError` listing what is wrong (with lines)."""
-    blocks = _blocks(decode_text(data, max_bytes=max_bytes, format=FORMAT))
+    blocks = split_blocks(decode_text(data, max_bytes=max_bytes, format=FORMAT))
     is_category = [block.text.lstrip().startswith(_CATEGORY) for block in blocks]
     total = is_category.count(False)
     questions: list[Question] = []

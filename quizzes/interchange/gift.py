@@ -62,30 +62,28 @@ PROGRESS_EVERY = 250
 
 GRAMMAR = r"""
 // One question: a blank-line-separated block of a GIFT file, its comment lines taken out.
-// Tokens are coarse (an answer with its mark and weight is one ENTRY, a feedback with its #
-// one FEEDBACK) because lark's LALR parser spends its time per token.
+// An answer is one token with its mark, weight and feedbacks (MARKED: `~%50%text#feedback`),
+// because lark's LALR parser spends its time per token; the reading rules split it.
 start: NAME? qtext? (block qtext?)?
 qtext: (QTEXT | FORMAT)+
 block: LBRACE body RBRACE
 body: ORDERING                     -> ordering
-    | numeric_lead marked* GF?     -> numeric
-    | lead marked* GF?             -> entries
-    | marked+ GF?                  -> entries
+    | NUMERIC_LEAD MARKED* GF?     -> numeric
+    | LEAD MARKED* GF?             -> entries
+    | MARKED+ GF?                  -> entries
     | GF?                          -> essay
-numeric_lead: FEEDBACK+
-lead: ATEXT FEEDBACK*
-marked: ENTRY FEEDBACK*
 
 NAME.5: /::(?:\\.|[^:\\]|:(?!:))*::/s
 FORMAT.4: /\s*\[(?:html|markdown|plain|moodle)\]/
 QTEXT.1: /(?:\\.|\\\Z|[^{}\\])+/s
 LBRACE: "{"
 RBRACE: "}"
-GF.3: /####(?:\\.|[^{}\\])*/s
-FEEDBACK.2: /#(?:\\.|[^~=#{}\\])*/s
-ENTRY.2: /[~=](?:\\.|[^~=#{}\\])*/s
 ORDERING.5: />\s*\d+(?:\\.|[^{}\\])*/s
-ATEXT: /(?:\\.|[^~=#{}\\\s])(?:\\.|[^~=#{}\\])*/s
+GF.3: /####(?:\\.|[^{}\\])*/s
+_FEEDBACKS: /(?:#(?!###)(?:\\.|[^~=#{}\\])*)*/
+NUMERIC_LEAD.2: /#(?:\\.|[^~=#{}\\])*/ _FEEDBACKS
+MARKED.2: /[~=](?:\\.|[^~=#{}\\])*/ _FEEDBACKS
+LEAD: /(?:\\.|[^~=#{}\\\s])(?:\\.|[^~=#{}\\])*/ _FEEDBACKS
 %ignore /\s+/
 """
 
@@ -103,6 +101,7 @@ _FORMAT_PREFIX = re.compile(r"^\s*\[(html|markdown|plain|moodle)\]")
 _WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d*)?)%")
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _NUMBER_RE = re.compile(rf"^{_NUMBER}$")
+_HASH = re.compile(r"\\.|#", re.S)  # a # that no backslash escapes
 _TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f])+)\]")
 _IDNUMBER = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
 _CATEGORY = "$CATEGORY:"
@@ -390,21 +389,22 @@ class _Reading:
 
     def entries(self, body: Tree) -> list[_Entry]:
         result = []
-        for node in body.children:
-            if not isinstance(node, Tree):
+        for token in body.children:
+            if token.type == "MARKED":
+                mark, offset = token.value[0], 1
+            elif token.type == "LEAD":
+                mark, offset = None, 0
+            elif token.type == "NUMERIC_LEAD":  # the text after the block's first #
+                mark, offset = None, 1
+            else:
                 continue
-            first, *feedbacks = node.children
-            if node.data == "marked":
-                mark, start = first.value[0], first.start_pos + 1
-                text = first.value[1:]
-            elif node.data == "lead":
-                mark, start, text = None, first.start_pos, first.value
-            else:  # numeric_lead: the text after the block's first #
-                mark, start, text = None, first.start_pos + 1, first.value[1:]
-                if not text.strip() and not feedbacks:
-                    continue
-            end = (feedbacks[-1] if feedbacks else first).end_pos
-            result.append(_Entry(mark, text, start, end, [f.start_pos for f in feedbacks]))
+            content = token.value[offset:]
+            start = token.start_pos + offset
+            hashes = [m.start() for m in _HASH.finditer(content) if m.group() == "#"]
+            text = content[: hashes[0]] if hashes else content
+            if token.type == "NUMERIC_LEAD" and not content.strip():
+                continue
+            result.append(_Entry(mark, text, start, token.end_pos, [start + h for h in hashes]))
         return result
 
     def feedback(self, entry: _Entry, index: int = 0) -> str:
@@ -463,7 +463,7 @@ class _Reading:
             weight, raw = self.weight(entry, entry.text, 1.0)
             answers.append(self.number(entry, unescape(raw).strip(), weight))
         if not answers:
-            self.fail(body.children[0].children[0].start_pos, "A numeric question needs an answer.")
+            self.fail(body.children[0].start_pos, "A numeric question needs an answer.")
         if catch_all is not None:
             answers.append(catch_all)
         return {

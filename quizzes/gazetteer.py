@@ -149,9 +149,16 @@ def similar_places(name: str, *, limit: int = 12) -> list[str]:
         return []
     out: list[Place] = []
     if place.category == COUNTRY:
-        out += [countries[c] for c in neighbours.get(place.country, ()) if c in countries]
+        # micro-states and territories are poor stand-ins for a country of any size
+        floor = min(1_000_000, place.population // 10)
+        near = [countries[c] for c in neighbours.get(place.country, ()) if c in countries]
+        out += sorted((c for c in near if c.population >= floor), key=lambda c: -c.population)
         rest = sorted(
-            (c for c in countries.values() if c.continent == place.continent and c != place),
+            (
+                c
+                for c in countries.values()
+                if c.continent == place.continent and c != place and c.population >= floor
+            ),
             key=lambda c: -c.population,
         )
         out += rest

@@ -63,7 +63,10 @@ def test_an_unknown_article_slug_fails_naming_it_and_the_valid_ones(article):
 
 
 def test_an_unknown_kind_fails_naming_the_valid_ones(article):
-    with pytest.raises(CommandError, match=r"essay.*Valid kinds: cloze, single_choice, true_false"):
+    with pytest.raises(
+        CommandError,
+        match=r"essay.*Valid kinds: cloze, single_choice, multiple_response, true_false",
+    ):
         call_command("generate_questions", "--kinds", "cloze,essay")
     assert Question.objects.count() == 0
 

@@ -156,13 +156,17 @@ def test_regeneration_reads_the_bank_in_a_bounded_number_of_queries(
 
 def test_build_quiz_balances_kinds_and_does_not_repeat_a_fact(article):
     generate(article, seed=3)
-    quiz = build_quiz(article=article, size=5, seed=4, published=True)
-    questions = [qq.question for qq in quiz.quiz_questions.select_related("question")]
-    assert len(questions) == 5 and quiz.published
-    assert len({q.kind for q in questions}) == 5
-    assert len({q.fact_id for q in questions}) == 5
+    quiz = build_quiz(article=article, size=4, seed=4, published=True)
+    questions = [qq.question for qq in quiz.quiz_questions.select_related("question__fact")]
+    assert len(questions) == 4 and quiz.published
+    assert len({q.kind for q in questions}) == 4
+    # one question per fact and per sentence (the article has four sentences)
+    assert len({q.fact_id for q in questions}) == 4
+    assert len({q.fact.sentence for q in questions}) == 4
+    with pytest.raises(ValueError, match="gives only 4 question"):
+        build_quiz(article=article, size=5, seed=4, slug="too-big")
     assert quiz.slug == "geneva-quiz" and quiz.title == "Quiz: Clinton meets Lavrov"
-    again = build_quiz(article=article, size=5, seed=4, slug="again")
+    again = build_quiz(article=article, size=4, seed=4, slug="again")
     assert [qq.question_id for qq in again.quiz_questions.order_by("order")] == [
         q.pk for q in questions
     ]

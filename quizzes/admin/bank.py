@@ -6,6 +6,32 @@ from django.forms import Textarea
 
 from quizzes.admin.forms import AcceptedAnswerFormSet, ChoiceFormSet, QuestionForm
 from quizzes.models import AcceptedAnswer, AttemptState, Choice, Question, Response, Tag
+from quizzes.services.bank_building import audit_questions
+
+
+def bank_problems() -> dict[str, list[str]]:
+    """What the quality checks find in the whole bank, by question key (a constant number of
+    queries, whatever the bank's size)."""
+    per_question, _ = audit_questions(Question.objects.with_parts())
+    return per_question
+
+
+class NeedsALookFilter(admin.SimpleListFilter):
+    """Questions the quality checks (`manage.py audit_bank`) find a problem with."""
+
+    title = "needs a look"
+    parameter_name = "needs_a_look"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        keys = list(bank_problems())
+        if self.value() == "yes":
+            return queryset.filter(key__in=keys)
+        return queryset.exclude(key__in=keys)
 
 
 class ChoiceInline(admin.TabularInline):
@@ -41,9 +67,10 @@ class QuestionAdmin(admin.ModelAdmin):
         "default_marks",
         "facility",
         "answered",
+        "needs_a_look",
         "updated_at",
     )
-    list_filter = ("kind", "generator", "tags", "fact__article")
+    list_filter = (NeedsALookFilter, "kind", "generator", "tags", "fact__article")
     list_select_related = ("fact",)
     search_fields = ("key", "text", "explanation", "fact__answer")
     autocomplete_fields = ("fact", "tags")
@@ -106,6 +133,16 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.display(description="Answered", ordering="answered_count")
     def answered(self, obj):
         return getattr(obj, "answered_count", None)
+
+    def get_changelist_instance(self, request):
+        # the checks run once per page (over the bank, for twins and roles), not per row
+        self._problems = bank_problems()
+        return super().get_changelist_instance(request)
+
+    @admin.display(description="Needs a look")
+    def needs_a_look(self, obj):
+        problems = getattr(self, "_problems", {}).get(obj.key, [])
+        return "; ".join(problems) if problems else "—"
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:

@@ -28,8 +28,10 @@ from quizzes.models import (
     QuizQuestion,
     Tag,
 )
+from quizzes.services import quality
 from quizzes.services.generation import (
     KIND_TAGS,
+    ExistingQuestion,
     FactData,
     QuestionDraft,
     Skip,
@@ -163,7 +165,11 @@ def generate_questions(
     )
     datas = [fact_data(f) for f in fact_rows]
     pool_datas = [fact_data(f) for f in pool_rows]
-    results = generate_bank(datas, pool_datas, kinds=kinds, seed=seed)
+    existing = [
+        ExistingQuestion(q.key, q.kind, q.text, q.fact.key if q.fact else None, q.generator)
+        for q in Question.objects.filter(generator="", fact__isnull=False).select_related("fact")
+    ]
+    results = generate_bank(datas, pool_datas, kinds=kinds, seed=seed, existing=existing)
 
     report = GenerationReport(dry_run=dry_run)
     with transaction.atomic():
@@ -289,16 +295,20 @@ def build_quiz(
     author=None,
     published: bool = False,
 ) -> Quiz:
-    """A quiz of `size` questions from the article's bank, balanced across question kinds: kinds
-    take turns, each offering its next question (shuffled by `seed`) whose fact is not in the
-    quiz yet; only when every fact is used may a fact come back. Raises ValueError when the bank
-    is too small or the slug is taken."""
+    """A quiz of `size` questions from the article's bank that never answers itself: kinds take
+    turns (shuffled by `seed`), at most one question per fact (a fact told again by another
+    article counts as the same) and per sentence, no question whose stem, options or statement
+    shows another's answer, and true and false statements in balance. Raises ValueError when
+    the bank cannot fill the quiz by these rules or the slug is taken."""
     if size < 1:
         raise ValueError("A quiz needs at least one question (size must be 1 or more).")
     slug = slug or slugify(f"{article.slug}-quiz")[:100]
     title = title or f"Quiz: {article.title}"[:200]
     questions = list(
-        Question.objects.filter(fact__article=article).select_related("fact").order_by("key")
+        Question.objects.filter(fact__article=article)
+        .select_related("fact__article")
+        .prefetch_related("choices", "accepted_answers")
+        .order_by("key")
     )
     if len(questions) < size:
         raise ValueError(
@@ -306,7 +316,15 @@ def build_quiz(
             f"{size} asked for. Generate questions first (manage.py generate_questions "
             f"--article {article.slug})."
         )
-    chosen = _balanced(questions, size=size, rng=random.Random(f"{seed}:{article.slug}"))
+    context = quality.Context.of(fact_data(f) for f in Fact.objects.select_related("article"))
+    chosen = _balanced(
+        questions, size=size, rng=random.Random(f"{seed}:{article.slug}"), context=context
+    )
+    if len(chosen) < size:
+        raise ValueError(
+            f"The bank of “{article.slug}” gives only {len(chosen)} question(s) that do not "
+            f"repeat a fact or sentence or give each other away, fewer than the {size} asked for."
+        )
     with transaction.atomic():
         if Quiz.objects.filter(slug=slug).exists():
             raise ValueError(f"A quiz with the slug “{slug}” already exists; choose another.")
@@ -327,33 +345,83 @@ def build_quiz(
     return quiz
 
 
-def _balanced(questions: list[Question], *, size: int, rng: random.Random) -> list[Question]:
+def question_data(question: Question) -> quality.QuestionData:
+    """A saved question as the quality checks read it (choices and answers prefetched)."""
+    return quality.QuestionData(
+        key=question.key,
+        kind=question.kind,
+        text=question.text,
+        choices=tuple((c.text, c.fraction) for c in question.choices.all()),
+        accepted_answers=tuple(
+            (a.text, a.fraction, a.match) for a in question.accepted_answers.all()
+        ),
+        numeric_answer=question.numeric_answer,
+        fact_key=question.fact.key if question.fact_id else None,
+        # a generated question a teacher has edited since is the teacher's own
+        generator=question.generator
+        if question.generator and question.generated_checksum == question_checksum(question)
+        else "",
+    )
+
+
+def _fits(candidate, chosen, context) -> bool:
+    data = [question_data(q) for q in [*chosen, candidate]]
+    problems, _ = quality.quiz_quality(data, context)
+    return not problems.get(candidate.key) and not any(
+        p for q in chosen for p in problems.get(q.key, []) if candidate.key in p
+    )
+
+
+def _balanced(questions, *, size: int, rng: random.Random, context) -> list[Question]:
     by_kind: dict[str, list[Question]] = defaultdict(list)
     for question in questions:
-        by_kind[question.kind].append(question)
+        if not quality.question_quality(question_data(question), context):
+            by_kind[question.kind].append(question)
     order = [k for k in QuestionKind.values if k in by_kind]
     for kind in order:
         rng.shuffle(by_kind[kind])
     chosen: list[Question] = []
-    used_facts: set[int | None] = set()
-    for allow_repeats in (False, True):
-        progressed = True
-        while len(chosen) < size and progressed:
-            progressed = False
-            for kind in order:
-                if len(chosen) >= size:
-                    break
-                pick = next(
-                    (
-                        q
-                        for q in by_kind[kind]
-                        if q not in chosen
-                        and (allow_repeats or q.fact_id is None or q.fact_id not in used_facts)
-                    ),
-                    None,
-                )
-                if pick is not None:
-                    chosen.append(pick)
-                    used_facts.add(pick.fact_id)
+    truths = {True: 0, False: 0}
+    progressed = True
+    while len(chosen) < size and progressed:
+        progressed = False
+        for kind in order:
+            if len(chosen) >= size:
+                break
+            for q in by_kind[kind]:
+                if q in chosen:
+                    continue
+                truth = question_data(q).is_true_statement
+                if truth is not None and truths[truth] > truths[not truth]:
+                    continue  # the other side first
+                if _fits(q, chosen, context):
+                    chosen.append(q)
+                    if truth is not None:
+                        truths[truth] += 1
                     progressed = True
+                    break
     return chosen
+
+
+def audit_questions(questions: Iterable[Question]) -> tuple[dict[str, list[str]], list[str]]:
+    """`quality.bank_quality` for saved questions (fetch them with `with_parts()`): per
+    question key its problems, and the bank's own."""
+    questions = list(questions)
+    context = quality.Context.of(fact_data(f) for f in Fact.objects.select_related("article"))
+    return quality.bank_quality([question_data(q) for q in questions], context)
+
+
+def audit_quiz(quiz: Quiz) -> tuple[dict[str, list[str]], list[str]]:
+    """`quality.quiz_quality` for a quiz's questions, in its order."""
+    questions = [
+        qq.question
+        for qq in quiz.quiz_questions.select_related("question__fact__article")
+        .prefetch_related("question__choices", "question__accepted_answers")
+        .order_by("order")
+    ]
+    context = quality.Context.of(fact_data(f) for f in Fact.objects.select_related("article"))
+    per_question, problems = quality.quiz_quality([question_data(q) for q in questions], context)
+    trues, falses = quality.true_false_balance(question_data(q) for q in questions)
+    if trues + falses >= 2 and abs(trues - falses) > 1 and not problems:
+        problems.append(f"true and false statements out of balance: {trues} true, {falses} false")
+    return per_question, problems

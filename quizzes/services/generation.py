@@ -277,8 +277,20 @@ def answer_variants(fact: FactData) -> tuple[tuple[str, float, str], ...]:
 # --- distractors ----------------------------------------------------------------------------------
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December")  # fmt: skip
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def _generated_candidates(fact: FactData, rng: random.Random) -> list[str]:
@@ -861,17 +873,29 @@ def generate_bank(
 def _unless_twin(draft, fact, root, seen, hand_written, asked) -> Result:
     text_key = (draft.kind, normalise_answer(draft.text))
     if text_key in seen:
-        return Skip(fact.key, draft.generator, "same question as another fact's",
-                    f"“{draft.text[:60]}” is already {seen[text_key]}")  # fmt: skip
+        return Skip(
+            fact.key,
+            draft.generator,
+            "same question as another fact's",
+            f"“{draft.text[:60]}” is already {seen[text_key]}",
+        )
     if (root, draft.kind) in hand_written:
-        return Skip(fact.key, draft.generator, "a teacher's question already asks this",
-                    f"{hand_written[(root, draft.kind)]} asks the same fact as {draft.kind}")  # fmt: skip
+        return Skip(
+            fact.key,
+            draft.generator,
+            "a teacher's question already asks this",
+            f"{hand_written[(root, draft.kind)]} asks the same fact as {draft.kind}",
+        )
     truth = (
         dict(draft.choices).get("True", 0) > 0 if draft.kind == QuestionKind.TRUE_FALSE else None
     )
     if root != fact.key and (root, draft.kind, truth) in asked:
-        return Skip(fact.key, draft.generator, "the same fact as another article's",
-                    f"{asked[(root, draft.kind, truth)]} already asks it")  # fmt: skip
+        return Skip(
+            fact.key,
+            draft.generator,
+            "the same fact as another article's",
+            f"{asked[(root, draft.kind, truth)]} already asks it",
+        )
     seen[text_key] = draft.key
     asked.setdefault((root, draft.kind, truth), draft.key)
     return draft

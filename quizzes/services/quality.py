@@ -90,6 +90,7 @@ class FactInfo:
     answer: str
     kind: str
     prompt: str = ""
+    distractors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,15 @@ class Context:
     @classmethod
     def of(cls, facts: Iterable) -> Context:
         infos = {
-            f.key: FactInfo(f.key, f.article_slug, f.sentence, f.answer, f.kind, f.prompt or "")
+            f.key: FactInfo(
+                f.key,
+                f.article_slug,
+                f.sentence,
+                f.answer,
+                f.kind,
+                f.prompt or "",
+                tuple(getattr(f, "distractors", ()) or ()),
+            )
             for f in facts
         }
         context = cls(facts=infos)
@@ -316,7 +325,7 @@ def option_misfit(candidate: str, fact: FactInfo, context: Context | None = None
     candidate = strip_quotes(candidate)
     items_a, items_c = list_items(answer, fact.kind), list_items(candidate, fact.kind)
     if (len(items_a) > 1) != (len(items_c) > 1):
-        return f"“{candidate}” is {'a list' if len(items_c) > 1 else 'one item'}, the answer {'a list' if len(items_a) > 1 else 'one item'}"
+        return f"“{candidate}” is {'a list' if len(items_c) > 1 else 'one item'}, the answer {'a list' if len(items_a) > 1 else 'one item'}"  # noqa: E501
     kind = fact.kind
     if kind == FactKind.PLACE:
         cat_a = {gazetteer.category(i) for i in items_a}
@@ -335,7 +344,7 @@ def option_misfit(candidate: str, fact: FactInfo, context: Context | None = None
                 return f"“{candidate}” and the answer are not both numbers"
         else:
             if (a.unit, a.currency) != (c.unit, c.currency):
-                return f"“{candidate}” counts {c.unit_text or 'nothing'}, the answer {a.unit_text or 'nothing'}"
+                return f"“{candidate}” counts {c.unit_text or 'nothing'}, the answer {a.unit_text or 'nothing'}"  # noqa: E501
             if re.search(r"\d\.0\b", candidate) and not re.search(r"\d\.0\b", answer):
                 return f"“{candidate}” is printed as a float"
             low, high = sorted((abs(a.value), abs(c.value)))
@@ -349,7 +358,7 @@ def option_misfit(candidate: str, fact: FactInfo, context: Context | None = None
             roles_a = context.person_roles.get(fact.key, set())
             roles_c = context.person_roles.get(candidate_fact.key, set())
             if roles_a != roles_c and not roles_a & roles_c:
-                return f"“{candidate}” is {'/'.join(sorted(roles_c)) or 'no known role'}, the answer {'/'.join(sorted(roles_a)) or 'no known role'}"
+                return f"“{candidate}” is {'/'.join(sorted(roles_c)) or 'no known role'}, the answer {'/'.join(sorted(roles_a)) or 'no known role'}"  # noqa: E501
             ga, gc = person_group(fact), person_group(candidate_fact)
             if ga and gc and ga != gc:
                 return f"“{candidate}” is in the {gc}'s group, the answer in the {ga}'s"
@@ -357,7 +366,7 @@ def option_misfit(candidate: str, fact: FactInfo, context: Context | None = None
         ca = org_class(answer, fact)
         cc = org_class(candidate, candidate_fact)
         if ca != cc and (ca or cc):
-            return f"“{candidate}” is {cc or 'no known kind of body'}, the answer {ca or 'no known kind of body'}"
+            return f"“{candidate}” is {cc or 'no known kind of body'}, the answer {ca or 'no known kind of body'}"  # noqa: E501
     else:
         if _loose_form(answer) != _loose_form(candidate):
             return f"“{candidate}” does not have the answer's form (article, case, number)"
@@ -380,7 +389,10 @@ def _options_problems(q: QuestionData, fact: FactInfo, context: Context | None) 
         probe = FactInfo(
             fact.key, fact.article_slug, fact.sentence, correct[0], fact.kind, fact.prompt
         )
+        extras = {normalise_answer(d) for d in fact.distractors}
         for text in wrong:
+            if normalise_answer(text) in extras:
+                continue  # a teacher wrote it for this fact
             misfit = option_misfit(
                 text, probe, context, candidate_fact=by_answer.get(normalise_answer(text))
             )
@@ -421,7 +433,7 @@ def _city_in_country(text: str) -> str:
     pattern = r"\b([A-Z][\w-]+(?: [A-Z][\w-]+)?), ([A-Z][\w-]+(?: [A-Z][\w-]+)?)\b"
     for city, country in re.findall(pattern, text):
         place, land = gazetteer.lookup(city), gazetteer.lookup(country)
-        if (
+        if (  # noqa: SIM102
             place
             and land
             and place.category == gazetteer.CITY
@@ -440,7 +452,7 @@ def _statement_problems(q: QuestionData, fact: FactInfo, context: Context | None
     if q.is_true_statement is False and q.generator:
         true_text = squash_spaces(fact.sentence)
         a, b = read_number(true_text), read_number(q.text)
-        if fact.kind in (FactKind.NUMBER, FactKind.DATE) and isinstance(a, ReadNumber):
+        if fact.kind in (FactKind.NUMBER, FactKind.DATE) and isinstance(a, ReadNumber):  # noqa: SIM102
             if isinstance(b, ReadNumber):
                 if not clearly_different(a.value, b.value):
                     problems.append("the swapped number is too close to be clearly false")
@@ -477,7 +489,7 @@ def _swapped_span(true_text: str, false_text: str) -> tuple[str, str] | None:
     return original, new
 
 
-# --- one question -----------------------------------------------------------------------------------
+# --- one question -----------------------------------------------------------------------------------  # noqa: E501
 
 
 def contains_words(haystack: str, needle: str) -> bool:
@@ -489,13 +501,16 @@ def question_quality(q: QuestionData, context: Context | None = None) -> list[st
     """What a careful teacher would send back about one question ([] when nothing)."""
     fact = context.fact(q.fact_key) if context else None
     problems: list[str] = []
+    # A teacher's own question (hand-written, or generated and edited since) is judged only on
+    # what any reader would catch; the role, form and length checks judge the generators.
+    judged = bool(q.generator)
     stem = q.text.replace(BLANK, " ")
     if q.kind != QuestionKind.TRUE_FALSE:
         for text in q.correct_texts:
             if contains_words(stem, text):
                 problems.append(f"the stem gives the answer away (“{text}”)")
                 break
-    if q.kind in QuestionKind.text_kinds():
+    if judged and q.kind in QuestionKind.text_kinds():
         best = next((t for t, f, _ in q.accepted_answers if f >= 1), "")
         if best and (
             word_count(best) > TYPED_WORDS_MAX
@@ -505,6 +520,10 @@ def question_quality(q: QuestionData, context: Context | None = None) -> list[st
     if any(re.search(r"\d,?\d*\.0\b", t) for t, _ in q.choices):
         problems.append("an option prints a whole number as a float")
     if fact is None:
+        if q.kind == QuestionKind.TRUE_FALSE:
+            problems += malformed(q.text)
+        return problems
+    if not judged:
         if q.kind == QuestionKind.TRUE_FALSE:
             problems += malformed(q.text)
         return problems
@@ -628,7 +647,7 @@ def quiz_quality(
     return {k: v for k, v in per_question.items() if v}, quiz
 
 
-# --- facts told twice ---------------------------------------------------------------------------------
+# --- facts told twice ---------------------------------------------------------------------------------  # noqa: E501
 
 _STOPWORDS = _FUNCTION_WORDS | {
     "it", "he", "she", "they", "we", "you", "i", "had", "have", "has", "would", "could",

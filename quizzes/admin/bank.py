@@ -9,11 +9,18 @@ from quizzes.models import AcceptedAnswer, AttemptState, Choice, Question, Respo
 from quizzes.services.bank_building import audit_questions
 
 
-def bank_problems() -> dict[str, list[str]]:
-    """What the quality checks find in the whole bank, by question key (a constant number of
-    queries, whatever the bank's size)."""
-    per_question, _ = audit_questions(Question.objects.with_parts())
-    return per_question
+def bank_problems(request=None) -> dict[str, list[str]]:
+    """What the quality checks find in the whole bank, by question key: four queries whatever
+    the bank's size, and once per request (the filter and the column share it)."""
+    cached = getattr(request, "_bank_problems", None)
+    if cached is None:
+        questions = Question.objects.select_related("fact__article").prefetch_related(
+            "choices", "accepted_answers"
+        )
+        cached, _ = audit_questions(questions)
+        if request is not None:
+            request._bank_problems = cached
+    return cached
 
 
 class NeedsALookFilter(admin.SimpleListFilter):
@@ -28,7 +35,7 @@ class NeedsALookFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in ("yes", "no"):
             return queryset
-        keys = list(bank_problems())
+        keys = list(bank_problems(request))
         if self.value() == "yes":
             return queryset.filter(key__in=keys)
         return queryset.exclude(key__in=keys)
@@ -135,13 +142,15 @@ class QuestionAdmin(admin.ModelAdmin):
         return getattr(obj, "answered_count", None)
 
     def get_changelist_instance(self, request):
-        # the checks run once per page (over the bank, for twins and roles), not per row
-        self._problems = bank_problems()
-        return super().get_changelist_instance(request)
+        changelist = super().get_changelist_instance(request)
+        problems = bank_problems(request)
+        for question in changelist.result_list:
+            question.quality_problems = problems.get(question.key, [])
+        return changelist
 
     @admin.display(description="Needs a look")
     def needs_a_look(self, obj):
-        problems = getattr(self, "_problems", {}).get(obj.key, [])
+        problems = getattr(obj, "quality_problems", [])
         return "; ".join(problems) if problems else "—"
 
     def save_model(self, request, obj, form, change):

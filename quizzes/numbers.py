@@ -278,7 +278,7 @@ def _round_like(value: float, model: ReadNumber) -> float:
         step = 1
     else:
         digits = str(int(abs(mantissa))).rstrip("0")
-        significant = max(1, len(digits))
+        significant = max(2, len(digits))
         magnitude = math.floor(math.log10(abs(mantissa))) if mantissa else 0
         step = 10 ** max(0, magnitude - significant + 1)
     scale = _SCALES.get(model.scale, 1)
@@ -295,7 +295,8 @@ def distinct_values(number: ReadNumber, *, count: int) -> list[float]:
     elif value == int(value) and 0 < value <= 12:
         candidates = [value + d for d in (3, -2, 5, -4, 7, 9) if value + d > 0]
     else:
-        candidates = [value * f for f in (0.6, 1.5, 0.75, 2, 0.4, 2.5)]
+        # the nearer values first: a reader weighs 31 against 24, not 14
+        candidates = [value * f for f in (0.7, 1.3, 1.5, 0.6, 1.75, 0.5, 2)]
     for candidate in candidates:
         rounded = _round_like(candidate, number) if not number.is_year else candidate
         if rounded <= 0 or rounded in out or not clearly_different(rounded, value):

@@ -24,10 +24,24 @@ def bank():
     article = ArticleFactory(slug="race", publisher="Sport Daily", body=BODY)
     one, two = BODY.split(". ")
     one += "."
-    FactFactory(key="country", article=article, sentence=one, answer="Ethiopia", kind="place",
-                prompt="Which country does the winner run for?", position=1)  # fmt: skip
-    FactFactory(key="city", article=article, sentence=two, answer="Tokyo", kind="place",
-                prompt="Where will she run in September?", position=2)  # fmt: skip
+    FactFactory(
+        key="country",
+        article=article,
+        sentence=one,
+        answer="Ethiopia",
+        kind="place",
+        prompt="Which country does the winner run for?",
+        position=1,
+    )
+    FactFactory(
+        key="city",
+        article=article,
+        sentence=two,
+        answer="Tokyo",
+        kind="place",
+        prompt="Where will she run in September?",
+        position=2,
+    )
     generate_questions(facts=article.facts.all(), seed=1)
     return article
 
@@ -93,7 +107,9 @@ def test_the_admin_shows_and_filters_what_needs_a_look(client, bank):
     flagged = client.get(url, {"needs_a_look": "yes"}).context["cl"].result_list
     assert [q.key for q in flagged] == ["country:single"]
     fine = client.get(url, {"needs_a_look": "no"}).context["cl"].result_list
-    assert "country:single" not in {q.key for q in fine} and len(fine) == Question.objects.count() - 1
+    assert (
+        "country:single" not in {q.key for q in fine} and len(fine) == Question.objects.count() - 1
+    )
     assert Choice.objects.filter(text="Nairobi").exists()
 
 

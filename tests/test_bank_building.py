@@ -13,7 +13,7 @@ from quizzes.services.bank_building import (
     generate_questions,
     question_checksum,
 )
-from tests.factories import ArticleFactory, FactFactory, UserFactory
+from tests.factories import ArticleFactory, FactFactory, QuizFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +225,23 @@ def test_the_article_admin_action_builds_a_deck_and_rebuilding_does_not_duplicat
     deck = Deck.objects.get(slug="geneva-deck")
     assert deck.cards.count() == article.facts.count()
     assert f"{article.facts.count()} unchanged" in response.content.decode()
+
+
+def test_pruning_removes_only_stale_unedited_unused_generated_questions(article):
+    generate(article, seed=3)
+    stale = Question.objects.get(key="geneva:cloze")
+    stale.key = "geneva:an-old-generator"  # as if a generator no longer made it
+    stale.save()
+    edited = Question.objects.get(key="london:cloze")
+    edited.key = "london:old-edited"
+    edited.text += " (edited)"
+    edited.save()
+    used = Question.objects.get(key="obama:cloze")
+    used.key = "obama:old-used"
+    used.save()
+    QuizFactory(questions=[used])
+    report = generate(article, seed=3, prune=True)
+    assert report.pruned == ["geneva:an-old-generator"]
+    assert "Removed 1 generated question(s)" in report.summary()
+    assert not Question.objects.filter(key="geneva:an-old-generator").exists()
+    assert Question.objects.filter(key__in=["london:old-edited", "obama:old-used"]).count() == 2

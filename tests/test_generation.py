@@ -278,8 +278,12 @@ ORLOV = "Foreign Minister Ivan Orlov spoke."
 
 def test_a_fact_with_too_few_same_kind_facts_is_skipped_and_told_which():
     target = fact("t", S1, "Sergei Lavrov", FactKind.PERSON, "Whom did Clinton meet?")
-    pool = [target, fact("a", S4, "Dmitry Medvedev", FactKind.PERSON),
-            fact("b", ORLOV, "Ivan Orlov", FactKind.PERSON), fact("p", S4, "London", "place")]  # fmt: skip  # noqa: E501
+    pool = [
+        target,
+        fact("a", S4, "Dmitry Medvedev", FactKind.PERSON),
+        fact("b", ORLOV, "Ivan Orlov", FactKind.PERSON),
+        fact("p", S4, "London", "place"),
+    ]
     (skip,) = generate_single_choice(target, pool, seed=0)
     assert isinstance(skip, Skip)
     assert skip.reason == "too few same-kind distractors"

@@ -1,7 +1,6 @@
 """The quality checks and the generators' behaviour they stand for, one failure class at a time
 (issue 12), on small hand-made facts."""
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,7 +33,7 @@ def wrong_options(draft):
     return [t for t, f in draft.choices if f <= 0]
 
 
-# 1. distractors of the answer's role, granularity and grammar -----------------------------------
+# 1. distractors of the answer's role, granularity and grammar ------------------------------------
 
 RACE = "Ethiopia's Tigist Alemu won the women's race in Rotterdam on Sunday."
 COACH = "Her coach, Haile Bekele, said she would now run in Tokyo in September."
@@ -58,15 +57,20 @@ def test_a_person_is_never_offered_people_of_another_role_or_group():
         fact("men", MEN, "Joshua Kiprop", FactKind.PERSON),  # the men's race
         fact("second", SECOND, "Ruth Wanjiru", FactKind.PERSON),
     ]
-    (true, false) = generate_true_false(winner, pool, seed=0)
+    (_true, false) = generate_true_false(winner, pool, seed=0)
     assert "Ruth Wanjiru" in false.text  # the only runner of her race
     (skip,) = generate_single_choice(winner, pool, seed=0)
     assert isinstance(skip, Skip) and "give 1 (“Ruth Wanjiru”)" in skip.detail
 
 
 def test_numbers_are_offered_alike_and_clearly_apart_never_as_floats():
-    money = fact("m", "The state will give 350 million euros in grants.", "350 million euros",
-                 FactKind.NUMBER, "How much will the state give?")  # fmt: skip
+    money = fact(
+        "m",
+        "The state will give 350 million euros in grants.",
+        "350 million euros",
+        FactKind.NUMBER,
+        "How much will the state give?",
+    )
     (draft,) = generate_single_choice(money, [money], seed=3)
     for text in wrong_options(draft):
         assert text.endswith(" million euros") and ".0" not in text
@@ -78,8 +82,14 @@ def test_numbers_are_offered_alike_and_clearly_apart_never_as_floats():
 
 
 def test_teacher_extras_come_first():
-    kiev = fact("k", "Russia cut off gas in a dispute with Kiev.", "Kiev", FactKind.PLACE,
-                "With which capital?", ["Minsk", "Tbilisi", "Warsaw"])  # fmt: skip
+    kiev = fact(
+        "k",
+        "Russia cut off gas in a dispute with Kiev.",
+        "Kiev",
+        FactKind.PLACE,
+        "With which capital?",
+        ["Minsk", "Tbilisi", "Warsaw"],
+    )
     (draft,) = generate_single_choice(kiev, [kiev], seed=0)
     assert set(wrong_options(draft)) == {"Minsk", "Tbilisi", "Warsaw"}
 
@@ -98,23 +108,35 @@ def test_a_loose_answer_is_not_offered_one_of_another_form_or_sort():
     assert false.text == "She gave him a box with an orange button."
 
 
-# 3. statements that stay grammatical ----------------------------------------------------------------
+# 3. statements that stay grammatical -------------------------------------------------------------
 
 
 def test_a_swap_keeps_its_articles_and_its_verb():
-    spokesman = fact("s", "A Russian Foreign Ministry spokesman said so.", "Russian Foreign Ministry",
-                     FactKind.ORGANISATION, "Whose spokesman?", ["the Kremlin"])  # fmt: skip
+    spokesman = fact(
+        "s",
+        "A Russian Foreign Ministry spokesman said so.",
+        "Russian Foreign Ministry",
+        FactKind.ORGANISATION,
+        "Whose spokesman?",
+        ["the Kremlin"],
+    )
     _, false = generate_true_false(spokesman, [spokesman], seed=0)
     assert false.text == "A Kremlin spokesman said so."
-    one = fact("o", "He joked there was one agreement they had reached.", "one agreement",
-               FactKind.NUMBER, "How many agreements?")  # fmt: skip
+    one = fact(
+        "o",
+        "He joked there was one agreement they had reached.",
+        "one agreement",
+        FactKind.NUMBER,
+        "How many agreements?",
+    )
     _, false = generate_true_false(one, [one], seed=0)
     assert "there were " in false.text and "agreements they had reached" in false.text
 
 
 def test_a_false_number_is_clearly_false_and_keeps_its_unit():
-    far = fact("f", "The front moved back 2.3 kilometres in summer.", "2.3 kilometres",
-               FactKind.NUMBER)  # fmt: skip
+    far = fact(
+        "f", "The front moved back 2.3 kilometres in summer.", "2.3 kilometres", FactKind.NUMBER
+    )
     _, false = generate_true_false(far, [far], seed=4)
     assert false.text.endswith(" kilometres in summer.")
     value = float(false.text.split("back ")[1].split()[0])
@@ -130,30 +152,47 @@ def test_the_checks_find_malformed_statements():
 
 
 def test_a_credit_line_gives_no_question():
-    credit = fact("c", "Reporting by Sue Pleming, editing by Ralph Gowling", "Sue Pleming",
-                  FactKind.PERSON, "Who reported it?")  # fmt: skip
+    credit = fact(
+        "c",
+        "Reporting by Sue Pleming, editing by Ralph Gowling",
+        "Sue Pleming",
+        FactKind.PERSON,
+        "Who reported it?",
+    )
     (skip,) = generate_bank([credit])
     assert skip.reason == "a credit line is not part of the report"
 
 
-# 2. typed answers and 5. stems --------------------------------------------------------------------
+# 2. typed answers and 5. stems -------------------------------------------------------------------
 
 
 def test_a_long_span_or_a_list_is_never_typed():
-    quote = fact("q", '"We are watching the glacier retreat in real time," she said.',
-                 "We are watching the glacier retreat in real time", FactKind.QUOTE, "What?")  # fmt: skip
+    quote = fact(
+        "q",
+        '"We are watching the glacier retreat in real time," she said.',
+        "We are watching the glacier retreat in real time",
+        FactKind.QUOTE,
+        "What?",
+    )
     kinds = {r.generator: r for r in generate_bank([quote])}
     assert kinds["cloze"].reason == "too long to type"
     assert kinds["short"].reason == "too long to type"
 
 
 def test_a_numeric_question_says_its_unit_and_asks_in_it():
-    ice = fact("i", "The glacier lost 4.7 billion tonnes of ice.", "4.7 billion tonnes",
-               FactKind.NUMBER, "How much ice did the glacier lose?")  # fmt: skip
+    ice = fact(
+        "i",
+        "The glacier lost 4.7 billion tonnes of ice.",
+        "4.7 billion tonnes",
+        FactKind.NUMBER,
+        "How much ice did the glacier lose?",
+    )
     (draft,) = generate_numeric(ice, [])
     assert draft.text == "How much ice did the glacier lose? (in billion tonnes)"
     assert (draft.numeric_answer, draft.numeric_tolerance) == (4.7, 0.05)
-    warm = fact("w", "The fjord was 1.8 degrees Celsius warmer.", "1.8 degrees Celsius", FactKind.NUMBER)
+    warm = fact(
+        "w", "The fjord was 1.8 degrees Celsius warmer.", "1.8 degrees Celsius", FactKind.NUMBER
+    )
     (draft,) = generate_numeric(warm, [])
     assert draft.text == "The fjord was _____ degrees Celsius warmer."
 
@@ -164,12 +203,17 @@ def test_the_explanation_quotes_a_quote_with_single_marks():
     assert draft.explanation == "According to The Post: “‘You got it wrong,’ said Lavrov.”"
 
 
-# 7. multiple response from lists ----------------------------------------------------------------------
+# 7. multiple response from lists -----------------------------------------------------------------
 
 
 def test_a_list_of_places_gives_a_multiple_response_question():
-    rivals = fact("r", "Nordvik chose Portugal over Spain and Poland.", "Spain and Poland",
-                  FactKind.PLACE, "Which countries did Nordvik turn down?")  # fmt: skip
+    rivals = fact(
+        "r",
+        "Nordvik chose Portugal over Spain and Poland.",
+        "Spain and Poland",
+        FactKind.PLACE,
+        "Which countries did Nordvik turn down?",
+    )
     (draft,) = generate_multiple_response(rivals, [rivals], seed=1)
     right = {t for t, f in draft.choices if f > 0}
     assert right == {"Spain", "Poland"} and sum(f for _, f in draft.choices if f > 0) == 1
@@ -179,7 +223,7 @@ def test_a_list_of_places_gives_a_multiple_response_question():
     assert isinstance(generate_single_choice(rivals, [rivals])[0], Skip)
 
 
-# 4. twins and balance -----------------------------------------------------------------------------------
+# 4. twins and balance ----------------------------------------------------------------------------
 
 HT = "When Russia sent troops into Georgia last year, NATO suspended ties."
 REUTERS = "Moscow's invasion of Georgia last year made NATO suspend ties with Russia."
@@ -198,8 +242,17 @@ def test_a_teachers_question_and_a_fact_told_by_another_article_are_not_asked_ag
 
 def test_the_checks_find_twins_and_an_unbalanced_bank():
     context = quality.Context.of([fact("f", HT, "Georgia", FactKind.PLACE)])
-    tf = [QuestionData(f"q{i}", "true_false", f"S{i}.", (("True", 0.0), ("False", 1.0)), fact_key="f",
-                       generator="tf-false") for i in range(5)]  # fmt: skip
+    tf = [
+        QuestionData(
+            f"q{i}",
+            "true_false",
+            f"S{i}.",
+            (("True", 0.0), ("False", 1.0)),
+            fact_key="f",
+            generator="tf-false",
+        )
+        for i in range(5)
+    ]
     hand = QuestionData("h", "true_false", "S.", (("True", 0.0), ("False", 1.0)), fact_key="f")
     per_question, bank = quality.bank_quality([hand, *tf], context)
     assert "a twin of the hand-written h" in per_question["q0"][0]
@@ -210,23 +263,49 @@ def test_a_quiz_that_answers_itself_is_found():
     gas = fact("g", "Russia cut gas exports to Europe via Ukraine.", "Ukraine", FactKind.PLACE)
     europe = fact("e", "Russia cut gas exports to Europe via Ukraine.", "Europe", FactKind.PLACE)
     context = quality.Context.of([gas, europe])
-    asks = QuestionData("ask", "short_answer", "Via which country did the gas flow?",
-                        accepted_answers=(("Ukraine", 1.0, "fuzzy"),), fact_key="g")  # fmt: skip
-    tells = QuestionData("tell", "short_answer", "Gas went via Ukraine to where?",
-                         accepted_answers=(("Europe", 1.0, "fuzzy"),), fact_key="e")  # fmt: skip
+    asks = QuestionData(
+        "ask",
+        "short_answer",
+        "Via which country did the gas flow?",
+        accepted_answers=(("Ukraine", 1.0, "fuzzy"),),
+        fact_key="g",
+    )
+    tells = QuestionData(
+        "tell",
+        "short_answer",
+        "Gas went via Ukraine to where?",
+        accepted_answers=(("Europe", 1.0, "fuzzy"),),
+        fact_key="e",
+    )
     per_question, _ = quality.quiz_quality([asks, tells], context)
     assert "shows “Ukraine”, the answer to ask" in per_question["tell"]
     assert "comes from the same sentence as ask" in per_question["tell"]
 
 
-# properties on generated facts -------------------------------------------------------------------------
+# properties on generated facts -------------------------------------------------------------------
 
 COUNTRIES = ["Kenya", "Ethiopia", "Portugal", "Spain", "Poland", "Greenland", "Iran", "Georgia"]
 CITIES = ["Tokyo", "Porto", "Stockholm", "Geneva", "Leeds", "Copenhagen"]
-AMOUNTS = ["350 million euros", "2.4 billion euro", "6.5 percent", "41 seconds", "17,000",
-           "1.8 degrees Celsius", "2050", "14", "one agreement", "30 kilometres"]  # fmt: skip
-PEOPLE = ["Lead author Mette Larsen", "Co-author James Okafor", "Economy Minister Rui Carvalho",
-          "chief executive Lena Holm", "Dutch runner Femke de Vries", "Her coach, Haile Bekele"]  # fmt: skip
+AMOUNTS = [
+    "350 million euros",
+    "2.4 billion euro",
+    "6.5 percent",
+    "41 seconds",
+    "17,000",
+    "1.8 degrees Celsius",
+    "2050",
+    "14",
+    "one agreement",
+    "30 kilometres",
+]
+PEOPLE = [
+    "Lead author Mette Larsen",
+    "Co-author James Okafor",
+    "Economy Minister Rui Carvalho",
+    "chief executive Lena Holm",
+    "Dutch runner Femke de Vries",
+    "Her coach, Haile Bekele",
+]
 
 
 @st.composite
@@ -246,8 +325,18 @@ def articles(draw):
             sentence = f"{title} said the results were clear."
             answer = " ".join(sentence.split(" said")[0].split()[-2:])
         prompt = draw(st.sampled_from(["", "Which one is meant?"]))
-        facts.append(FactData(f"f{i}", draw(st.sampled_from(["a", "b"])), sentence, answer, kind,
-                              prompt, (), "Post"))  # fmt: skip
+        facts.append(
+            FactData(
+                f"f{i}",
+                draw(st.sampled_from(["a", "b"])),
+                sentence,
+                answer,
+                kind,
+                prompt,
+                (),
+                "Post",
+            )
+        )
     return facts
 
 
@@ -260,7 +349,7 @@ def test_generated_questions_are_never_malformed_typed_long_or_unbalanced(facts,
     for q in made:
         assert quality.question_quality(q, context) == [], q
         assert not quality.malformed(q.text)
-        for text, fraction, _ in q.accepted_answers:
+        for text, _fraction, _ in q.accepted_answers:
             assert quality.word_count(text) <= quality.TYPED_WORDS_MAX
     for slug in {f.article_slug for f in facts}:
         keys = {f.key for f in facts if f.article_slug == slug}

@@ -119,7 +119,7 @@ def test_the_checks_pass_every_question_the_reader_accepted(article):
 
 
 def test_true_and_false_statements_are_even(article):
-    data, drafts = article
+    _data, drafts = article
     for made in drafts.values():
         trues, falses = quality.true_false_balance(as_question_data(d) for d in made)
         assert abs(trues - falses) <= 1

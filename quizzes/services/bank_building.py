@@ -53,6 +53,7 @@ class GenerationReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -79,6 +80,11 @@ class GenerationReport:
                 f"Created {len(self.created)}, updated {len(self.updated)}, left "
                 f"{len(self.unchanged)} unchanged and skipped {len(self.skips)}."
             )
+        if self.pruned:
+            verb = "Would remove" if self.dry_run else "Removed"
+            line += (
+                f" {verb} {len(self.pruned)} generated question(s) the generators no longer make."
+            )
         reasons = [f"{reason} ({len(keys)})" for reason, keys in self.skipped_by_reason().items()]
         return line + (f" Skipped because: {'; '.join(reasons)}." if reasons else "")
 
@@ -90,10 +96,12 @@ class GenerationReport:
                 "updated": len(self.updated),
                 "unchanged": len(self.unchanged),
                 "skipped": len(self.skips),
+                "pruned": len(self.pruned),
             },
             "created": list(self.created),
             "updated": list(self.updated),
             "unchanged": list(self.unchanged),
+            "pruned": list(self.pruned),
             "skipped": [
                 {
                     "key": _skip_key(s),
@@ -152,12 +160,15 @@ def generate_questions(
     kinds: Iterable[str] | None = None,
     seed: int = 0,
     dry_run: bool = False,
+    prune: bool = False,
     author=None,
     progress: ProgressCallback | None = None,
 ) -> GenerationReport:
     """Generate questions from `facts` (distractors from `pool`, all facts when None) and write
     them. Raises ValueError for an unknown kind before anything is written. With `dry_run` the
-    work is done inside a transaction that is rolled back, so the report is exact."""
+    work is done inside a transaction that is rolled back, so the report is exact. With
+    `prune`, a generated question of these facts and kinds that the generators no longer make
+    is deleted, unless a teacher has edited it or a quiz uses it."""
     kinds = check_kinds(kinds)
     fact_rows = _as_fact_list(facts)
     pool_rows = (
@@ -174,9 +185,24 @@ def generate_questions(
     report = GenerationReport(dry_run=dry_run)
     with transaction.atomic():
         _write(results, fact_rows, report, author=author, progress=progress, datas=datas)
+        if prune:
+            _prune(fact_rows, kinds, report)
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _prune(fact_rows, kinds, report) -> None:
+    made = set(report.created + report.updated + report.unchanged)
+    candidates = (
+        Question.objects.filter(fact__in=fact_rows, kind__in=kinds, quiz_questions__isnull=True)
+        .exclude(generator="")
+        .exclude(key__in=made)
+        .prefetch_related("choices", "accepted_answers")
+    )
+    stale = [q for q in candidates if question_checksum(q) == q.generated_checksum]
+    report.pruned = sorted(q.key for q in stale)
+    Question.objects.filter(pk__in=[q.pk for q in stale]).delete()
 
 
 def _write(results, fact_rows, report, *, author, progress, datas) -> None:

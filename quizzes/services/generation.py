@@ -157,7 +157,7 @@ def content_checksum(
     return hashlib.sha256(encoded).hexdigest()
 
 
-# --- text helpers -------------------------------------------------------------------------------
+# --- text helpers --------------------------------------------------------------------------------
 
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _NAME_PARTICLES = {
@@ -183,7 +183,9 @@ _CREDIT_LINE = re.compile(
 
 
 def contains_words(haystack: str, needle: str) -> bool:
-    """True when `needle` stands in `haystack` as whole words, both normalised."""
+    """True when `needle` stands in `haystack` as whole words, both normalised (a possessive
+    counts: “Kenya” stands in “Kenya's Daniel Mutai”)."""
+    haystack = re.sub(r"['’]s\b", "", haystack)
     needle, haystack = normalise_answer(needle), normalise_answer(haystack)
     return bool(needle) and f" {needle} " in f" {haystack} "
 
@@ -230,16 +232,15 @@ def is_credit_line(sentence: str) -> bool:
 
 
 def _acronym(name: str) -> str:
-    words = [w for w in re.findall(r"[A-Za-z]+", name) if w[0].isupper()]
-    letters = "".join(w[0] for w in words)
-    return (
-        letters
-        if len(letters) >= 3
-        and len(words)
-        == len(re.findall(r"[A-Za-z]+", _LEADING_ARTICLE.sub("", name)))
-        - sum(1 for w in re.findall(r"[a-z]+", name) if w in {"of", "and", "for"})
-        else ""
-    )
+    """The initials of a name made only of capitalised words and small joining words
+    (“European Investment Bank” → “EIB”); "" when shorter than three letters or when another
+    word stands in it."""
+    words = re.findall(r"[A-Za-z]+", _LEADING_ARTICLE.sub("", name))
+    capitalised = [w for w in words if w[0].isupper()]
+    if len(capitalised) + sum(w in {"of", "and", "for"} for w in words) != len(words):
+        return ""
+    letters = "".join(w[0] for w in capitalised)
+    return letters if len(letters) >= 3 else ""
 
 
 def answer_variants(fact: FactData) -> tuple[tuple[str, float, str], ...]:
@@ -262,9 +263,16 @@ def answer_variants(fact: FactData) -> tuple[tuple[str, float, str], ...]:
         core = _LEADING_ARTICLE.sub("", base)
         found = re.fullmatch(r"University of ([A-Z][\w-]+)", core)
         if found:
-            candidates.append(f"{found.group(1)} University")
+            candidates += [f"{found.group(1)} University", found.group(1)]
         if _acronym(core) and _acronym(core) != core:
             candidates.append(_acronym(core))
+    words = base.split()
+    if fact.kind == FactKind.THING and len(words) == 3 and base.islower():
+        # “warm water” or “ocean water” for “warm ocean water”: one modifier may go, never
+        # a negation
+        for index in (0, 1):
+            if words[index] not in {"no", "not", "non", "never", "without", "anti"}:
+                candidates.append(" ".join(w for i, w in enumerate(words) if i != index))
     variants, seen = [], set()
     for text in candidates:
         norm = normalise_answer(text)
@@ -274,7 +282,7 @@ def answer_variants(fact: FactData) -> tuple[tuple[str, float, str], ...]:
     return tuple(variants)
 
 
-# --- distractors ----------------------------------------------------------------------------------
+# --- distractors ---------------------------------------------------------------------------------
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH_NAMES = (
@@ -364,10 +372,8 @@ def distractors_for(
             continue
         if other.article_slug == fact.article_slug:
             same_article.append(text)
-        elif fact.kind == FactKind.PLACE or (
-            fact.kind == FactKind.PERSON and context.person_roles.get(fact.key)
-        ):
-            elsewhere.append(text)
+        elif fact.kind == FactKind.PLACE:
+            elsewhere.append(text)  # people and bodies of another story: the topic is off
     tiers = [sorted(set(same_article)), [], sorted(set(elsewhere))]
     for tier in tiers:
         rng.shuffle(tier)
@@ -481,7 +487,7 @@ def _too_long(fact: FactData, generator: str) -> Skip | None:
     return None
 
 
-# --- generators ---------------------------------------------------------------------------------
+# --- generators ----------------------------------------------------------------------------------
 
 
 def generate_cloze(

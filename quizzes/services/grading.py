@@ -88,6 +88,10 @@ FUZZY, NORMALISED_MATCH = 1, 2
 # Words a student may put before an answer without changing it (“in Geneva”, “the BBC”).
 _LEADING_ARTICLE = re.compile(r"^(the|a|an) (?=\S)")
 _LEADING_PREPOSITION = re.compile(r"^(in|on|at|by|to|from|into|during|over|since|with|via) (?=\S)")
+# What a student may put before the reason a why-question asks for.
+_BECAUSE = re.compile(
+    r"^(because of|because|due to|thanks to|owing to)( (its|their|his|her|the))? (?=\S)"
+)
 _FILLERS = {"about", "around", "approximately", "roughly", "some", "just", "the", "a", "an", "of"}
 
 
@@ -106,6 +110,8 @@ def _forms(normalised: str, *, given: bool, expected_first: str = "") -> set[str
     forms = {normalised}
     if given and not expected_first.startswith(normalised.split(" ", 1)[0] + " "):
         forms.add(_LEADING_PREPOSITION.sub("", normalised))
+    if given:
+        forms |= {_BECAUSE.sub("", f) for f in forms}
     forms |= {_LEADING_ARTICLE.sub("", f) for f in forms}
     forms |= {american_spelling(f) for f in forms}
     forms |= {_as_set(f) for f in forms if " and " in f}

@@ -77,7 +77,7 @@ _LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _QUOTES = "\"'“”‘’«»„"
 
 
-# --- plain data ---------------------------------------------------------------------------------
+# --- plain data ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -262,7 +262,12 @@ def _person_roles(fact: FactInfo, sentences: Sequence[str]) -> set[str]:
             roles |= _role_words(apposition.group(1).split(), PERSON_ROLES)
         if re.match(r"^['’]s (presidency|administration)", after):
             roles.add("president")
-    roles |= _role_words(re.findall(r"[a-z-]+", fact.prompt.casefold()), PERSON_ROLES)
+    asked = re.search(
+        r"\b(?:which|what|who (?:was|is|were) the|whose)\s+(?:\w+\s+)?([a-z-]+)",
+        fact.prompt.casefold(),
+    )
+    if asked:
+        roles |= _role_words([asked.group(1)], PERSON_ROLES)
     return roles
 
 
@@ -325,7 +330,8 @@ def option_misfit(candidate: str, fact: FactInfo, context: Context | None = None
     candidate = strip_quotes(candidate)
     items_a, items_c = list_items(answer, fact.kind), list_items(candidate, fact.kind)
     if (len(items_a) > 1) != (len(items_c) > 1):
-        return f"“{candidate}” is {'a list' if len(items_c) > 1 else 'one item'}, the answer {'a list' if len(items_a) > 1 else 'one item'}"  # noqa: E501
+        shape = {True: "a list", False: "one item"}
+        return f"“{candidate}” is {shape[len(items_c) > 1]}, the answer {shape[len(items_a) > 1]}"
     kind = fact.kind
     if kind == FactKind.PLACE:
         cat_a = {gazetteer.category(i) for i in items_a}
@@ -344,7 +350,8 @@ def option_misfit(candidate: str, fact: FactInfo, context: Context | None = None
                 return f"“{candidate}” and the answer are not both numbers"
         else:
             if (a.unit, a.currency) != (c.unit, c.currency):
-                return f"“{candidate}” counts {c.unit_text or 'nothing'}, the answer {a.unit_text or 'nothing'}"  # noqa: E501
+                counted, wanted = c.unit_text or "nothing", a.unit_text or "nothing"
+                return f"“{candidate}” counts {counted}, the answer {wanted}"
             if re.search(r"\d\.0\b", candidate) and not re.search(r"\d\.0\b", answer):
                 return f"“{candidate}” is printed as a float"
             low, high = sorted((abs(a.value), abs(c.value)))
@@ -358,7 +365,9 @@ def option_misfit(candidate: str, fact: FactInfo, context: Context | None = None
             roles_a = context.person_roles.get(fact.key, set())
             roles_c = context.person_roles.get(candidate_fact.key, set())
             if roles_a != roles_c and not roles_a & roles_c:
-                return f"“{candidate}” is {'/'.join(sorted(roles_c)) or 'no known role'}, the answer {'/'.join(sorted(roles_a)) or 'no known role'}"  # noqa: E501
+                has = "/".join(sorted(roles_c)) or "no known role"
+                wants = "/".join(sorted(roles_a)) or "no known role"
+                return f"“{candidate}” is {has}, the answer {wants}"
             ga, gc = person_group(fact), person_group(candidate_fact)
             if ga and gc and ga != gc:
                 return f"“{candidate}” is in the {gc}'s group, the answer in the {ga}'s"
@@ -366,7 +375,8 @@ def option_misfit(candidate: str, fact: FactInfo, context: Context | None = None
         ca = org_class(answer, fact)
         cc = org_class(candidate, candidate_fact)
         if ca != cc and (ca or cc):
-            return f"“{candidate}” is {cc or 'no known kind of body'}, the answer {ca or 'no known kind of body'}"  # noqa: E501
+            unknown = "no known kind of body"
+            return f"“{candidate}” is {cc or unknown}, the answer {ca or unknown}"
     else:
         if _loose_form(answer) != _loose_form(candidate):
             return f"“{candidate}” does not have the answer's form (article, case, number)"
@@ -433,14 +443,14 @@ def _city_in_country(text: str) -> str:
     pattern = r"\b([A-Z][\w-]+(?: [A-Z][\w-]+)?), ([A-Z][\w-]+(?: [A-Z][\w-]+)?)\b"
     for city, country in re.findall(pattern, text):
         place, land = gazetteer.lookup(city), gazetteer.lookup(country)
-        if (  # noqa: SIM102
+        if (
             place
             and land
             and place.category == gazetteer.CITY
             and land.category == gazetteer.COUNTRY
+            and place.country != land.country
         ):
-            if place.country != land.country:
-                return f"{city}, {country}"
+            return f"{city}, {country}"
     return ""
 
 
@@ -452,12 +462,12 @@ def _statement_problems(q: QuestionData, fact: FactInfo, context: Context | None
     if q.is_true_statement is False and q.generator:
         true_text = squash_spaces(fact.sentence)
         a, b = read_number(true_text), read_number(q.text)
-        if fact.kind in (FactKind.NUMBER, FactKind.DATE) and isinstance(a, ReadNumber):  # noqa: SIM102
-            if isinstance(b, ReadNumber):
-                if not clearly_different(a.value, b.value):
-                    problems.append("the swapped number is too close to be clearly false")
-                if (a.unit, a.currency) != (b.unit, b.currency):
-                    problems.append("the swapped number lost or changed its unit")
+        numbers = fact.kind in (FactKind.NUMBER, FactKind.DATE)
+        if numbers and isinstance(a, ReadNumber) and isinstance(b, ReadNumber):
+            if not clearly_different(a.value, b.value):
+                problems.append("the swapped number is too close to be clearly false")
+            if (a.unit, a.currency) != (b.unit, b.currency):
+                problems.append("the swapped number lost or changed its unit")
         swapped = _swapped_span(true_text, q.text)
         if swapped is not None:
             original, new = swapped
@@ -489,10 +499,11 @@ def _swapped_span(true_text: str, false_text: str) -> tuple[str, str] | None:
     return original, new
 
 
-# --- one question -----------------------------------------------------------------------------------  # noqa: E501
+# --- one question --------------------------------------------------------------------------------
 
 
 def contains_words(haystack: str, needle: str) -> bool:
+    haystack = re.sub(r"['’]s\b", "", haystack)
     needle, haystack = normalise_answer(needle), normalise_answer(haystack)
     return bool(needle) and f" {needle} " in f" {haystack} "
 
@@ -541,7 +552,7 @@ def question_quality(q: QuestionData, context: Context | None = None) -> list[st
     return problems
 
 
-# --- many questions -------------------------------------------------------------------------------
+# --- many questions ------------------------------------------------------------------------------
 
 
 def _twin_problems(
@@ -647,7 +658,7 @@ def quiz_quality(
     return {k: v for k, v in per_question.items() if v}, quiz
 
 
-# --- facts told twice ---------------------------------------------------------------------------------  # noqa: E501
+# --- facts told twice ----------------------------------------------------------------------------
 
 _STOPWORDS = _FUNCTION_WORDS | {
     "it", "he", "she", "they", "we", "you", "i", "had", "have", "has", "would", "could",

@@ -231,6 +231,14 @@ def is_credit_line(sentence: str) -> bool:
     return bool(_CREDIT_LINE.match(squash_spaces(sentence)))
 
 
+_ARTICLES = {"a", "an", "the"}
+# Bodies known by their initials (the European Investment Bank as the EIB); ministries are not.
+_INSTITUTIONS = {
+    "bank", "institute", "council", "agency", "organisation", "organization", "union", "fund",
+    "association", "federation", "commission", "authority", "board", "foundation", "programme",
+}  # fmt: skip
+
+
 def _acronym(name: str) -> str:
     """The initials of a name made only of capitalised words and small joining words
     (“European Investment Bank” → “EIB”); "" when shorter than three letters or when another
@@ -264,15 +272,25 @@ def answer_variants(fact: FactData) -> tuple[tuple[str, float, str], ...]:
         found = re.fullmatch(r"University of ([A-Z][\w-]+)", core)
         if found:
             candidates += [f"{found.group(1)} University", found.group(1)]
-        if _acronym(core) and _acronym(core) != core:
+        if _acronym(core) and core.split()[-1].casefold() in _INSTITUTIONS:
             candidates.append(_acronym(core))
     words = base.split()
     if fact.kind == FactKind.THING and len(words) == 3 and base.islower():
-        # “warm water” or “ocean water” for “warm ocean water”: one modifier may go, never
-        # a negation
+        # “warm water” or “ocean water” for “warm ocean water”: one modifier may go (not with
+        # an article, never a negation, never the head noun)
         for index in (0, 1):
-            if words[index] not in {"no", "not", "non", "never", "without", "anti"}:
+            if not set(words) & _ARTICLES and words[index] not in {"no", "not", "non", "anti"}:
                 candidates.append(" ".join(w for i, w in enumerate(words) if i != index))
+    if fact.kind not in NAME_KINDS | {FactKind.NUMBER, FactKind.DATE} and len(words) >= 2:
+        # the word the prompt already says: “confrontational” for “confrontational approach”
+        # when asked how the approach was described
+        asked = set(normalise_answer(fact.prompt).split())
+        if normalise_answer(words[-1]) in asked and normalise_answer(words[-2]) not in _ARTICLES:
+            candidates.append(" ".join(words[:-1]))
+    owner = re.match(r"^[A-Z][\w.-]*['’]s\s+(.+)$", base)
+    if owner and fact.kind in (FactKind.EVENT, FactKind.THING):
+        # “the invasion of Georgia” for “Moscow's invasion of Georgia”
+        candidates += [f"the {owner.group(1)}", owner.group(1)]
     variants, seen = [], set()
     for text in candidates:
         norm = normalise_answer(text)
@@ -657,7 +675,13 @@ def generate_true_false(
         last = FactData(
             fact.key, fact.article_slug, fact.sentence, items[-1], fact.kind, "", (), fact.source
         )
-        wrong = distractors_for(
+        # one item swapped for a place near it (“Poland and Slovakia”), not for another
+        # country of the story that could never stand in the list
+        wrong = [
+            w
+            for w in _generated_candidates(last, rng)
+            if not mentions(fact.sentence, w, fact.kind) and not mentions(gapped, w, fact.kind)
+        ][:1] or distractors_for(
             last, pool, stem=gapped, rng=rng, limit=1, context=context, avoid=fact.sentence
         )
         if wrong:

@@ -360,3 +360,50 @@ def test_generated_questions_are_never_malformed_typed_long_or_unbalanced(facts,
             f = next(f for f in facts if f.key == q.fact_key)
             for text in (t for t, fr in q.choices if fr <= 0):
                 assert not quality.option_misfit(text, context.fact(f.key)) or f.kind == "person"
+
+
+def test_a_relative_year_is_also_accepted_as_the_year_it_means():
+    from datetime import date
+
+    georgia = FactData(
+        "g",
+        "a",
+        "Russia sent troops into Georgia last year.",
+        "last year",
+        FactKind.DATE,
+        "When did Russia send troops into Georgia?",
+        (),
+        "HT",
+        date(2009, 3, 7),
+    )
+    (cloze, *_) = generate_bank([georgia], kinds=["cloze"])
+    assert [t for t, *_ in cloze.accepted_answers] == ["last year", "2008"]
+
+
+def test_an_answer_is_given_away_whatever_its_article():
+    shield = fact(
+        "s", "The need for the missile shield could diminish.", "the missile shield", FactKind.THING
+    )
+    dispute = fact(
+        "d",
+        "Disputes ranged from a proposed U.S. missile shield to Georgia.",
+        "Georgia",
+        FactKind.PLACE,
+    )
+    context = quality.Context.of([shield, dispute])
+    asks = QuestionData(
+        "ask",
+        "short_answer",
+        "The need for what could diminish?",
+        accepted_answers=(("the missile shield", 1.0, "normalised"),),
+        fact_key="s",
+    )
+    tells = QuestionData(
+        "tell",
+        "short_answer",
+        "Disputes ranged from a proposed U.S. missile shield to where?",
+        accepted_answers=(("Georgia", 1.0, "fuzzy"),),
+        fact_key="d",
+    )
+    per_question, _ = quality.quiz_quality([asks, tells], context)
+    assert "shows “missile shield”, the answer to ask" in per_question["tell"]

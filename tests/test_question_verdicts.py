@@ -10,6 +10,7 @@ judged ok; a question judged bad that they miss is listed with the reason in its
 """
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -30,9 +31,11 @@ TARGET = 0.85
 
 
 def _facts(article: dict, facts: list[dict]) -> list[FactData]:
+    published = date.fromisoformat(article["published"]) if article.get("published") else None
     return [
         FactData(f["key"], article["slug"], f["sentence"], f["answer"], f["kind"],
-                 f.get("prompt", ""), tuple(f.get("distractors", [])), article["publisher"])
+                 f.get("prompt", ""), tuple(f.get("distractors", [])), article["publisher"],
+                 published)
         for f in facts
     ]  # fmt: skip
 

@@ -131,6 +131,7 @@ def fact_data(fact: Fact) -> FactData:
         prompt=fact.prompt or "",
         distractors=tuple(d for d in (fact.distractors or []) if isinstance(d, str)),
         source=article.publisher or article.title,
+        published=article.published,
     )
 
 

@@ -17,7 +17,8 @@ import json
 import random
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from quizzes import gazetteer
 from quizzes.models.bank import MatchMode, QuestionKind
@@ -75,6 +76,7 @@ class FactData:
     prompt: str = ""
     distractors: tuple[str, ...] = ()
     source: str = ""
+    published: date | None = None  # the article's date, to resolve “last year”
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,18 @@ def is_credit_line(sentence: str) -> bool:
     return bool(_CREDIT_LINE.match(squash_spaces(sentence)))
 
 
+_RELATIVE_YEARS = {"last year": -1, "this year": 0, "next year": 1, "a year ago": -1}
+
+
+def _resolved_year(text: str, published: date | None) -> int | None:
+    """The calendar year a relative phrase means in an article of that date (“last year” in
+    March 2009 is 2008), or None."""
+    if published is None:
+        return None
+    offset = _RELATIVE_YEARS.get(normalise_answer(text))
+    return None if offset is None else published.year + offset
+
+
 _ARTICLES = {"a", "an", "the"}
 # Bodies known by their initials (the European Investment Bank as the EIB); ministries are not.
 _INSTITUTIONS = {
@@ -287,6 +301,9 @@ def answer_variants(fact: FactData) -> tuple[tuple[str, float, str], ...]:
         asked = set(normalise_answer(fact.prompt).split())
         if normalise_answer(words[-1]) in asked and normalise_answer(words[-2]) not in _ARTICLES:
             candidates.append(" ".join(words[:-1]))
+    year = _resolved_year(base, fact.published) if fact.kind == FactKind.DATE else None
+    if year:
+        candidates.append(str(year))  # “2008” for “last year” in a report of March 2009
     owner = re.match(r"^[A-Z][\w.-]*['’]s\s+(.+)$", base)
     if owner and fact.kind in (FactKind.EVENT, FactKind.THING):
         # “the invasion of Georgia” for “Moscow's invasion of Georgia”
@@ -551,7 +568,12 @@ def generate_single_choice(
                 _too_few(fact, wrong, DISTRACTORS_NEEDED, "a single-choice question"), "single"
             )
         ]
-    choices = [(strip_quotes(fact.answer) or fact.answer, 1.0)] + [(w, 0.0) for w in wrong]
+    right = strip_quotes(fact.answer) or fact.answer
+    with_the = sum(quality.article_class(w) == "the" for w in wrong)
+    lone = fact.kind == FactKind.ORGANISATION and not quality.article_class(right)
+    if lone and with_the * 2 > len(wrong) and not right.isupper():
+        right = f"the {right}"  # not the only option without “the”
+    choices = [(right, 1.0)] + [(w, 0.0) for w in wrong]
     rng.shuffle(choices)
     return [_draft(fact, "single", QuestionKind.SINGLE_CHOICE, stem, choices=tuple(choices))]
 
@@ -560,8 +582,8 @@ def generate_multiple_response(
     fact: FactData, pool: Sequence[FactData], *, seed: int = 0, context=None
 ) -> list[Result]:
     """A sentence that lists several things of one kind (“Poland and the Czech Republic”): tick
-    every one of them among as many wrong ones of their role (each right one earns its share,
-    each wrong one costs as much)."""
+    every one of them among as many wrong ones of their role. Each right one earns its share;
+    each wrong one costs as much, so ticking everything earns nothing."""
     items = quality.list_items(fact.answer, fact.kind)
     if len(items) < 2:
         return []
@@ -571,37 +593,29 @@ def generate_multiple_response(
     if not fact.prompt.strip():
         stem = f"{stem} (Choose every one that belongs in the gap.)"
     rng = _rng(seed, fact)
+    # a teacher's extra lists (“Romania and Bulgaria”) give their items
+    extras = tuple(i for d in fact.distractors for i in quality.list_items(d, fact.kind))
     wrong: list[str] = []
     for item in items:
-        single = FactData(
-            fact.key,
-            fact.article_slug,
-            fact.sentence,
-            item,
-            fact.kind,
-            "",
-            fact.distractors,
-            fact.source,
-        )
-        for text in distractors_for(
-            single,
+        one = replace(fact, answer=item, prompt="", distractors=extras)
+        found = distractors_for(
+            one,
             pool,
             stem=stem,
             rng=rng,
-            limit=len(items) + 1,
+            limit=len(items) + 2,
             context=context,
             avoid=fact.sentence,
-        ):
-            if len(quality.list_items(text, fact.kind)) == 1 and not any(
-                overlaps(text, i, fact.kind) for i in items + wrong
-            ):
+        )
+        for text in found:
+            single = len(quality.list_items(text, fact.kind)) == 1
+            if single and not any(overlaps(text, i, fact.kind) for i in items + wrong):
                 wrong.append(text)
     wrong = wrong[: max(2, len(items))]
     if len(wrong) < 2:
         return [_with_generator(_too_few(fact, wrong, 2, "a multiple-response question"), "multi")]
     share = round(1 / len(items), 6)
-    penalty = -round(1 / len(wrong), 6) if len(wrong) <= len(items) else -share
-    choices = [(i, share) for i in items] + [(w, penalty) for w in wrong]
+    choices = [(i, share) for i in items] + [(w, -round(1 / len(wrong), 6)) for w in wrong]
     rng.shuffle(choices)
     return [_draft(fact, "multi", QuestionKind.MULTIPLE_RESPONSE, stem, choices=tuple(choices))]
 

@@ -409,7 +409,8 @@ def _options_problems(q: QuestionData, fact: FactInfo, context: Context | None) 
             if misfit:
                 problems.append(f"option {misfit}")
         forms = [article_class(t) for t, _ in q.choices]
-        if len(q.choices) >= 3 and forms.count(article_class(correct[0])) == 1:
+        loose = fact.kind not in (FactKind.PERSON, FactKind.PLACE, FactKind.ORGANISATION)
+        if loose and len(q.choices) >= 3 and forms.count(article_class(correct[0])) == 1:
             problems.append("the correct option is the only one with its article")
     return problems
 
@@ -619,7 +620,8 @@ def gives_away(q: QuestionData, other: QuestionData, context: Context | None) ->
             answers.append(fact.answer)
     shown = [q.text.replace(BLANK, " "), *(t for t, _ in q.choices if t not in ("True", "False"))]
     for answer in answers:
-        answer = strip_quotes(answer)
+        # “the missile shield” is given away by “a proposed U.S. missile shield”
+        answer = _LEADING_ARTICLE.sub("", strip_quotes(answer))
         if word_count(answer) == 0:
             continue
         for text in shown:

@@ -277,6 +277,7 @@ def typed(expected, match="normalised", fraction=1.0):
         ("14", "fourteen"),
         ("17,000", "17000"),
         ("17,000", "about 17,000"),
+        ("2050", "by 2050"),
         ("30,000 euros", "thirty thousand euros"),
         ("Greenland", "in Greenland"),
         ("Danish Meteorological Institute", "the Danish Meteorological Institute"),

@@ -93,6 +93,7 @@ _BECAUSE = re.compile(
     r"^(because of|because|due to|thanks to|owing to)( (its|their|his|her|the))? (?=\S)"
 )
 _FILLERS = {"about", "around", "approximately", "roughly", "some", "just", "the", "a", "an", "of"}
+_FILLERS |= {"in", "on", "by", "at", "since", "during"}  # “in 2008”, “by 2050”
 
 
 def fuzzy_tolerance(expected: str) -> int:

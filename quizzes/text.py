@@ -51,11 +51,49 @@ def normalise_answer(text: str) -> str:
     'us russian'
     """
     text = strip_diacritics(text.translate(_TYPOGRAPHIC)).casefold()
+    # A decimal point stays (“1.5” is not “15”); thousands separators go (“1,500” is “1500”).
+    text = _DECIMAL_POINT.sub("\x00", text)
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     # Hyphens and slashes separate words; other punctuation (dots in "U.S.", quotes,
     # apostrophes, commas) simply disappears.
     text = re.sub(r"[-/]", " ", text)
-    text = "".join(ch for ch in text if ch.isalnum() or ch.isspace())
-    return _SPACES.sub(" ", text).strip()
+    text = "".join(ch for ch in text if ch.isalnum() or ch.isspace() or ch == "\x00")
+    return _SPACES.sub(" ", text).strip().replace("\x00", ".")
+
+
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+# British spellings and their American forms, compared as one (a student may write either).
+_AMERICAN = {
+    "colour": "color", "favour": "favor", "honour": "honor", "labour": "labor",
+    "neighbour": "neighbor", "behaviour": "behavior", "harbour": "harbor", "rumour": "rumor",
+    "centre": "center", "metre": "meter", "kilometre": "kilometer", "centimetre": "centimeter",
+    "millimetre": "millimeter", "litre": "liter", "theatre": "theater", "fibre": "fiber",
+    "defence": "defense", "offence": "offense", "licence": "license", "programme": "program",
+    "catalogue": "catalog", "analyse": "analyze", "grey": "gray", "tyre": "tire",
+    "aluminium": "aluminum", "sulphur": "sulfur", "jewellery": "jewelry", "cheque": "check",
+    "travelled": "traveled", "travelling": "traveling", "cancelled": "canceled",
+    "modelling": "modeling", "fuelled": "fueled", "manoeuvre": "maneuver", "ageing": "aging",
+    "organise": "organize", "organised": "organized", "realise": "realize",
+    "recognise": "recognize", "criticise": "criticize", "apologise": "apologize",
+    "authorise": "authorize", "privatise": "privatize", "nationalise": "nationalize",
+}  # fmt: skip
+_ISATION = re.compile(r"isation(s?)$")
+
+
+def american_spelling(normalised: str) -> str:
+    """A normalised answer with British spellings in their American form, word by word.
+
+    >>> american_spelling("the kilometres of the organisation")
+    'the kilometers of the organization'
+    """
+    words = []
+    for word in normalised.split():
+        plural = word.endswith("s") and word[:-1] in _AMERICAN
+        base = word[:-1] if plural else word
+        base = _AMERICAN.get(base, _ISATION.sub(r"ization\1", base))
+        words.append(base + ("s" if plural else ""))
+    return " ".join(words)
 
 
 def contains_verbatim(haystack: str, needle: str) -> bool:

@@ -401,7 +401,13 @@ def test_generating_questions_from_an_article_reports_what_it_did(api):
     assert real.json()["counts"]["created"] == 1
     assert Question.objects.get().kind == "cloze"
     again = api.post("/api/articles/geneva/generate/", {"kinds": ["cloze"]}, format="json")
-    assert again.json()["counts"] == {"created": 0, "updated": 0, "unchanged": 1, "skipped": 0}
+    assert again.json()["counts"] == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 1,
+        "skipped": 0,
+        "pruned": 0,
+    }
 
 
 def test_generation_input_is_validated(api, student_api):

@@ -13,7 +13,7 @@ from quizzes.services.bank_building import (
     generate_questions,
     question_checksum,
 )
-from tests.factories import ArticleFactory, FactFactory, UserFactory
+from tests.factories import ArticleFactory, FactFactory, QuizFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_regenerating_with_the_same_seed_changes_nothing_and_duplicates_nothing(
 
 def test_a_question_edited_by_a_teacher_is_never_overwritten(article):
     generate(article, seed=3)
-    question = Question.objects.get(key="lavrov:single")
+    question = Question.objects.get(key="geneva:single")
     choice = question.choices.filter(fraction=0).first()
     choice.text = "Vitaly Churkin"
     choice.save()
@@ -90,23 +90,23 @@ def test_a_question_edited_by_a_teacher_is_never_overwritten(article):
     cloze.text = cloze.text.replace("on Friday", "on a Friday")
     cloze.save()
     report = generate(article, seed=99)  # another seed would reshuffle both
-    assert ("lavrov:single", f"{EDITED}: question lavrov:single") in report.skipped
+    assert ("geneva:single", f"{EDITED}: question geneva:single") in report.skipped
     assert "geneva:cloze" in report.skipped_by_reason()[EDITED]
     assert Choice.objects.filter(question=question, text="Vitaly Churkin").exists()
     assert "on a Friday" in Question.objects.get(key="geneva:cloze").text
-    assert "lavrov:single" not in report.updated + report.unchanged
+    assert "geneva:single" not in report.updated + report.unchanged
 
 
 def test_a_changed_fact_updates_its_questions_in_place(article):
     generate(article, seed=3)
     count = Question.objects.count()
-    fact = article.facts.get(key="lavrov")
-    fact.prompt = "Whom did Hillary Clinton meet in Geneva on Friday?"
+    fact = article.facts.get(key="geneva")
+    fact.prompt = "In which city did Hillary Clinton meet Sergei Lavrov on Friday?"
     fact.save()
     report = generate(article, seed=3)
-    assert set(report.updated) == {"lavrov:single", "lavrov:short"}
+    assert set(report.updated) == {"geneva:single", "geneva:short"}
     assert Question.objects.count() == count
-    assert Question.objects.get(key="lavrov:short").text == fact.prompt
+    assert Question.objects.get(key="geneva:short").text == fact.prompt
 
 
 def test_a_dry_run_writes_nothing_but_reports_exactly(article):
@@ -125,13 +125,16 @@ def test_unknown_kinds_are_refused_before_anything_is_written(article):
 def test_too_few_same_kind_facts_are_reported_with_the_reason(article):
     report = generate(article, seed=1, kinds=["single_choice"])
     reasons = report.skipped_by_reason()
-    # London has one other place (Geneva) and no extras; “one agreement” one extra only
-    assert sorted(reasons["too few same-kind distractors"]) == ["london:single", "one:single"]
-    detail = dict(report.skipped)["london:single"]
-    assert "needs at least 2 other places like “London”" in detail and "(“Geneva”)" in detail
-    assert not Question.objects.filter(key__in=["london:single", "one:single"]).exists()
-    # “2009” has no other year, but its neighbours (2008, 2010…) stand in
-    assert "year:single" in report.created
+    # the people have no named role in common with enough others (Obama a president, the
+    # rest none), and “one agreement” has one extra only: no weak question is made for them
+    assert "one:single" in reasons["too few same-kind distractors"]
+    detail = dict(report.skipped)["one:single"]
+    assert "needs at least 2 other numbers like “one agreement”" in detail
+    assert not Question.objects.filter(key="one:single").exists()
+    # places get other places from the gazetteer, years other years written alike
+    assert {"london:single", "year:single"} <= set(report.created)
+    wrong = Question.objects.get(key="year:single").choices.filter(fraction=0)
+    assert all(len(c.text) == 4 and abs(int(c.text) - 2009) >= 3 for c in wrong)
 
 
 def test_the_report_serialises_to_json(article):
@@ -153,13 +156,17 @@ def test_regeneration_reads_the_bank_in_a_bounded_number_of_queries(
 
 def test_build_quiz_balances_kinds_and_does_not_repeat_a_fact(article):
     generate(article, seed=3)
-    quiz = build_quiz(article=article, size=5, seed=4, published=True)
-    questions = [qq.question for qq in quiz.quiz_questions.select_related("question")]
-    assert len(questions) == 5 and quiz.published
-    assert len({q.kind for q in questions}) == 5
-    assert len({q.fact_id for q in questions}) == 5
+    quiz = build_quiz(article=article, size=4, seed=4, published=True)
+    questions = [qq.question for qq in quiz.quiz_questions.select_related("question__fact")]
+    assert len(questions) == 4 and quiz.published
+    assert len({q.kind for q in questions}) == 4
+    # one question per fact and per sentence (the article has four sentences)
+    assert len({q.fact_id for q in questions}) == 4
+    assert len({q.fact.sentence for q in questions}) == 4
+    with pytest.raises(ValueError, match="gives only 4 question"):
+        build_quiz(article=article, size=5, seed=4, slug="too-big")
     assert quiz.slug == "geneva-quiz" and quiz.title == "Quiz: Clinton meets Lavrov"
-    again = build_quiz(article=article, size=5, seed=4, slug="again")
+    again = build_quiz(article=article, size=4, seed=4, slug="again")
     assert [qq.question_id for qq in again.quiz_questions.order_by("order")] == [
         q.pk for q in questions
     ]
@@ -218,3 +225,23 @@ def test_the_article_admin_action_builds_a_deck_and_rebuilding_does_not_duplicat
     deck = Deck.objects.get(slug="geneva-deck")
     assert deck.cards.count() == article.facts.count()
     assert f"{article.facts.count()} unchanged" in response.content.decode()
+
+
+def test_pruning_removes_only_stale_unedited_unused_generated_questions(article):
+    generate(article, seed=3)
+    stale = Question.objects.get(key="geneva:cloze")
+    stale.key = "geneva:an-old-generator"  # as if a generator no longer made it
+    stale.save()
+    edited = Question.objects.get(key="london:cloze")
+    edited.key = "london:old-edited"
+    edited.text += " (edited)"
+    edited.save()
+    used = Question.objects.get(key="obama:cloze")
+    used.key = "obama:old-used"
+    used.save()
+    QuizFactory(questions=[used])
+    report = generate(article, seed=3, prune=True)
+    assert report.pruned == ["geneva:an-old-generator"]
+    assert "Removed 1 generated question(s)" in report.summary()
+    assert not Question.objects.filter(key="geneva:an-old-generator").exists()
+    assert Question.objects.filter(key__in=["london:old-edited", "obama:old-used"]).count() == 2

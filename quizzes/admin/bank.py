@@ -6,6 +6,39 @@ from django.forms import Textarea
 
 from quizzes.admin.forms import AcceptedAnswerFormSet, ChoiceFormSet, QuestionForm
 from quizzes.models import AcceptedAnswer, AttemptState, Choice, Question, Response, Tag
+from quizzes.services.bank_building import audit_questions
+
+
+def bank_problems(request=None) -> dict[str, list[str]]:
+    """What the quality checks find in the whole bank, by question key: four queries whatever
+    the bank's size, and once per request (the filter and the column share it)."""
+    cached = getattr(request, "_bank_problems", None)
+    if cached is None:
+        questions = Question.objects.select_related("fact__article").prefetch_related(
+            "choices", "accepted_answers"
+        )
+        cached, _ = audit_questions(questions)
+        if request is not None:
+            request._bank_problems = cached
+    return cached
+
+
+class NeedsALookFilter(admin.SimpleListFilter):
+    """Questions the quality checks (`manage.py audit_bank`) find a problem with."""
+
+    title = "needs a look"
+    parameter_name = "needs_a_look"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        keys = list(bank_problems(request))
+        if self.value() == "yes":
+            return queryset.filter(key__in=keys)
+        return queryset.exclude(key__in=keys)
 
 
 class ChoiceInline(admin.TabularInline):
@@ -41,9 +74,10 @@ class QuestionAdmin(admin.ModelAdmin):
         "default_marks",
         "facility",
         "answered",
+        "needs_a_look",
         "updated_at",
     )
-    list_filter = ("kind", "generator", "tags", "fact__article")
+    list_filter = (NeedsALookFilter, "kind", "generator", "tags", "fact__article")
     list_select_related = ("fact",)
     search_fields = ("key", "text", "explanation", "fact__answer")
     autocomplete_fields = ("fact", "tags")
@@ -106,6 +140,18 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.display(description="Answered", ordering="answered_count")
     def answered(self, obj):
         return getattr(obj, "answered_count", None)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        problems = bank_problems(request)
+        for question in changelist.result_list:
+            question.quality_problems = problems.get(question.key, [])
+        return changelist
+
+    @admin.display(description="Needs a look")
+    def needs_a_look(self, obj):
+        problems = getattr(obj, "quality_problems", [])
+        return "; ".join(problems) if problems else "—"
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:

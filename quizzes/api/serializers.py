@@ -739,6 +739,7 @@ class GenerationCountsSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     skipped = serializers.IntegerField()
+    pruned = serializers.IntegerField()
 
 
 class GenerationSkipSerializer(serializers.Serializer):
@@ -756,5 +757,10 @@ class GenerationReportSerializer(serializers.Serializer):
     created = serializers.ListField(child=serializers.CharField())
     updated = serializers.ListField(child=serializers.CharField())
     unchanged = serializers.ListField(child=serializers.CharField())
+    pruned = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Generated questions removed because the generators no longer make them "
+        "(only with `manage.py generate_questions --prune`; always empty here).",
+    )
     skipped = GenerationSkipSerializer(many=True)
     summary = serializers.CharField()

@@ -28,8 +28,10 @@ from quizzes.models import (
     QuizQuestion,
     Tag,
 )
+from quizzes.services import quality
 from quizzes.services.generation import (
     KIND_TAGS,
+    ExistingQuestion,
     FactData,
     QuestionDraft,
     Skip,
@@ -51,6 +53,7 @@ class GenerationReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -77,6 +80,11 @@ class GenerationReport:
                 f"Created {len(self.created)}, updated {len(self.updated)}, left "
                 f"{len(self.unchanged)} unchanged and skipped {len(self.skips)}."
             )
+        if self.pruned:
+            verb = "Would remove" if self.dry_run else "Removed"
+            line += (
+                f" {verb} {len(self.pruned)} generated question(s) the generators no longer make."
+            )
         reasons = [f"{reason} ({len(keys)})" for reason, keys in self.skipped_by_reason().items()]
         return line + (f" Skipped because: {'; '.join(reasons)}." if reasons else "")
 
@@ -88,10 +96,12 @@ class GenerationReport:
                 "updated": len(self.updated),
                 "unchanged": len(self.unchanged),
                 "skipped": len(self.skips),
+                "pruned": len(self.pruned),
             },
             "created": list(self.created),
             "updated": list(self.updated),
             "unchanged": list(self.unchanged),
+            "pruned": list(self.pruned),
             "skipped": [
                 {
                     "key": _skip_key(s),
@@ -121,6 +131,7 @@ def fact_data(fact: Fact) -> FactData:
         prompt=fact.prompt or "",
         distractors=tuple(d for d in (fact.distractors or []) if isinstance(d, str)),
         source=article.publisher or article.title,
+        published=article.published,
     )
 
 
@@ -150,12 +161,15 @@ def generate_questions(
     kinds: Iterable[str] | None = None,
     seed: int = 0,
     dry_run: bool = False,
+    prune: bool = False,
     author=None,
     progress: ProgressCallback | None = None,
 ) -> GenerationReport:
     """Generate questions from `facts` (distractors from `pool`, all facts when None) and write
     them. Raises ValueError for an unknown kind before anything is written. With `dry_run` the
-    work is done inside a transaction that is rolled back, so the report is exact."""
+    work is done inside a transaction that is rolled back, so the report is exact. With
+    `prune`, a generated question of these facts and kinds that the generators no longer make
+    is deleted, unless a teacher has edited it or a quiz uses it."""
     kinds = check_kinds(kinds)
     fact_rows = _as_fact_list(facts)
     pool_rows = (
@@ -163,14 +177,33 @@ def generate_questions(
     )
     datas = [fact_data(f) for f in fact_rows]
     pool_datas = [fact_data(f) for f in pool_rows]
-    results = generate_bank(datas, pool_datas, kinds=kinds, seed=seed)
+    existing = [
+        ExistingQuestion(q.key, q.kind, q.text, q.fact.key if q.fact else None, q.generator)
+        for q in Question.objects.filter(generator="", fact__isnull=False).select_related("fact")
+    ]
+    results = generate_bank(datas, pool_datas, kinds=kinds, seed=seed, existing=existing)
 
     report = GenerationReport(dry_run=dry_run)
     with transaction.atomic():
         _write(results, fact_rows, report, author=author, progress=progress, datas=datas)
+        if prune:
+            _prune(fact_rows, kinds, report)
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _prune(fact_rows, kinds, report) -> None:
+    made = set(report.created + report.updated + report.unchanged)
+    candidates = (
+        Question.objects.filter(fact__in=fact_rows, kind__in=kinds, quiz_questions__isnull=True)
+        .exclude(generator="")
+        .exclude(key__in=made)
+        .prefetch_related("choices", "accepted_answers")
+    )
+    stale = [q for q in candidates if question_checksum(q) == q.generated_checksum]
+    report.pruned = sorted(q.key for q in stale)
+    Question.objects.filter(pk__in=[q.pk for q in stale]).delete()
 
 
 def _write(results, fact_rows, report, *, author, progress, datas) -> None:
@@ -289,16 +322,20 @@ def build_quiz(
     author=None,
     published: bool = False,
 ) -> Quiz:
-    """A quiz of `size` questions from the article's bank, balanced across question kinds: kinds
-    take turns, each offering its next question (shuffled by `seed`) whose fact is not in the
-    quiz yet; only when every fact is used may a fact come back. Raises ValueError when the bank
-    is too small or the slug is taken."""
+    """A quiz of `size` questions from the article's bank that never answers itself: kinds take
+    turns (shuffled by `seed`), at most one question per fact (a fact told again by another
+    article counts as the same) and per sentence, no question whose stem, options or statement
+    shows another's answer, and true and false statements in balance. Raises ValueError when
+    the bank cannot fill the quiz by these rules or the slug is taken."""
     if size < 1:
         raise ValueError("A quiz needs at least one question (size must be 1 or more).")
     slug = slug or slugify(f"{article.slug}-quiz")[:100]
     title = title or f"Quiz: {article.title}"[:200]
     questions = list(
-        Question.objects.filter(fact__article=article).select_related("fact").order_by("key")
+        Question.objects.filter(fact__article=article)
+        .select_related("fact__article")
+        .prefetch_related("choices", "accepted_answers")
+        .order_by("key")
     )
     if len(questions) < size:
         raise ValueError(
@@ -306,7 +343,15 @@ def build_quiz(
             f"{size} asked for. Generate questions first (manage.py generate_questions "
             f"--article {article.slug})."
         )
-    chosen = _balanced(questions, size=size, rng=random.Random(f"{seed}:{article.slug}"))
+    context = quality.Context.of(fact_data(f) for f in Fact.objects.select_related("article"))
+    chosen = _balanced(
+        questions, size=size, rng=random.Random(f"{seed}:{article.slug}"), context=context
+    )
+    if len(chosen) < size:
+        raise ValueError(
+            f"The bank of “{article.slug}” gives only {len(chosen)} question(s) that do not "
+            f"repeat a fact or sentence or give each other away, fewer than the {size} asked for."
+        )
     with transaction.atomic():
         if Quiz.objects.filter(slug=slug).exists():
             raise ValueError(f"A quiz with the slug “{slug}” already exists; choose another.")
@@ -327,33 +372,83 @@ def build_quiz(
     return quiz
 
 
-def _balanced(questions: list[Question], *, size: int, rng: random.Random) -> list[Question]:
+def question_data(question: Question) -> quality.QuestionData:
+    """A saved question as the quality checks read it (choices and answers prefetched)."""
+    return quality.QuestionData(
+        key=question.key,
+        kind=question.kind,
+        text=question.text,
+        choices=tuple((c.text, c.fraction) for c in question.choices.all()),
+        accepted_answers=tuple(
+            (a.text, a.fraction, a.match) for a in question.accepted_answers.all()
+        ),
+        numeric_answer=question.numeric_answer,
+        fact_key=question.fact.key if question.fact_id else None,
+        # a generated question a teacher has edited since is the teacher's own
+        generator=question.generator
+        if question.generator and question.generated_checksum == question_checksum(question)
+        else "",
+    )
+
+
+def _fits(candidate, chosen, context) -> bool:
+    data = [question_data(q) for q in [*chosen, candidate]]
+    problems, _ = quality.quiz_quality(data, context)
+    return not problems.get(candidate.key) and not any(
+        p for q in chosen for p in problems.get(q.key, []) if candidate.key in p
+    )
+
+
+def _balanced(questions, *, size: int, rng: random.Random, context) -> list[Question]:
     by_kind: dict[str, list[Question]] = defaultdict(list)
     for question in questions:
-        by_kind[question.kind].append(question)
+        if not quality.question_quality(question_data(question), context):
+            by_kind[question.kind].append(question)
     order = [k for k in QuestionKind.values if k in by_kind]
     for kind in order:
         rng.shuffle(by_kind[kind])
     chosen: list[Question] = []
-    used_facts: set[int | None] = set()
-    for allow_repeats in (False, True):
-        progressed = True
-        while len(chosen) < size and progressed:
-            progressed = False
-            for kind in order:
-                if len(chosen) >= size:
-                    break
-                pick = next(
-                    (
-                        q
-                        for q in by_kind[kind]
-                        if q not in chosen
-                        and (allow_repeats or q.fact_id is None or q.fact_id not in used_facts)
-                    ),
-                    None,
-                )
-                if pick is not None:
-                    chosen.append(pick)
-                    used_facts.add(pick.fact_id)
+    truths = {True: 0, False: 0}
+    progressed = True
+    while len(chosen) < size and progressed:
+        progressed = False
+        for kind in order:
+            if len(chosen) >= size:
+                break
+            for q in by_kind[kind]:
+                if q in chosen:
+                    continue
+                truth = question_data(q).is_true_statement
+                if truth is not None and truths[truth] > truths[not truth]:
+                    continue  # the other side first
+                if _fits(q, chosen, context):
+                    chosen.append(q)
+                    if truth is not None:
+                        truths[truth] += 1
                     progressed = True
+                    break
     return chosen
+
+
+def audit_questions(questions: Iterable[Question]) -> tuple[dict[str, list[str]], list[str]]:
+    """`quality.bank_quality` for saved questions (fetch them with `with_parts()`): per
+    question key its problems, and the bank's own."""
+    questions = list(questions)
+    context = quality.Context.of(fact_data(f) for f in Fact.objects.select_related("article"))
+    return quality.bank_quality([question_data(q) for q in questions], context)
+
+
+def audit_quiz(quiz: Quiz) -> tuple[dict[str, list[str]], list[str]]:
+    """`quality.quiz_quality` for a quiz's questions, in its order."""
+    questions = [
+        qq.question
+        for qq in quiz.quiz_questions.select_related("question__fact__article")
+        .prefetch_related("question__choices", "question__accepted_answers")
+        .order_by("order")
+    ]
+    context = quality.Context.of(fact_data(f) for f in Fact.objects.select_related("article"))
+    per_question, problems = quality.quiz_quality([question_data(q) for q in questions], context)
+    trues, falses = quality.true_false_balance(question_data(q) for q in questions)
+    if trues + falses >= 2 and abs(trues - falses) > 1 and not problems:
+        problems.append(f"true and false statements out of balance: {trues} true, {falses} false")
+    return per_question, problems

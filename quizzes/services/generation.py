@@ -17,10 +17,22 @@ import json
 import random
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
+from quizzes import gazetteer
 from quizzes.models.bank import MatchMode, QuestionKind
 from quizzes.models.content import FactKind
+from quizzes.numbers import (
+    ReadNumber,
+    distinct_values,
+    format_like,
+    numeric_tolerance,
+    read_number,
+    rewrite_number,
+)
+from quizzes.services import quality
+from quizzes.services.quality import _LEADING_ARTICLE, strip_quotes
 from quizzes.services.questions import count_blanks, question_problems
 from quizzes.text import BLANK, blank_answer, normalise_answer, squash_spaces
 
@@ -64,6 +76,7 @@ class FactData:
     prompt: str = ""
     distractors: tuple[str, ...] = ()
     source: str = ""
+    published: date | None = None  # the article's date, to resolve “last year”
 
 
 @dataclass(frozen=True)
@@ -146,17 +159,48 @@ def content_checksum(
     return hashlib.sha256(encoded).hexdigest()
 
 
-# --- text helpers -------------------------------------------------------------------------------
+# --- text helpers --------------------------------------------------------------------------------
 
-_QUOTES = "\"'“”‘’«»„"
-_LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+_NAME_PARTICLES = {
+    "de",
+    "van",
+    "von",
+    "der",
+    "den",
+    "da",
+    "di",
+    "du",
+    "la",
+    "le",
+    "ter",
+    "ten",
+    "al",
+    "bin",
+}
+_CREDIT_LINE = re.compile(
+    r"^\s*(?:\(?\s*)?(?:additional\s+)?(?:reporting|writing|editing|edited|compiled|written)\s+by\b",
+    re.IGNORECASE,
+)
 
 
 def contains_words(haystack: str, needle: str) -> bool:
-    """True when `needle` stands in `haystack` as whole words, both normalised."""
+    """True when `needle` stands in `haystack` as whole words, both normalised (a possessive
+    counts: “Kenya” stands in “Kenya's Daniel Mutai”)."""
+    haystack = re.sub(r"['’]s\b", "", haystack)
     needle, haystack = normalise_answer(needle), normalise_answer(haystack)
     return bool(needle) and f" {needle} " in f" {haystack} "
+
+
+def surname(name: str) -> str:
+    """A person's surname with its particles (“de Vries”), "" for a one-word name."""
+    words = [w for w in name.split() if normalise_answer(w) not in _NAME_SUFFIXES]
+    if len(words) < 2:
+        return ""
+    start = len(words) - 1
+    while start > 1 and words[start - 1].casefold() in _NAME_PARTICLES:
+        start -= 1
+    return " ".join(words[start:])
 
 
 def forms(text: str, kind: str) -> set[str]:
@@ -164,10 +208,9 @@ def forms(text: str, kind: str) -> set[str]:
     article, and for a person the surname alone."""
     unquoted = strip_quotes(text) or text
     found = {squash_spaces(text), unquoted, _LEADING_ARTICLE.sub("", unquoted)}
-    if kind == FactKind.PERSON:
-        words = [w for w in unquoted.split() if normalise_answer(w) not in _NAME_SUFFIXES]
-        if len(words) >= 2:
-            found.add(words[-1])
+    if kind == FactKind.PERSON and surname(unquoted):
+        found.add(surname(unquoted))
+        found.add(unquoted.split()[-1])
     return {f for f in found if normalise_answer(f)}
 
 
@@ -178,24 +221,93 @@ def mentions(haystack: str, text: str, kind: str) -> bool:
 
 def overlaps(a: str, b: str, kind: str) -> bool:
     """Whether two answers are the same or one contains the other, in any of their forms."""
+    if kind == FactKind.PLACE and gazetteer.same_place(a, b):
+        return True
     return any(
         contains_words(x, y) or contains_words(y, x) for x in forms(a, kind) for y in forms(b, kind)
     )
 
 
-def strip_quotes(text: str) -> str:
-    text = text.strip()
-    while len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
-        text = text[1:-1].strip()
-    return text.strip(_QUOTES).strip()
+def is_credit_line(sentence: str) -> bool:
+    """“Reporting by Sue Pleming, editing by Ralph Gowling”: the byline's, not the report's."""
+    return bool(_CREDIT_LINE.match(squash_spaces(sentence)))
+
+
+_RELATIVE_YEARS = {"last year": -1, "this year": 0, "next year": 1, "a year ago": -1}
+
+
+def _resolved_year(text: str, published: date | None) -> int | None:
+    """The calendar year a relative phrase means in an article of that date (“last year” in
+    March 2009 is 2008), or None."""
+    if published is None:
+        return None
+    offset = _RELATIVE_YEARS.get(normalise_answer(text))
+    return None if offset is None else published.year + offset
+
+
+_ARTICLES = {"a", "an", "the"}
+# Bodies known by their initials (the European Investment Bank as the EIB); ministries are not.
+_INSTITUTIONS = {
+    "bank", "institute", "council", "agency", "organisation", "organization", "union", "fund",
+    "association", "federation", "commission", "authority", "board", "foundation", "programme",
+}  # fmt: skip
+
+
+def _acronym(name: str) -> str:
+    """The initials of a name made only of capitalised words and small joining words
+    (“European Investment Bank” → “EIB”); "" when shorter than three letters or when another
+    word stands in it."""
+    words = re.findall(r"[A-Za-z]+", _LEADING_ARTICLE.sub("", name))
+    capitalised = [w for w in words if w[0].isupper()]
+    if len(capitalised) + sum(w in {"of", "and", "for"} for w in words) != len(words):
+        return ""
+    letters = "".join(w[0] for w in capitalised)
+    return letters if len(letters) >= 3 else ""
 
 
 def answer_variants(fact: FactData) -> tuple[tuple[str, float, str], ...]:
-    """The answer and the forms a student may fairly give: without quotes, without a leading
-    “the”, and for a person the surname alone. Duplicates after normalising are dropped."""
+    """The answer and the forms a student may fairly type: without quotes or a leading “the”;
+    a person's surname (with its particles: “de Vries”); another name of the place (“Kyiv”);
+    a body's initials (“EIB”) and “X University” for “University of X”. The graders add the
+    rest (articles, prepositions, spellings, numbers in any form). Duplicates are dropped."""
     match = MatchMode.FUZZY if fact.kind in NAME_KINDS else MatchMode.NORMALISED
     base = strip_quotes(squash_spaces(fact.answer)) or squash_spaces(fact.answer)
     candidates = [base, *sorted(forms(base, fact.kind) - {base}, key=lambda f: (-len(f), f))]
+    if fact.kind == FactKind.PERSON:
+        candidates = [
+            c
+            for c in candidates
+            if c in (base, _LEADING_ARTICLE.sub("", base), surname(base)) or not surname(base)
+        ]
+    if fact.kind == FactKind.PLACE:
+        candidates += list(gazetteer.alternative_names(base))
+    if fact.kind == FactKind.ORGANISATION:
+        core = _LEADING_ARTICLE.sub("", base)
+        found = re.fullmatch(r"University of ([A-Z][\w-]+)", core)
+        if found:
+            candidates += [f"{found.group(1)} University", found.group(1)]
+        if _acronym(core) and core.split()[-1].casefold() in _INSTITUTIONS:
+            candidates.append(_acronym(core))
+    words = base.split()
+    if fact.kind == FactKind.THING and len(words) == 3 and base.islower():
+        # “warm water” or “ocean water” for “warm ocean water”: one modifier may go (not with
+        # an article, never a negation, never the head noun)
+        for index in (0, 1):
+            if not set(words) & _ARTICLES and words[index] not in {"no", "not", "non", "anti"}:
+                candidates.append(" ".join(w for i, w in enumerate(words) if i != index))
+    if fact.kind not in NAME_KINDS | {FactKind.NUMBER, FactKind.DATE} and len(words) >= 2:
+        # the word the prompt already says: “confrontational” for “confrontational approach”
+        # when asked how the approach was described
+        asked = set(normalise_answer(fact.prompt).split())
+        if normalise_answer(words[-1]) in asked and normalise_answer(words[-2]) not in _ARTICLES:
+            candidates.append(" ".join(words[:-1]))
+    year = _resolved_year(base, fact.published) if fact.kind == FactKind.DATE else None
+    if year:
+        candidates.append(str(year))  # “2008” for “last year” in a report of March 2009
+    owner = re.match(r"^[A-Z][\w.-]*['’]s\s+(.+)$", base)
+    if owner and fact.kind in (FactKind.EVENT, FactKind.THING):
+        # “the invasion of Georgia” for “Moscow's invasion of Georgia”
+        candidates += [f"the {owner.group(1)}", owner.group(1)]
     variants, seen = [], set()
     for text in candidates:
         norm = normalise_answer(text)
@@ -205,139 +317,64 @@ def answer_variants(fact: FactData) -> tuple[tuple[str, float, str], ...]:
     return tuple(variants)
 
 
-# --- numbers --------------------------------------------------------------------------------------
+# --- distractors ---------------------------------------------------------------------------------
 
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "dozen": 12,
-}  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_ORDINALS = {
-    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-    "tenth", "eleventh", "twelfth", "twentieth", "hundredth",
-}  # fmt: skip
-_DIGITS = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?!\w)")
-_ORDINAL_DIGITS = re.compile(r"\b\d+(st|nd|rd|th)\b", re.IGNORECASE)
-_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-_MONTHS = {
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
-}  # fmt: skip
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
-@dataclass(frozen=True)
-class ReadNumber:
-    value: float
-    decimals: int = 0  # digits after the point, as written
-    is_year: bool = False
-
-
-def read_number(text: str) -> ReadNumber | str | None:
-    """The one number `text` states, in digits (“1,500”, “2009”, “2.5”) or words (“two”,
-    “forty thousand”). Returns None when there is none, and a string saying why when there is
-    no single cardinal number (an ordinal, or several numbers)."""
-    plain = squash_spaces(text).casefold()
-    words = re.findall(r"[a-z]+", plain)
-    if _ORDINAL_DIGITS.search(plain) or any(w in _ORDINALS for w in words):
-        return "an ordinal"
-    digits = _DIGITS.findall(plain)
-    if len(digits) > 1:
-        return "more than one number"
-    if digits:
-        whole, fraction = digits[0]
-        value = float(whole.replace(",", "") + (f".{fraction}" if fraction else ""))
-        scale = next((_SCALES[w] for w in words if w in _SCALES), 1)
-        year = not fraction and scale == 1 and 1000 <= value <= 2100 and "," not in whole
-        return ReadNumber(value * scale, len(fraction), is_year=year)
-    total, current, found = 0, 0, False
-    for index, word in enumerate(words):
-        if word in _UNITS:
-            current += _UNITS[word]
-            found = True
-        elif word == "a" and index + 1 < len(words) and words[index + 1] in _SCALES:
-            current += 1
-            found = True
-        elif word in _SCALES and found:
-            total += max(current, 1) * _SCALES[word]
-            current = 0
-        elif found and word not in {"and"}:
-            break
-    return ReadNumber(float(total + current)) if found else None
-
-
-def numeric_tolerance(number: ReadNumber) -> float:
-    """Years and counts up to a hundred are exact; a decimal is good to half its last digit;
-    a larger figure (a news report's “40,000 troops”) to within 5%."""
-    if number.is_year or (number.value == int(number.value) and abs(number.value) <= 100):
-        return 0.0
-    if number.decimals:
-        return 0.5 * 10 ** (-number.decimals)
-    return round(abs(number.value) * 0.05, 6)
-
-
-def _date_shape(text: str) -> str:
-    words = set(re.findall(r"[a-z]+", text.casefold()))
-    if words & _WEEKDAYS:
-        return "weekday"
-    read = read_number(text)
-    has_month = bool(words & _MONTHS)
-    if isinstance(read, ReadNumber) and read.is_year:
-        return "month-year" if has_month else "year"
-    if has_month:
-        return "month"
-    if re.search(r"\d", text):
-        return "numeric-date"
-    return "phrase"
-
-
-def _looks_alike(answer: str, candidate: str, kind: str) -> bool:
-    """Whether a candidate of the same fact kind is also the same *sort* of answer: a weekday
-    for a weekday, a number near the number, a short lower-case phrase for one."""
-    if kind == FactKind.DATE:
-        return _date_shape(answer) == _date_shape(candidate)
-    if kind == FactKind.NUMBER:
-        a, c = read_number(answer), read_number(candidate)
-        if isinstance(a, str) or isinstance(c, str):
-            return isinstance(a, str) and isinstance(c, str)  # ordinal for ordinal
-        if a is None or c is None:
-            return a is None and c is None
-        low, high = sorted((abs(a.value), abs(c.value)))
-        return high - low <= 10 or (low > 0 and high / low <= 5)
-    if kind in NAME_KINDS:
-        return True
-    # Quotes, things and events are loose kinds: ask for the same initial case and a similar
-    # length, so that “a fresh start” is not offered “red” as an alternative.
-    a_words, c_words = answer.split(), candidate.split()
-    if _article_class(answer) != _article_class(candidate):
-        return False
-    same_case = strip_quotes(answer)[:1].isupper() == strip_quotes(candidate)[:1].isupper()
-    return same_case and abs(len(a_words) - len(c_words)) <= max(1, len(a_words) // 2)
-
-
-def _article_class(text: str) -> str:
-    found = _LEADING_ARTICLE.match(strip_quotes(text) or text)
-    if not found:
-        return ""
-    return "the" if found.group(1).casefold() == "the" else "a"
-
-
-def _near_numbers(answer: str) -> list[str]:
-    """For an answer written only in digits, neighbours of the same size (2009 -> 2008, 2010…)."""
-    stripped = answer.strip()
-    if not re.fullmatch(r"\d{1,3}(,\d{3})+|\d+", stripped):
+def _generated_candidates(fact: FactData, rng: random.Random) -> list[str]:
+    """Wrong answers made rather than found: other weekdays and months, years and amounts
+    clearly apart written like the answer (its unit kept), places GeoNames says a reader could
+    mistake for this one."""
+    answer = strip_quotes(squash_spaces(fact.answer))
+    if fact.kind == FactKind.PLACE:
+        items = quality.list_items(answer, fact.kind)
+        if len(items) > 1:
+            return []
+        similar = gazetteer.similar_places(answer, limit=8)
+        head, tail = similar[:4], similar[4:]
+        rng.shuffle(head)
+        return head + tail
+    if fact.kind not in (FactKind.DATE, FactKind.NUMBER):
         return []
-    value = int(stripped.replace(",", ""))
-    step = 1 if value < 100 or 1000 <= value <= 2100 else max(1, round(value * 0.1, -1))
-    grouped = "," in stripped
-    out = []
-    for delta in (1, -1, 2, -2, 3, -3):
-        n = value + delta * step
-        if n > 0:
-            out.append(f"{n:,}" if grouped else str(n))
-    return out
+    words = set(re.findall(r"[a-z]+", answer.casefold()))
+    if (
+        fact.kind == FactKind.DATE
+        and words & {w.casefold() for w in _WEEKDAY_NAMES}
+        and len(words) == 1
+    ):
+        others = [d for d in _WEEKDAY_NAMES if d.casefold() not in words]
+        rng.shuffle(others)
+        return others
+    if (
+        fact.kind == FactKind.DATE
+        and words & {m.casefold() for m in _MONTH_NAMES}
+        and not re.search(r"\d", answer)
+    ):
+        month = next(i for i, m in enumerate(_MONTH_NAMES) if m.casefold() in words)
+        return [
+            answer.replace(_MONTH_NAMES[month], _MONTH_NAMES[(month + d) % 12])
+            for d in (3, -2, 5, -4)
+        ]
+    read = read_number(answer)
+    if not isinstance(read, ReadNumber) or read.in_words:
+        return []
+    values = distinct_values(read, count=4)
+    return [rewrite_number(answer, read, value) for value in values]
 
 
 def distractors_for(
@@ -347,46 +384,72 @@ def distractors_for(
     stem: str,
     rng: random.Random,
     limit: int,
-    extras_first: bool = False,
+    context: quality.Context | None = None,
+    avoid: str = "",
 ) -> list[str]:
-    """Same-kind wrong answers: from the same article, then the rest of the pool, then the fact's
-    own extra distractors (and, for a figure in digits, its neighbours). Never one that equals,
-    contains or is contained in the answer or another distractor, or that stands in the stem.
-
-    `extras_first` puts the teacher's own distractors first: a false statement reads best with
-    one written to fit its sentence (“a green button”, not “a energy button”)."""
+    """Wrong answers of the answer's role and form: the fact's own extra distractors first (a
+    teacher wrote them for it), then answers of other facts of the same article that fit, then
+    made ones (weekdays, years and amounts written like the answer, places near it). Another
+    article's answers only for a person of the same named office or a place of the same sort
+    (its topic may be far off). Never one that equals, contains or is contained in the answer
+    or another choice, or that stands in the stem or in `avoid` (the sentence of a statement)."""
+    context = context or quality.Context.of([fact, *pool])
+    info = quality.FactInfo(
+        fact.key, fact.article_slug, fact.sentence, fact.answer, fact.kind, fact.prompt
+    )
     same_article, elsewhere = [], []
     for other in pool:
-        if other.key == fact.key or other.kind != fact.kind:
+        if other.key == fact.key or other.kind != fact.kind or is_credit_line(other.sentence):
             continue
-        text = squash_spaces(other.answer)
-        if not _looks_alike(fact.answer, text, fact.kind):
+        text = strip_quotes(squash_spaces(other.answer))
+        other_info = context.fact(other.key)
+        if quality.option_misfit(text, info, context, candidate_fact=other_info):
             continue
-        (same_article if other.article_slug == fact.article_slug else elsewhere).append(text)
-    tiers = [sorted(set(same_article)), sorted(set(elsewhere))]
+        if other.article_slug == fact.article_slug:
+            same_article.append(text)
+        elif fact.kind == FactKind.PLACE:
+            elsewhere.append(text)  # people and bodies of another story: the topic is off
+    tiers = [sorted(set(same_article)), [], sorted(set(elsewhere))]
     for tier in tiers:
         rng.shuffle(tier)
+    tiers[1] = _generated_candidates(fact, rng)
     extras = [squash_spaces(d) for d in fact.distractors]
-    tiers = [extras, *tiers] if extras_first else [*tiers, extras]
-    tiers.append(_near_numbers(fact.answer))
     chosen: list[str] = []
-    for tier in tiers:
+    for tier_index, tier in enumerate([extras, *tiers]):
         for text in tier:
             if len(chosen) >= limit:
                 return chosen
             text = strip_quotes(text) or text
             if not normalise_answer(text) or mentions(stem, text, fact.kind):
                 continue
+            if avoid and mentions(avoid, text, fact.kind):
+                continue
             if overlaps(text, fact.answer, fact.kind):
                 continue
             if any(overlaps(text, c, fact.kind) for c in chosen):
+                continue
+            if tier_index == 2 and quality.option_misfit(text, info, context):
                 continue
             chosen.append(text)
     return chosen
 
 
+def _quoted(sentence: str) -> str:
+    """A sentence set inside “…”: its own double quotes become single ones (‘…’)."""
+    text = squash_spaces(sentence)
+    out, opening = [], True
+    for index, char in enumerate(text):
+        if char == '"':
+            before = text[index - 1] if index else " "
+            opening = before in " ([—-:" or index == 0
+            out.append("‘" if opening else "’")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def _explanation(fact: FactData) -> str:
-    return f"According to {fact.source or 'the article'}: “{squash_spaces(fact.sentence)}”"
+    return f"According to {fact.source or 'the article'}: “{_quoted(fact.sentence)}”"
 
 
 def _draft(fact: FactData, generator: str, kind: str, text: str, **parts) -> QuestionDraft:
@@ -436,15 +499,38 @@ def _too_few(fact: FactData, found: list[str], needed: int, what: str) -> Skip:
         fact.key,
         "",
         "too few same-kind distractors",
-        f"{what} needs at least {needed} other {plural} like “{fact.answer}”; "
-        f"the pool and the fact's extra distractors give {len(found)} ({listed})",
+        f"{what} needs at least {needed} other {plural} like “{fact.answer}” (same role and "
+        f"form); the article, the fact's extra distractors and the gazetteer give "
+        f"{len(found)} ({listed})",
     )
 
 
-# --- generators ---------------------------------------------------------------------------------
+def _too_long(fact: FactData, generator: str) -> Skip | None:
+    answer = strip_quotes(fact.answer)
+    items = quality.list_items(answer, fact.kind)
+    if len(items) > 1:
+        return Skip(
+            fact.key, generator, "a list is not typed", f"“{answer}” is asked as multiple response"
+        )
+    if quality.word_count(answer) > quality.TYPED_WORDS_MAX:
+        return Skip(
+            fact.key,
+            generator,
+            "too long to type",
+            f"“{answer}” has {quality.word_count(answer)} words; it is asked as a choice",
+        )
+    return None
 
 
-def generate_cloze(fact: FactData, pool: Sequence[FactData], *, seed: int = 0) -> list[Result]:
+# --- generators ----------------------------------------------------------------------------------
+
+
+def generate_cloze(
+    fact: FactData, pool: Sequence[FactData], *, seed: int = 0, context=None
+) -> list[Result]:
+    long = _too_long(fact, "cloze")
+    if long:
+        return [long]
     text = _cloze_text(fact)
     if isinstance(text, Skip):
         return [_with_generator(text, "cloze")]
@@ -458,31 +544,135 @@ def _choice_stem(fact: FactData) -> str | Skip:
 
 
 def generate_single_choice(
-    fact: FactData, pool: Sequence[FactData], *, seed: int = 0
+    fact: FactData, pool: Sequence[FactData], *, seed: int = 0, context=None
 ) -> list[Result]:
+    if len(quality.list_items(fact.answer, fact.kind)) > 1:
+        return [
+            Skip(
+                fact.key,
+                "single",
+                "a list has several right answers",
+                "it is asked as multiple response",
+            )
+        ]
     stem = _choice_stem(fact)
     if isinstance(stem, Skip):
         return [_with_generator(stem, "single")]
     rng = _rng(seed, fact)
-    wrong = distractors_for(fact, pool, stem=stem, rng=rng, limit=DISTRACTORS_WANTED)
+    wrong = distractors_for(
+        fact, pool, stem=stem, rng=rng, limit=DISTRACTORS_WANTED, context=context
+    )
     if len(wrong) < DISTRACTORS_NEEDED:
         return [
             _with_generator(
                 _too_few(fact, wrong, DISTRACTORS_NEEDED, "a single-choice question"), "single"
             )
         ]
-    choices = [(strip_quotes(fact.answer) or fact.answer, 1.0)] + [(w, 0.0) for w in wrong]
+    right = strip_quotes(fact.answer) or fact.answer
+    with_the = sum(quality.article_class(w) == "the" for w in wrong)
+    lone = fact.kind == FactKind.ORGANISATION and not quality.article_class(right)
+    if lone and with_the * 2 > len(wrong) and not right.isupper():
+        right = f"the {right}"  # not the only option without “the”
+    choices = [(right, 1.0)] + [(w, 0.0) for w in wrong]
     rng.shuffle(choices)
     return [_draft(fact, "single", QuestionKind.SINGLE_CHOICE, stem, choices=tuple(choices))]
 
 
+def generate_multiple_response(
+    fact: FactData, pool: Sequence[FactData], *, seed: int = 0, context=None
+) -> list[Result]:
+    """A sentence that lists several things of one kind (“Poland and the Czech Republic”): tick
+    every one of them among as many wrong ones of their role. Each right one earns its share;
+    each wrong one costs as much, so ticking everything earns nothing."""
+    items = quality.list_items(fact.answer, fact.kind)
+    if len(items) < 2:
+        return []
+    stem = _choice_stem(fact)
+    if isinstance(stem, Skip):
+        return [_with_generator(stem, "multi")]
+    if not fact.prompt.strip():
+        stem = f"{stem} (Choose every one that belongs in the gap.)"
+    rng = _rng(seed, fact)
+    # a teacher's extra lists (“Romania and Bulgaria”) give their items
+    extras = tuple(i for d in fact.distractors for i in quality.list_items(d, fact.kind))
+    wrong: list[str] = []
+    for item in items:
+        one = replace(fact, answer=item, prompt="", distractors=extras)
+        found = distractors_for(
+            one,
+            pool,
+            stem=stem,
+            rng=rng,
+            limit=len(items) + 2,
+            context=context,
+            avoid=fact.sentence,
+        )
+        for text in found:
+            single = len(quality.list_items(text, fact.kind)) == 1
+            if single and not any(overlaps(text, i, fact.kind) for i in items + wrong):
+                wrong.append(text)
+    wrong = wrong[: max(2, len(items))]
+    if len(wrong) < 2:
+        return [_with_generator(_too_few(fact, wrong, 2, "a multiple-response question"), "multi")]
+    share = round(1 / len(items), 6)
+    choices = [(i, share) for i in items] + [(w, -round(1 / len(wrong), 6)) for w in wrong]
+    rng.shuffle(choices)
+    return [_draft(fact, "multi", QuestionKind.MULTIPLE_RESPONSE, stem, choices=tuple(choices))]
+
+
 TRUE_FALSE_CHOICES_TRUE = (("True", 1.0), ("False", 0.0))
 TRUE_FALSE_CHOICES_FALSE = (("True", 0.0), ("False", 1.0))
+_VERB_NUMBER = {"was": "were", "is": "are", "has": "have"}
 
 
-def generate_true_false(fact: FactData, pool: Sequence[FactData], *, seed: int = 0) -> list[Result]:
+def _fit_into(gapped: str, swapped: str) -> str:
+    """The gapped sentence with `swapped` in its gap, articles agreeing: no “a the Kremlin”, no
+    “the the BBC”, “an” before a vowel and “a” before a consonant."""
+    before, after = gapped.split(BLANK, 1)
+    article = re.search(r"\b(a|an|the)\s+([\"“‘']?)$", before, re.IGNORECASE)
+    if article and _LEADING_ARTICLE.match(swapped):
+        swapped = _LEADING_ARTICLE.sub("", swapped)
+    if article and article.group(1).casefold() in ("a", "an"):
+        vowel = swapped[:1].casefold() in "aeio" or swapped.casefold().startswith(("un", "hour"))
+        word = (
+            ("An" if vowel else "A") if article.group(1)[0].isupper() else ("an" if vowel else "a")
+        )
+        before = before[: article.start(1)] + word + before[article.end(1) :]
+    if not before.strip():
+        swapped = swapped[:1].upper() + swapped[1:]
+    return before + swapped + after
+
+
+def _false_number(fact: FactData, gapped: str, rng: random.Random) -> str | None:
+    """A false statement from a number fact: a clearly different value, written like the
+    answer with its unit, and a verb that agrees (“there were four agreements”)."""
+    answer = strip_quotes(squash_spaces(fact.answer))
+    read = read_number(answer)
+    if not isinstance(read, ReadNumber):
+        return None
+    values = distinct_values(read, count=3)
+    if not values:
+        return None
+    value = values[rng.randrange(len(values))]
+    if not read.in_words:
+        return _fit_into(gapped, rewrite_number(answer, read, value))
+    words = answer.split()
+    figure = format_like(value, read)
+    new = [figure, *words[1:]]
+    before, after = gapped.split(BLANK, 1)
+    if read.value == 1 and value != 1 and len(new) > 1 and not new[-1].endswith("s"):
+        new[-1] += "s"
+        verb = re.search(r"\b(was|is|has)(\s+)$", before)
+        if verb:
+            before = before[: verb.start(1)] + _VERB_NUMBER[verb.group(1)] + verb.group(2)
+    return _fit_into(before + BLANK + after, " ".join(new))
+
+
+def generate_true_false(
+    fact: FactData, pool: Sequence[FactData], *, seed: int = 0, context=None
+) -> list[Result]:
     """Two statements: the sentence as written (true) and the sentence with only the answer
-    span swapped for a same-kind distractor (false)."""
+    span swapped (false) for a wrong answer of the same role, or for a number clearly apart."""
     true_text = squash_spaces(fact.sentence)
     gapped = _cloze_text(fact)
     results: list[Result] = [
@@ -490,15 +680,41 @@ def generate_true_false(fact: FactData, pool: Sequence[FactData], *, seed: int =
     ]
     if isinstance(gapped, Skip):
         return [*results, _with_generator(gapped, "tf-false")]
-    wrong = distractors_for(
-        fact, pool, stem=gapped, rng=_rng(seed, fact), limit=1, extras_first=True
-    )
-    if not wrong:
+    rng = _rng(seed, fact)
+    false_text = None
+    items = quality.list_items(fact.answer, fact.kind)
+    if fact.kind in (FactKind.NUMBER, FactKind.DATE) and not fact.distractors:
+        false_text = _false_number(fact, gapped, rng)
+    if false_text is None and len(items) > 1:
+        last = FactData(
+            fact.key, fact.article_slug, fact.sentence, items[-1], fact.kind, "", (), fact.source
+        )
+        # one item swapped for a place near it (“Poland and Slovakia”), not for another
+        # country of the story that could never stand in the list
+        wrong = [
+            w
+            for w in _generated_candidates(last, rng)
+            if not mentions(fact.sentence, w, fact.kind) and not mentions(gapped, w, fact.kind)
+        ][:1] or distractors_for(
+            last, pool, stem=gapped, rng=rng, limit=1, context=context, avoid=fact.sentence
+        )
+        if wrong:
+            answer = strip_quotes(squash_spaces(fact.answer))
+            false_text = _fit_into(gapped, answer[: answer.rfind(items[-1])] + wrong[0])
+    elif false_text is None:
+        # the first wrong answer whose statement passes the checks (“Stockholm, Portugal” not)
+        for wrong in distractors_for(
+            fact, pool, stem=gapped, rng=rng, limit=4, context=context, avoid=fact.sentence
+        ):
+            text = _fit_into(gapped, wrong)
+            draft = _draft(
+                fact, "tf-false", QuestionKind.TRUE_FALSE, text, choices=TRUE_FALSE_CHOICES_FALSE
+            )
+            if not quality.question_quality(as_question_data(draft), context):
+                false_text = text
+                break
+    if false_text is None:
         return [*results, _with_generator(_too_few(fact, [], 1, "a false statement"), "tf-false")]
-    swapped = wrong[0]
-    if gapped.startswith(BLANK):
-        swapped = swapped[:1].upper() + swapped[1:]
-    false_text = gapped.replace(BLANK, swapped, 1)
     results.append(
         _draft(
             fact, "tf-false", QuestionKind.TRUE_FALSE, false_text, choices=TRUE_FALSE_CHOICES_FALSE
@@ -508,10 +724,13 @@ def generate_true_false(fact: FactData, pool: Sequence[FactData], *, seed: int =
 
 
 def generate_short_answer(
-    fact: FactData, pool: Sequence[FactData], *, seed: int = 0
+    fact: FactData, pool: Sequence[FactData], *, seed: int = 0, context=None
 ) -> list[Result]:
     if not fact.prompt.strip():
         return [Skip(fact.key, "short", "no prompt", "a short-answer question asks the prompt")]
+    long = _too_long(fact, "short")
+    if long:
+        return [long]
     if mentions(fact.prompt, fact.answer, fact.kind):
         return [Skip(fact.key, "short", "the prompt gives the answer away", f"“{fact.answer}”")]
     return [
@@ -525,7 +744,11 @@ def generate_short_answer(
     ]
 
 
-def generate_numeric(fact: FactData, pool: Sequence[FactData], *, seed: int = 0) -> list[Result]:
+def generate_numeric(
+    fact: FactData, pool: Sequence[FactData], *, seed: int = 0, context=None
+) -> list[Result]:
+    """A number to type: the prompt (or the sentence with only the figure gapped), with the
+    unit said (“(in billion tonnes)”), the value in that unit."""
     if fact.kind not in (FactKind.NUMBER, FactKind.DATE):
         return []
     read = read_number(fact.answer)
@@ -533,19 +756,32 @@ def generate_numeric(fact: FactData, pool: Sequence[FactData], *, seed: int = 0)
         return [Skip(fact.key, "numeric", "no number can be read", f"in “{fact.answer}”")]
     if isinstance(read, str):
         return [Skip(fact.key, "numeric", f"{read} is not a quantity", f"“{fact.answer}”")]
+    unit = read.unit_text
     if fact.prompt.strip():
         text = squash_spaces(fact.prompt)
+        said = normalise_answer(text)
+        if unit and not all(w.rstrip("s") in said for w in normalise_answer(unit).split()):
+            text = f"{text} (in {unit})"
     else:
-        text = _cloze_text(fact)
-        if isinstance(text, Skip):
-            return [_with_generator(text, "numeric")]
+        gapped = _cloze_text(fact)
+        if isinstance(gapped, Skip):
+            return [_with_generator(gapped, "numeric")]
+        answer = squash_spaces(fact.answer)
+        if read.in_words or read.scale or read.currency:
+            text = gapped + (f" (in {unit})" if unit else "")
+        else:
+            start, end = read.span
+            before, after = gapped.split(BLANK, 1)
+            text = before + answer[:start] + BLANK + answer[end:] + after
+        if read.is_year:
+            text += " (a year)"
     return [
         _draft(
             fact,
             "numeric",
             QuestionKind.NUMERIC,
             text,
-            numeric_answer=read.value,
+            numeric_answer=read.mantissa,
             numeric_tolerance=numeric_tolerance(read),
         )
     ]
@@ -561,11 +797,25 @@ class Generator:
 GENERATORS: tuple[Generator, ...] = (
     Generator("cloze", QuestionKind.CLOZE, generate_cloze),
     Generator("single", QuestionKind.SINGLE_CHOICE, generate_single_choice),
+    Generator("multi", QuestionKind.MULTIPLE_RESPONSE, generate_multiple_response),
     Generator("true-false", QuestionKind.TRUE_FALSE, generate_true_false),
     Generator("short", QuestionKind.SHORT_ANSWER, generate_short_answer),
     Generator("numeric", QuestionKind.NUMERIC, generate_numeric),
 )
 GENERATED_KINDS: tuple[str, ...] = tuple(str(g.kind) for g in GENERATORS)
+REFUSED = "the quality checks refused it"
+
+
+@dataclass(frozen=True)
+class ExistingQuestion:
+    """A question already in the bank, as the twin checks need it."""
+
+    key: str
+    kind: str
+    text: str
+    fact_key: str | None
+    generator: str = ""
+    is_true: bool | None = None
 
 
 def check_kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
@@ -582,18 +832,50 @@ def check_kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
     return kinds
 
 
+def as_question_data(draft: QuestionDraft) -> quality.QuestionData:
+    return quality.QuestionData(
+        key=draft.key,
+        kind=draft.kind,
+        text=draft.text,
+        choices=draft.choices,
+        accepted_answers=draft.accepted_answers,
+        numeric_answer=draft.numeric_answer,
+        fact_key=draft.fact_key,
+        generator=draft.generator,
+    )
+
+
 def generate_for_fact(
     fact: FactData,
     pool: Sequence[FactData],
     *,
     kinds: Iterable[str] | None = None,
     seed: int = 0,
+    context: quality.Context | None = None,
 ) -> list[Result]:
+    """Every generator's drafts for one fact, each checked by `quality.question_quality`: a
+    draft with a problem becomes a skip that names it."""
     wanted = check_kinds(kinds)
+    if is_credit_line(fact.sentence):
+        return [
+            Skip(
+                fact.key,
+                "",
+                "a credit line is not part of the report",
+                "its names belong to the byline",
+            )
+        ]
+    context = context or quality.Context.of([fact, *pool])
     results: list[Result] = []
     for generator in GENERATORS:
-        if generator.kind in wanted:
-            results.extend(generator.make(fact, pool, seed=seed))
+        if generator.kind not in wanted:
+            continue
+        for result in generator.make(fact, pool, seed=seed, context=context):
+            if isinstance(result, QuestionDraft):
+                problems = quality.question_quality(as_question_data(result), context)
+                if problems:
+                    result = Skip(fact.key, result.generator, REFUSED, "; ".join(problems))
+            results.append(result)
     return results
 
 
@@ -603,24 +885,90 @@ def generate_bank(
     *,
     kinds: Iterable[str] | None = None,
     seed: int = 0,
+    existing: Sequence[ExistingQuestion] = (),
 ) -> list[Result]:
-    """Every generator over every fact, in order; a question whose text repeats an earlier one
-    (two facts from one sentence give the same true statement) is skipped, not duplicated."""
+    """Every generator over every fact, in order, with what a bank needs on top of each draft:
+
+    - no twin: a question whose text repeats an earlier one (two facts of one sentence give the
+      same true statement), a question of a kind a teacher's own question already asks of the
+      fact, and one that a fact told first by another article already gives, are skipped;
+    - true and false statements even: per article, the surplus of either side is left out
+      (seeded), so always answering one way scores half.
+    """
     pool = facts if pool is None else pool
+    context = quality.Context.of({f.key: f for f in [*pool, *facts]}.values())
     seen: dict[tuple[str, str], str] = {}
+    hand_written: dict[tuple[str, str], str] = {}
+    for question in existing:
+        if not question.generator and question.fact_key:
+            root = context.root(question.fact_key)
+            hand_written.setdefault((root, question.kind), question.key)
+    asked: dict[tuple[str, str, bool | None], str] = {}
     results: list[Result] = []
     for fact in facts:
-        for result in generate_for_fact(fact, pool, kinds=kinds, seed=seed):
+        root = context.root(fact.key)
+        for result in generate_for_fact(fact, pool, kinds=kinds, seed=seed, context=context):
             if isinstance(result, QuestionDraft):
-                text_key = (result.kind, normalise_answer(result.text))
-                if text_key in seen:
-                    result = Skip(
-                        fact.key,
-                        result.generator,
-                        "same question as another fact's",
-                        f"“{result.text[:60]}” is already {seen[text_key]}",
-                    )
-                else:
-                    seen[text_key] = result.key
+                result = _unless_twin(result, fact, root, seen, hand_written, asked)
             results.append(result)
-    return results
+    return _balanced_statements(results, facts, seed=seed)
+
+
+def _unless_twin(draft, fact, root, seen, hand_written, asked) -> Result:
+    text_key = (draft.kind, normalise_answer(draft.text))
+    if text_key in seen:
+        return Skip(
+            fact.key,
+            draft.generator,
+            "same question as another fact's",
+            f"“{draft.text[:60]}” is already {seen[text_key]}",
+        )
+    if (root, draft.kind) in hand_written:
+        return Skip(
+            fact.key,
+            draft.generator,
+            "a teacher's question already asks this",
+            f"{hand_written[(root, draft.kind)]} asks the same fact as {draft.kind}",
+        )
+    truth = (
+        dict(draft.choices).get("True", 0) > 0 if draft.kind == QuestionKind.TRUE_FALSE else None
+    )
+    if root != fact.key and (root, draft.kind, truth) in asked:
+        return Skip(
+            fact.key,
+            draft.generator,
+            "the same fact as another article's",
+            f"{asked[(root, draft.kind, truth)]} already asks it",
+        )
+    seen[text_key] = draft.key
+    asked.setdefault((root, draft.kind, truth), draft.key)
+    return draft
+
+
+def _balanced_statements(
+    results: list[Result], facts: Sequence[FactData], *, seed: int
+) -> list[Result]:
+    article_of = {f.key: f.article_slug for f in facts}
+    by_article: dict[str, dict[bool, list[QuestionDraft]]] = {}
+    for r in results:
+        if isinstance(r, QuestionDraft) and r.kind == QuestionKind.TRUE_FALSE:
+            side = by_article.setdefault(article_of[r.fact_key], {True: [], False: []})
+            side[dict(r.choices)["True"] > 0].append(r)
+    dropped: dict[str, str] = {}
+    for slug, sides in sorted(by_article.items()):
+        surplus_side = len(sides[True]) > len(sides[False])
+        more, fewer = sides[surplus_side], sides[not surplus_side]
+        surplus = len(more) - len(fewer)
+        if surplus <= 0:
+            continue
+        rng = random.Random(f"{seed}:{slug}:balance")
+        for draft in rng.sample(more, surplus):
+            dropped[draft.key] = (
+                f"{len(fewer)} {'false' if surplus_side else 'true'} statement(s) to balance"
+            )
+    return [
+        Skip(r.fact_key, r.generator, "true and false statements kept even", dropped[r.key])
+        if isinstance(r, QuestionDraft) and r.key in dropped
+        else r
+        for r in results
+    ]

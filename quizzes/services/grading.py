@@ -11,10 +11,21 @@ Answer shapes (the same JSON values in forms and in the API):
 """
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from rapidfuzz.distance import OSA
+
+from quizzes import gazetteer
+from quizzes.numbers import (
+    NUMBER_VOCABULARY,
+    ReadNumber,
+    canonical_unit,
+    read_number,
+    same_quantity,
+)
 from quizzes.services.exceptions import InvalidAnswer
-from quizzes.text import normalise_answer
+from quizzes.text import american_spelling, normalise_answer
 
 MAX_TEXT_ANSWER = 300
 CENT = Decimal("0.01")
@@ -73,23 +84,16 @@ def validate_answer(*, snapshot: dict, answer) -> object:
     raise InvalidAnswer(f"Unknown question kind “{kind}”.")
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance with adjacent transpositions counting as one edit (OSA)."""
-    if a == b:
-        return 0
-    if not a or not b:
-        return len(a) + len(b)
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[-1]
+FUZZY, NORMALISED_MATCH = 1, 2
+# Words a student may put before an answer without changing it (“in Geneva”, “the BBC”).
+_LEADING_ARTICLE = re.compile(r"^(the|a|an) (?=\S)")
+_LEADING_PREPOSITION = re.compile(r"^(in|on|at|by|to|from|into|during|over|since|with|via) (?=\S)")
+# What a student may put before the reason a why-question asks for.
+_BECAUSE = re.compile(
+    r"^(because of|because|due to|thanks to|owing to)( (its|their|his|her|the))? (?=\S)"
+)
+_FILLERS = {"about", "around", "approximately", "roughly", "some", "just", "the", "a", "an", "of"}
+_FILLERS |= {"in", "on", "by", "at", "since", "during"}  # “in 2008”, “by 2050”
 
 
 def fuzzy_tolerance(expected: str) -> int:
@@ -100,17 +104,84 @@ def fuzzy_tolerance(expected: str) -> int:
     return 1 if length < 9 else 2
 
 
-def text_matches(*, given: str, expected: str, match: str) -> bool:
+def _forms(normalised: str, *, given: bool, expected_first: str = "") -> set[str]:
+    """A normalised answer and the forms it may equally take: without a leading article, (for
+    what a student typed) without a leading preposition the expected answer does not have,
+    in American spelling, and a list of items in any order."""
+    forms = {normalised}
+    if given and not expected_first.startswith(normalised.split(" ", 1)[0] + " "):
+        forms.add(_LEADING_PREPOSITION.sub("", normalised))
+    if given:
+        forms |= {_BECAUSE.sub("", f) for f in forms}
+    forms |= {_LEADING_ARTICLE.sub("", f) for f in forms}
+    forms |= {american_spelling(f) for f in forms}
+    forms |= {_as_set(f) for f in forms if " and " in f}
+    return forms
+
+
+def _as_set(normalised: str) -> str:
+    items = [_LEADING_ARTICLE.sub("", i.strip()) for i in re.split(r" and |, ", normalised)]
+    return "{" + "|".join(sorted(i for i in items if i)) + "}"
+
+
+def _numbers_match(given: str, expected: str) -> bool | None:
+    """None when the expected answer states no number; else whether the typed answer states the
+    same quantity (digits or words, any currency form, unit or none) with no other words than
+    the expected answer's own."""
+    wanted = read_number(expected)
+    if not isinstance(wanted, ReadNumber):
+        return None
+    typed = read_number(given)
+    if not isinstance(typed, ReadNumber) or not same_quantity(typed, wanted):
+        return False
+    allowed = set(_number_words(expected)) | _FILLERS
+    return set(_number_words(given)) <= allowed
+
+
+def _number_words(text: str) -> list[str]:
+    """The words of an answer besides its number (“4.7bn”, “two”, “million” are the number)."""
+    text = american_spelling(normalise_answer(text.replace("%", " percent")))
+    text = re.sub(r"\d[\d.]*[a-z]{0,3}\b", " ", text.replace("per cent", "percent"))
+    words = re.findall(r"[a-z]+", text)
+    return [canonical_unit(w) for w in words if w not in NUMBER_VOCABULARY]
+
+
+def match_strength(*, given: str, expected: str, match: str) -> int:
+    """0 when the answer does not match; `FUZZY` for a forgiven misspelling; `NORMALISED_MATCH`
+    when it matches ignoring case, spacing, punctuation, accents, a leading article or
+    preposition, British or American spelling and the order of a list (or exactly, in exact
+    mode). Numbers are compared as numbers, never fuzzily, and a fuzzy match never turns one
+    known place name into another (“Iraq” for “Iran”, “Austria” for “Australia”)."""
     if match == "exact":
-        return given.strip() == expected.strip()
+        return NORMALISED_MATCH if given.strip() == expected.strip() else 0
     given_norm, expected_norm = normalise_answer(given), normalise_answer(expected)
     if not given_norm:
-        return False
-    if given_norm == expected_norm:
-        return True
-    if match == "fuzzy":
-        return edit_distance(given_norm, expected_norm) <= fuzzy_tolerance(expected_norm)
-    return False
+        return 0
+    numbers = _numbers_match(given, expected)
+    if numbers is not None:
+        return NORMALISED_MATCH if numbers else 0
+    if re.search(r"\d", given_norm) and not re.search(r"\d", expected_norm):
+        return 0
+    given_forms = _forms(given_norm, given=True, expected_first=expected_norm)
+    expected_forms = _forms(expected_norm, given=False)
+    if given_forms & expected_forms:
+        return NORMALISED_MATCH
+    if match != "fuzzy":
+        return 0
+    if gazetteer.same_place(given, expected):  # “Kyiv” for “Kiev”
+        return NORMALISED_MATCH
+    if gazetteer.is_known_name(given) and not gazetteer.same_place(given, expected):
+        return 0
+    for typed in given_forms:
+        for wanted in expected_forms:
+            tolerance = fuzzy_tolerance(wanted)
+            if tolerance and OSA.distance(typed, wanted, score_cutoff=tolerance) <= tolerance:
+                return FUZZY
+    return 0
+
+
+def text_matches(*, given: str, expected: str, match: str) -> bool:
+    return match_strength(given=given, expected=expected, match=match) > 0
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -132,12 +203,23 @@ def grade_answer(*, snapshot: dict, answer) -> float:
     if kind in TEXT_KINDS:
         if not isinstance(answer, str):
             return 0.0
-        earned = [
-            float(accepted["fraction"])
+        # The strongest match decides: an answer that matches one accepted answer as written
+        # (even one worth 0, such as a teacher's “Iraq” under “Iran”) is not rescued by a
+        # fuzzy match with another.
+        matches = [
+            (strength, float(accepted["fraction"]))
             for accepted in snapshot.get("accepted_answers") or []
-            if text_matches(given=answer, expected=accepted["text"], match=accepted["match"])
+            if (
+                strength := match_strength(
+                    given=answer, expected=accepted["text"], match=accepted["match"]
+                )
+            )
         ]
-        return _clamp(max(earned, default=0.0), 0.0, 1.0)
+        if not matches:
+            return 0.0
+        best = max(strength for strength, _ in matches)
+        earned = max(fraction for strength, fraction in matches if strength == best)
+        return _clamp(earned, 0.0, 1.0)
     if kind == NUMERIC:
         numeric = snapshot.get("numeric")
         if numeric is None or isinstance(answer, bool) or not isinstance(answer, int | float):

@@ -1,7 +1,7 @@
 """Generate questions from the facts of some or all articles.
 
     python manage.py generate_questions [--article SLUG ...] [--kinds KIND ...] [--seed N]
-                                        [--dry-run]
+                                        [--dry-run] [--prune]
 
 Regeneration updates a question whose generated content changed, leaves an unchanged one alone
 and never overwrites a question a teacher has edited. The same seed rebuilds the same bank.
@@ -46,8 +46,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would change; write nothing."
         )
+        parser.add_argument(
+            "--prune",
+            action="store_true",
+            help="Delete generated questions of these facts that the generators no longer "
+            "make (never one a teacher edited or a quiz uses).",
+        )
 
-    def handle(self, *args, articles=None, kinds=None, seed=0, dry_run=False, **options):
+    def handle(
+        self, *args, articles=None, kinds=None, seed=0, dry_run=False, prune=False, **options
+    ):
         articles = split_values(articles)
         try:
             kinds = check_kinds(split_values(kinds))
@@ -73,7 +81,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
 
         report = generate_questions(
-            facts=facts, kinds=kinds, seed=seed, dry_run=dry_run, progress=progress
+            facts=facts, kinds=kinds, seed=seed, dry_run=dry_run, prune=prune, progress=progress
         )
         self.stdout.write("")
         style = self.style.WARNING if dry_run else self.style.SUCCESS

@@ -25,9 +25,9 @@ from quizzes.models import (
     Quiz,
     QuizQuestion,
     Response,
-    ReviewAnswers,
+    ReviewMoment,
 )
-from quizzes.services import grading
+from quizzes.services import grading, review
 from quizzes.services.exceptions import (
     AnswerLocked,
     AttemptClosed,
@@ -352,24 +352,61 @@ def attempt_regrade(*, attempt: Attempt) -> list[dict]:
 
 
 @dataclass(frozen=True)
-class ReviewPermissions:
+class ReviewAccess:
+    """Whether the review of an attempt opens now, and what the quiz's review options allow."""
+
     allowed: bool
-    show_correct: bool
-    reason: str = ""
+    options: review.ReviewOptions
+    moment: ReviewMoment | None = None
+    reason: str = ""  # why the review is closed, when it is
+    note: str = ""  # what the review leaves out now, and when it will show it
 
 
-def review_permissions(*, attempt: Attempt, now: datetime) -> ReviewPermissions:
-    """The review opens once the attempt is finished; correct answers as the quiz says."""
+def review_access(*, attempt: Attempt, now: datetime) -> ReviewAccess:
+    """The review opens once the attempt is finished, at the moments the quiz allows."""
     if attempt.state != AttemptState.FINISHED:
-        return ReviewPermissions(False, False, "The review opens once the attempt is finished.")
+        return ReviewAccess(
+            False, review.ReviewOptions(), reason="The review opens once the attempt is finished."
+        )
     quiz = attempt.quiz
-    if quiz.review_correct_answers == ReviewAnswers.AFTER_FINISH:
-        return ReviewPermissions(True, True)
-    if quiz.review_correct_answers == ReviewAnswers.AFTER_CLOSE:
-        if quiz.closes_at is not None and now >= quiz.closes_at:
-            return ReviewPermissions(True, True)
-        return ReviewPermissions(True, False, "The correct answers are shown once the quiz closes.")
-    return ReviewPermissions(True, False, "This quiz does not show the correct answers.")
+    moment = review.review_moment(
+        finished_at=attempt.finished_at, closes_at=quiz.closes_at, now=now
+    )
+    when = {
+        "settings": quiz.review_settings(),
+        "moment": moment,
+        "finished_at": attempt.finished_at,
+        "closes_at": quiz.closes_at,
+    }
+    options = review.options_at(settings=when["settings"], moment=moment)
+    if not options.attempt:
+        reason = review.closed_reason(**when)
+        return ReviewAccess(False, review.ReviewOptions(), moment, reason=reason)
+    return ReviewAccess(True, options, moment, note=review.hidden_note(**when))
+
+
+def response_review_items(*, responses, options: review.ReviewOptions) -> list[dict]:
+    """The review item of each response, in slot order as given."""
+    return [
+        review.review_item(
+            snapshot=response.snapshot,
+            answer=response.answer,
+            fraction=response.fraction,
+            score=response.score,
+            marks=response.marks,
+            options=options,
+            slot=response.slot,
+        )
+        for response in responses
+    ]
+
+
+def checked_review_item(*, response: Response, quiz: Quiz) -> dict | None:
+    """Immediate feedback on a checked response: what the options allow during the attempt."""
+    if not response.checked or response.fraction is None:
+        return None
+    options = review.options_at(settings=quiz.review_settings(), moment=ReviewMoment.DURING)
+    return response_review_items(responses=[response], options=options)[0]
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,7 @@ def test_quiz_detail_shows_the_students_standing(api, quiz):
         "attempts_used": 0,
         "attempts_left": None,
         "final_grade": None,
+        "grade_hidden": False,
         "in_progress_attempt": None,
         "can_start": True,
     }

@@ -17,17 +17,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quizzes.models import (
-    REVIEW_OPTIONS,
     Attempt,
-    Choice,
     FeedbackMode,
-    QuestionKind,
     Quiz,
     ReviewMoment,
 )
 from quizzes.services import review
-from quizzes.services.attempts import attempt_finish, attempt_save_answer, attempt_start
-from tests.factories import FactFactory, QuestionFactory, QuizFactory
+from quizzes.services.attempts import attempt_finish, attempt_start
+from tests.every_kind import ALWAYS, KINDS, OPTIONS, answered_wrongly, every_kind_quiz
+from tests.factories import QuizFactory
 from tests.review_leaks import (
     PAGE_MARKERS,
     TEXT_OPTIONS,
@@ -40,103 +38,6 @@ from tests.review_leaks import (
 )
 
 pytestmark = pytest.mark.django_db
-
-OPTIONS = tuple(option for option, _label, _governs in REVIEW_OPTIONS[1:])  # all but "attempt"
-ALWAYS = sum(ReviewMoment.values)
-
-
-# --- a question of every kind, answered wrongly -------------------------------------------------
-
-# kind -> (text, parts as (text, fraction), the wrong answer as choice texts or a value).
-KINDS = {
-    QuestionKind.SINGLE_CHOICE: (
-        "Which city hosted the talks?",
-        [("Genf-SC", 1), ("Paris-SC", 0), ("Rome-SC", 0), ("Oslo-SC", 0)],
-        ["Paris-SC"],
-    ),
-    QuestionKind.MULTIPLE_RESPONSE: (
-        "Which two countries would host the shield?",
-        [("Polska-MR", 0.5), ("Czechia-MR", 0.5), ("Hungary-MR", -0.5), ("Romania-MR", -0.5)],
-        ["Hungary-MR", "Romania-MR"],
-    ),
-    QuestionKind.TRUE_FALSE: (
-        "The button said reset in Russian.",
-        [("True", 0), ("False", 1)],
-        ["True"],
-    ),
-    QuestionKind.SHORT_ANSWER: (
-        "Which word was printed on the button?",
-        [("Peregruzka-SA", 1), ("overcharged-SA", 1)],
-        "Perestroika",
-    ),
-    QuestionKind.NUMERIC: ("In which year was the treaty first signed?", [], 1917),
-    QuestionKind.CLOZE: (
-        "Clinton gave the button to _____ at dinner.",
-        [("Lavrov-CZ", 1)],
-        "Medvedev",
-    ),
-}
-
-
-def _make_question(kind, n: int, *, naming: bool):
-    """One question of `kind`. With `naming`, its feedback, explanation and sentence name the
-    right answer (as the demo's do); otherwise each is a text of its own, so that each option's
-    texts can be told apart."""
-    text, parts, _wrong = KINDS[kind]
-    right = {
-        QuestionKind.SINGLE_CHOICE: "Genf-SC",
-        QuestionKind.MULTIPLE_RESPONSE: "Polska-MR",
-        QuestionKind.TRUE_FALSE: "reset meant overload",
-        QuestionKind.SHORT_ANSWER: "Peregruzka-SA",
-        QuestionKind.NUMERIC: "1991",
-        QuestionKind.CLOZE: "Lavrov-CZ",
-    }[kind]
-    if naming:
-        sentence = f"The report of question {n} says it was {right}."
-        explanation = f"According to the report: “it was {right}”."
-    else:
-        sentence = f"Source sentence of question {n}, as the article printed it."
-        explanation = f"General feedback of question {n}."
-    extra = {"numeric_answer": 1991, "numeric_tolerance": 0} if kind == QuestionKind.NUMERIC else {}
-    question = QuestionFactory(
-        kind=kind,
-        text=text,
-        parts=parts,
-        explanation=explanation,
-        fact=FactFactory(sentence=sentence, answer=right),
-        **extra,
-    )
-    for choice in question.choices.all():
-        choice.feedback = (
-            f"No: the report names {right}." if naming else f"Specific feedback {n}.{choice.order}"
-        )
-        choice.save()
-    return question
-
-
-def _wrong_answer(question):
-    wrong = KINDS[question.kind][2]
-    if not isinstance(wrong, list):
-        return wrong
-    ids = [Choice.objects.get(question=question, text=text).pk for text in wrong]
-    return ids if question.kind == QuestionKind.MULTIPLE_RESPONSE else ids[0]
-
-
-def every_kind_quiz(*, off=(), naming=False, **fields) -> Quiz:
-    questions = [_make_question(kind, n, naming=naming) for n, kind in enumerate(KINDS, start=1)]
-    settings = {f"review_{option}": 0 if option in off else ALWAYS for option in OPTIONS}
-    return QuizFactory(questions=questions, shuffle_choices=False, **settings, **fields)
-
-
-def answered_wrongly(quiz, user) -> Attempt:
-    now = timezone.now()
-    attempt, _ = attempt_start(quiz=quiz, user=user, now=now)
-    for response in attempt.responses.all():
-        question = response.question
-        attempt_save_answer(
-            attempt=attempt, question_id=question.pk, answer=_wrong_answer(question), now=now
-        )
-    return attempt
 
 
 def _snapshots(attempt) -> dict[int, dict]:
@@ -520,3 +421,108 @@ def test_the_schema_documents_the_options_and_the_review_item(client):
     assert set(schema["ReviewAfter"]["properties"]) == set(review.OPTION_NAMES)
     item = schema["ReviewItem"]["properties"]
     assert {"verdict", "score", "feedback", "explanation", "correct_answer", "source"} <= set(item)
+
+
+# --- marks: hidden wherever the grade appears ----------------------------------------------------
+
+
+def test_hidden_marks_hide_the_score_and_grade_everywhere_a_student_looks(
+    student, student_client, teacher, api_client_for
+):
+    now = timezone.now()
+    quiz = QuizFactory(
+        slug="marks-later",
+        title="Marks later",
+        questions=2,
+        pass_mark=50,
+        closes_at=now + timedelta(hours=1),
+        review_marks=ReviewMoment.AFTER_CLOSE,
+    )
+    api = api_client_for(student)
+    attempt = api.post("/api/quizzes/marks-later/attempts/").json()
+    finished = api.post(f"/api/attempts/{attempt['id']}/finish/").json()
+    assert (finished["score"], finished["grade"], finished["passed"]) == (None, None, None)
+    listed = api.get("/api/attempts/").json()["results"][0]
+    assert (listed["score"], listed["grade"]) == (None, None)
+    standing = api.get("/api/quizzes/marks-later/").json()["standing"]
+    assert standing["final_grade"] is None and standing["grade_hidden"] is True
+    review_body = api.get(f"/api/attempts/{attempt['id']}/review/").json()
+    assert review_body["attempt"]["grade"] is None and review_body["shows"]["marks"] is False
+
+    pages = {
+        name: visible_text(student_client.get(reverse(name, **kwargs)).content.decode())
+        for name, kwargs in [
+            ("attempt-list", {}),
+            ("quiz-list", {}),
+            ("quiz-detail", {"kwargs": {"slug": "marks-later"}}),
+            ("attempt-review", {"kwargs": {"pk": attempt["id"]}}),
+        ]
+    }
+    assert "Not shown yet" in pages["attempt-list"]
+    assert "grade not shown yet" in pages["quiz-list"]
+    assert "your grade is not shown yet" in pages["quiz-detail"]
+    assert "The review shows the marks once the quiz closes" in pages["attempt-review"]
+    for text in pages.values():
+        assert "0 / 100" not in text and "Not passed" not in text
+
+    # Teachers see every score, whatever the students may.
+    results = api_client_for(teacher).get("/api/quizzes/marks-later/results/").json()
+    assert results["results"][0]["grade"] == "0.00"
+
+    Quiz.objects.filter(pk=quiz.pk).update(closes_at=now - timedelta(seconds=1))
+    assert api.get("/api/attempts/").json()["results"][0]["grade"] == "0.00"
+    assert "0 / 100" in visible_text(student_client.get(reverse("attempt-list")).content.decode())
+
+
+def test_a_closed_review_says_when_it_opens_in_the_history(student, student_client):
+    now = timezone.now()
+    quiz = QuizFactory(
+        questions=1, closes_at=now + timedelta(days=1), review_attempt=ReviewMoment.AFTER_CLOSE
+    )
+    attempt, _ = attempt_start(quiz=quiz, user=student, now=now)
+    attempt_finish(attempt=attempt, now=now)
+    text = visible_text(student_client.get(reverse("attempt-list")).content.decode())
+    assert "The review of this attempt opens once the quiz closes" in text
+    assert (
+        f"/attempts/{attempt.pk}/review/"
+        not in student_client.get(reverse("attempt-list")).content.decode()
+    )
+
+
+# --- the migration from the old switch -----------------------------------------------------------
+
+
+def test_the_migration_maps_the_old_switch_to_equivalent_options_and_back(transactional_db):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("quizzes", "0003_card_state_created_at_first_look")]
+    after = [("quizzes", "0004_quiz_review_options")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old_quiz = executor.loader.project_state(before).apps.get_model("quizzes", "Quiz")
+        for switch in ("after_finish", "after_close", "never"):
+            old_quiz.objects.create(slug=switch, title=switch, review_correct_answers=switch)
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        new_quiz = executor.loader.project_state(after).apps.get_model("quizzes", "Quiz")
+        fields = [f"review_{option}" for option in review.OPTION_NAMES]
+        got = {q["slug"]: tuple(q[f] for f in fields) for q in new_quiz.objects.values()}
+        # attempt, correctness, marks, specific, general, right answer, source
+        assert got == {
+            "after_finish": (14, 15, 15, 15, 15, 14, 14),
+            "after_close": (14, 15, 15, 8, 8, 8, 8),
+            "never": (14, 15, 15, 0, 0, 0, 0),
+        }
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)
+        old_quiz = executor.loader.project_state(before).apps.get_model("quizzes", "Quiz")
+        assert dict(old_quiz.objects.values_list("slug", "review_correct_answers")) == {
+            "after_finish": "after_finish",
+            "after_close": "after_close",
+            "never": "never",
+        }
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

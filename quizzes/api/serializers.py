@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -30,7 +31,7 @@ from quizzes.models import (
 )
 from quizzes.models.quizzes import review_field
 from quizzes.services import review
-from quizzes.services.attempts import checked_review_item
+from quizzes.services.attempts import checked_review_item, marks_shown
 from quizzes.services.generation import GENERATED_KINDS
 from quizzes.services.questions import question_problems
 from quizzes.services.snapshots import public_question
@@ -525,7 +526,15 @@ class QuizStandingSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=["not_started", "in_progress", "finished"])
     attempts_used = serializers.IntegerField()
     attempts_left = serializers.IntegerField(allow_null=True, help_text="Null: unlimited.")
-    final_grade = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    final_grade = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Null before a finished attempt, or while the quiz does not show the marks.",
+    )
+    grade_hidden = serializers.BooleanField(
+        help_text="The quiz's review options do not show the marks of every attempt yet."
+    )
     in_progress_attempt = serializers.IntegerField(
         source="in_progress.pk", allow_null=True, default=None
     )
@@ -683,6 +692,17 @@ class AttemptSummarySerializer(serializers.ModelSerializer):
     def get_passed(self, attempt) -> bool | None:
         return attempt.passed
 
+    # A student sees the score, grade and passed only when the quiz's review options show the
+    # marks now (null until then); a teacher's results list always does.
+    shows_marks_always = False
+
+    def to_representation(self, attempt):
+        data = super().to_representation(attempt)
+        now = self.context.get("now") or timezone.now()
+        if not self.shows_marks_always and not marks_shown(attempt=attempt, now=now):
+            data.update(score=None, grade=None, passed=None)
+        return data
+
 
 class AttemptSerializer(AttemptSummarySerializer):
     """An attempt with its questions in the order this student sees them."""
@@ -738,16 +758,6 @@ class FinishResultSerializer(AttemptSummarySerializer):
         fields = [*AttemptSummarySerializer.Meta.fields, "maximum_grade", "pass_mark"]
 
 
-class ReviewedAttemptSerializer(AttemptSummarySerializer):
-    """The attempt in its review: score, grade and passed are null when marks are hidden."""
-
-    def to_representation(self, attempt):
-        data = super().to_representation(attempt)
-        if not self.context["shows"].marks:
-            data.update(score=None, grade=None, passed=None)
-        return data
-
-
 _ShowsSerializer = _review_moment_serializer(
     "ReviewShowsSerializer",
     review.OPTION_NAMES,
@@ -757,7 +767,7 @@ _ShowsSerializer = _review_moment_serializer(
 
 
 class ReviewSerializer(serializers.Serializer):
-    attempt = ReviewedAttemptSerializer()
+    attempt = AttemptSummarySerializer(help_text="Score, grade and passed: null unless marks show.")
     moment = serializers.ChoiceField(
         choices=list(review.MOMENT_NAMES.values()),
         help_text="Which of the quiz's review moments it is now.",
@@ -771,6 +781,7 @@ class ResultRowSerializer(AttemptSummarySerializer):
     """One attempt in a teacher's results list."""
 
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    shows_marks_always = True
 
     class Meta(AttemptSummarySerializer.Meta):
         fields = ["user", *AttemptSummarySerializer.Meta.fields]

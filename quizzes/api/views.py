@@ -375,8 +375,8 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @action(detail=True, methods=["get"])
     def review(self, request, pk=None):
-        attempt = self.get_object()
-        access = attempt_services.review_access(attempt=attempt, now=timezone.now())
+        attempt, now = self.get_object(), timezone.now()
+        access = attempt_services.review_access(attempt=attempt, now=now)
         if not access.allowed:
             raise ReviewNotAllowed(access.reason)
         review = {
@@ -388,4 +388,4 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 responses=attempt.responses.all(), options=access.options
             ),
         }
-        return Response(s.ReviewSerializer(review, context={"shows": access.options}).data)
+        return Response(s.ReviewSerializer(review, context={"now": now}).data)

@@ -356,7 +356,7 @@ class ReviewAccess:
     """Whether the review of an attempt opens now, and what the quiz's review options allow."""
 
     allowed: bool
-    options: review.ReviewOptions
+    options: review.ReviewOptions  # in force now, even when the review itself is closed
     moment: ReviewMoment | None = None
     reason: str = ""  # why the review is closed, when it is
     note: str = ""  # what the review leaves out now, and when it will show it
@@ -380,9 +380,24 @@ def review_access(*, attempt: Attempt, now: datetime) -> ReviewAccess:
     }
     options = review.options_at(settings=when["settings"], moment=moment)
     if not options.attempt:
-        reason = review.closed_reason(**when)
-        return ReviewAccess(False, review.ReviewOptions(), moment, reason=reason)
+        return ReviewAccess(False, options, moment, reason=review.closed_reason(**when))
     return ReviewAccess(True, options, moment, note=review.hidden_note(**when))
+
+
+def marks_shown(*, attempt: Attempt, now: datetime, quiz: Quiz | None = None) -> bool:
+    """Whether the student may see this attempt's score and grade now (the "marks" option).
+
+    As in Moodle, this holds wherever the grade appears (lists, the quiz page, the API), not
+    only in the review; an attempt not finished has nothing to hide. Pass `quiz` when the
+    attempt's own is not loaded.
+    """
+    if attempt.state != AttemptState.FINISHED:
+        return True
+    quiz = quiz or attempt.quiz
+    moment = review.review_moment(
+        finished_at=attempt.finished_at, closes_at=quiz.closes_at, now=now
+    )
+    return bool(quiz.review_marks & moment)
 
 
 def response_review_items(*, responses, options: review.ReviewOptions) -> list[dict]:
@@ -417,6 +432,7 @@ class QuizSummary:
     final_grade: Decimal | None
     in_progress: Attempt | None
     is_open: bool
+    grade_hidden: bool = False  # the quiz's review options do not show the marks yet
 
     @property
     def can_start(self) -> bool:
@@ -431,7 +447,10 @@ def summarise_attempts(*, quiz: Quiz, attempts: list[Attempt], now: datetime) ->
     current = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
     if current is not None and is_overdue(current, now):
         current = None  # finished on its next access; it no longer counts as in progress
-    grades = [a.grade for a in attempts if a.state == AttemptState.FINISHED and a.grade is not None]
+    finished = [a for a in attempts if a.state == AttemptState.FINISHED and a.grade is not None]
+    # The quiz grade comes from every finished attempt: hidden while any of their marks is.
+    grade_hidden = not all(marks_shown(attempt=a, now=now, quiz=quiz) for a in finished)
+    grades = [a.grade for a in finished]
     used = len(attempts)
     if current is not None:
         state = "in_progress"
@@ -445,7 +464,10 @@ def summarise_attempts(*, quiz: Quiz, attempts: list[Attempt], now: datetime) ->
         attempts_left=None
         if quiz.attempts_allowed is None
         else max(quiz.attempts_allowed - used, 0),
-        final_grade=grading.final_grade(method=quiz.grading_method, grades=grades),
+        final_grade=None
+        if grade_hidden
+        else grading.final_grade(method=quiz.grading_method, grades=grades),
+        grade_hidden=grade_hidden,
         in_progress=current,
         is_open=quiz.is_open(now),
     )

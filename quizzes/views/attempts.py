@@ -31,6 +31,7 @@ from quizzes.services.attempts import (
     attempt_finish,
     attempt_save_answer,
     checked_review_item,
+    marks_shown,
     response_review_items,
     review_access,
 )
@@ -235,8 +236,12 @@ def attempt_review(request, pk):
 @require_GET
 @login_required
 def attempt_list(request):
-    return render(
-        request,
-        "quizzes/attempt_list.html",
-        {"attempts": attempts_for_student(user=request.user)},
-    )
+    now = timezone.now()
+    attempts = attempts_for_student(user=request.user)
+    for attempt in attempts:
+        # What the quiz's review options allow now: the grade, and the link to the review.
+        access = review_access(attempt=attempt, now=now)
+        attempt.review_open = access.allowed
+        attempt.review_reason = access.reason
+        attempt.marks_shown = marks_shown(attempt=attempt, now=now)
+    return render(request, "quizzes/attempt_list.html", {"attempts": attempts})

@@ -54,7 +54,7 @@ class QuizAdmin(admin.ModelAdmin):
             {"fields": ("attempts_allowed", "grading_method", "maximum_grade", "pass_mark")},
         ),
         ("Presentation", {"fields": ("shuffle_questions", "shuffle_choices", "feedback_mode")}),
-        ("Review options", {"fields": ("review_options",)}),
+        ("Review", {"fields": ("review_options",)}),
     )
 
     def get_queryset(self, request):

@@ -10,7 +10,7 @@ feedback on an option follows "specific feedback" even when it names the answer,
 follows "general feedback", the article sentence follows "source".
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 
@@ -305,11 +305,3 @@ def closed_reason(
     when = _when(later, finished_at=finished_at, closes_at=closes_at)
     return f"The review of this attempt opens {when}."
 
-
-def settings_for_every_option(moments: Iterable[ReviewMoment]) -> dict[str, int]:
-    """Every option shown at `moments` (and "the attempt" after the attempt only)."""
-    bits = sum(set(moments))
-    return {
-        option: bits & ~ReviewMoment.DURING if option == "attempt" else bits
-        for option in OPTION_NAMES
-    }

@@ -267,6 +267,11 @@ def test_the_review_module_examples_hold():
     assert doctest.testmod(review).failed == 0
 
 
+def test_the_options_in_force_name_every_review_option_in_order():
+    assert tuple(review.ReviewOptions().as_dict()) == review.OPTION_NAMES
+    assert ("attempt", *OPTIONS) == review.OPTION_NAMES
+
+
 moment_bits = st.integers(min_value=0, max_value=ALWAYS)
 
 
@@ -302,22 +307,11 @@ def test_a_review_item_of_an_unanswered_question_says_so_only_when_correctness_s
         "explanation": "",
         "fact": None,
     }
-    hidden = review.review_item(
-        snapshot=snapshot,
-        answer=None,
-        fraction=0.0,
-        score=0,
-        marks=1,
-        options=review.ReviewOptions(),
-    )
+    unanswered = {"snapshot": snapshot, "answer": None, "fraction": 0.0, "score": 0, "marks": 1}
+    hidden = review.review_item(**unanswered, options=review.ReviewOptions())
     assert (hidden["verdict"], hidden["answered"], hidden["correct_answer"]) == (None, False, None)
     shown = review.review_item(
-        snapshot=snapshot,
-        answer=None,
-        fraction=0.0,
-        score=0,
-        marks=1,
-        options=review.ReviewOptions(correctness=True, right_answer=True),
+        **unanswered, options=review.ReviewOptions(correctness=True, right_answer=True)
     )
     assert (shown["verdict"], shown["correct_answer"]) == ("unanswered", "Lavrov")
 

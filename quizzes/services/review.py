@@ -11,7 +11,7 @@ follows "general feedback", the article sentence follows "source".
 """
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
@@ -64,9 +64,6 @@ class ReviewOptions:
 
     def as_dict(self) -> dict[str, bool]:
         return asdict(self)
-
-
-assert tuple(f.name for f in fields(ReviewOptions)) == OPTION_NAMES
 
 
 def review_moment(
@@ -304,4 +301,3 @@ def closed_reason(
         return "This quiz does not let you review your attempts."
     when = _when(later, finished_at=finished_at, closes_at=closes_at)
     return f"The review of this attempt opens {when}."
-

@@ -149,6 +149,16 @@ class QuizFactory(factory.django.DjangoModelFactory):
         model = models.Quiz
         skip_postgeneration_save = True
 
+    class Params:
+        # The review shows answers, verdicts and marks, nothing that names the right answer (what
+        # the old "review shows correct answers: never" meant).
+        hides_answers = factory.Trait(
+            review_specific_feedback=0,
+            review_general_feedback=0,
+            review_right_answer=0,
+            review_source=0,
+        )
+
     slug = factory.Sequence(lambda n: f"quiz-{n}")
     title = factory.Sequence(lambda n: f"Quiz {n}")
     published = True

@@ -363,7 +363,6 @@ def test_a_quiz_takes_its_questions_in_page_order_with_their_default_marks(teach
         "maximum_grade": "100",
         "shuffle_choices": "on",
         "feedback_mode": "deferred",
-        "review_correct_answers": "after_finish",
         **rows(
             "quiz_questions",
             [
@@ -391,7 +390,6 @@ def test_a_quiz_published_without_questions_gets_a_form_error(teacher_client):
         "grading_method": "highest",
         "maximum_grade": "100",
         "feedback_mode": "deferred",
-        "review_correct_answers": "after_finish",
         **rows("quiz_questions", []),
     }
     response = teacher_client.post(reverse("admin:quizzes_quiz_add"), data)

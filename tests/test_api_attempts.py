@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from quizzes.models import Attempt, AttemptState, FeedbackMode, ReviewAnswers
+from quizzes.models import Attempt, AttemptState, FeedbackMode
 from tests.factories import QuestionFactory, QuizFactory, TagFactory, UserFactory
 
 # Keys that reveal correctness; none may appear in a student's payload before the review.
@@ -120,6 +120,7 @@ def test_quiz_detail_shows_the_students_standing(api, quiz):
         "attempts_used": 0,
         "attempts_left": None,
         "final_grade": None,
+        "grade_hidden": False,
         "in_progress_attempt": None,
         "can_start": True,
     }
@@ -366,27 +367,33 @@ def test_review_after_finishing_shows_answers_and_verdicts(api, quiz):
     response = api.get(f"/api/attempts/{attempt['id']}/review/")
     assert response.status_code == 200
     body = response.json()
-    assert body["shows_correct_answers"] is True
+    assert body["moment"] == "immediately_after"
+    assert all(body["shows"].values())
+    assert body["note"] == ""
     assert {item["verdict"] for item in body["questions"]} == {"correct"}
     single = next(i for i in body["questions"] if i["question"]["kind"] == "single_choice")
     assert single["correct_answer"] == "Sergei Lavrov"
-    assert single["source_sentence"].startswith("Fact sentence")
+    assert single["source"]["sentence"].startswith("Fact sentence")
+    marked = {(c["text"], c["selected"], c["correct"]) for c in single["choices"]}
+    assert ("Sergei Lavrov", True, True) in marked
+    assert ("Dmitry Medvedev", False, False) in marked
 
 
-def test_review_hides_correct_answers_when_the_quiz_says_never(api, quiz):
-    quiz.review_correct_answers = ReviewAnswers.NEVER
+def test_review_hides_correct_answers_when_the_quiz_hides_them(api, quiz):
+    for field in ("specific_feedback", "general_feedback", "right_answer", "source"):
+        setattr(quiz, f"review_{field}", 0)
     quiz.save()
     attempt = start(api).json()
     api.post(f"/api/attempts/{attempt['id']}/finish/")
     body = api.get(f"/api/attempts/{attempt['id']}/review/").json()
-    assert body["shows_correct_answers"] is False
-    assert body["note"] == "This quiz does not show the correct answers."
+    assert body["shows"]["right_answer"] is False
+    assert body["note"] == (
+        "This quiz does not show the feedback on your answers, the explanations, the right "
+        "answers and the article sentences the questions came from."
+    )
     for item in body["questions"]:
-        assert (item["correct_answer"], item["explanation"], item["source_sentence"]) == (
-            None,
-            None,
-            None,
-        )
+        assert (item["correct_answer"], item["explanation"], item["source"]) == (None, None, None)
+        assert {choice["correct"] for choice in item["choices"]} <= {None}
 
 
 def test_my_attempts_lists_only_mine(api, other_api, quiz):

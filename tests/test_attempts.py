@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from quizzes.models import Attempt, AttemptState, Choice, Question, Response
+from quizzes.models import Attempt, AttemptState, Choice, Question, Response, ReviewMoment
 from quizzes.services.attempts import (
     attempt_check_answer,
     attempt_expire_if_overdue,
@@ -17,7 +17,7 @@ from quizzes.services.attempts import (
     attempt_start,
     close_overdue_attempts,
     quiz_summary_for_student,
-    review_permissions,
+    review_access,
 )
 from quizzes.services.exceptions import (
     AnswerLocked,
@@ -386,19 +386,40 @@ def test_regrading_reads_the_current_question_and_reports_changes(quiz, student)
 # --- what a student may see -------------------------------------------------------------------
 
 
-def test_review_permissions_follow_the_quiz(student):
-    after_close = QuizFactory(
-        questions=1, review_correct_answers="after_close", closes_at=NOW + timedelta(hours=1)
+def test_review_access_follows_the_quiz_moment_by_moment(student):
+    quiz = QuizFactory(
+        questions=1,
+        closes_at=NOW + timedelta(hours=1),
+        review_attempt=ReviewMoment.IMMEDIATELY_AFTER | ReviewMoment.AFTER_CLOSE,
+        review_right_answer=ReviewMoment.AFTER_CLOSE,
     )
-    attempt, _ = attempt_start(quiz=after_close, user=student, now=NOW)
-    assert not review_permissions(attempt=attempt, now=NOW).allowed
+    attempt, _ = attempt_start(quiz=quiz, user=student, now=NOW)
+    assert review_access(attempt=attempt, now=NOW).reason == (
+        "The review opens once the attempt is finished."
+    )
     attempt = attempt_finish(attempt=attempt, now=NOW)
-    during = review_permissions(attempt=attempt, now=NOW)
-    assert during.allowed and not during.show_correct
-    assert review_permissions(attempt=attempt, now=NOW + timedelta(hours=2)).show_correct
-    never = QuizFactory(questions=1, review_correct_answers="never")
-    attempt = attempt_finish(attempt=attempt_start(quiz=never, user=student, now=NOW)[0], now=NOW)
-    assert not review_permissions(attempt=attempt, now=NOW + timedelta(days=999)).show_correct
+
+    right_after = review_access(attempt=attempt, now=NOW + timedelta(seconds=119))
+    assert right_after.allowed and right_after.moment == ReviewMoment.IMMEDIATELY_AFTER
+    assert right_after.options.correctness and not right_after.options.right_answer
+    assert right_after.note.startswith("The review shows the right answers once the quiz closes")
+
+    later = review_access(attempt=attempt, now=NOW + timedelta(minutes=2))
+    assert not later.allowed and later.moment == ReviewMoment.LATER_WHILE_OPEN
+    assert later.reason.startswith("The review of this attempt opens once the quiz closes")
+
+    closed = review_access(attempt=attempt, now=NOW + timedelta(hours=1))
+    assert closed.allowed and closed.moment == ReviewMoment.AFTER_CLOSE
+    assert closed.options.right_answer and closed.note == ""
+
+
+def test_a_quiz_that_never_closes_never_reaches_after_close(student):
+    quiz = QuizFactory(questions=1, review_right_answer=ReviewMoment.AFTER_CLOSE)
+    attempt = attempt_finish(attempt=attempt_start(quiz=quiz, user=student, now=NOW)[0], now=NOW)
+    access = review_access(attempt=attempt, now=NOW + timedelta(days=999))
+    assert access.moment == ReviewMoment.LATER_WHILE_OPEN
+    assert not access.options.right_answer
+    assert access.note == "This quiz does not show the right answers."
 
 
 def test_quiz_summary_for_student(quiz, student):

@@ -204,7 +204,9 @@ class TestTheContent:
         basics = Quiz.objects.get(slug="reset-button-basics")
         assert basics.published and basics.time_limit is None
         assert basics.attempts_allowed is None
-        assert (basics.feedback_mode, basics.review_correct_answers) == ("deferred", "after_finish")
+        assert basics.feedback_mode == "deferred"
+        # Everything once the attempt is finished.
+        assert set(basics.review_settings().values()) <= {14, 15}
         assert 10 <= basics.quiz_questions.count() <= 12
         kinds = set(basics.questions.values_list("kind", flat=True))
         assert kinds == set(QuestionKind.values)
@@ -213,6 +215,9 @@ class TestTheContent:
         assert timed.time_limit.total_seconds() == 600
         assert timed.attempts_allowed == 2 and timed.shuffle_questions
         assert timed.quiz_questions.count() == 10
+        # "Correct answers are not revealed": nothing that names them, at any moment.
+        hidden = ("specific_feedback", "general_feedback", "right_answer", "source")
+        assert [timed.review_settings()[option] for option in hidden] == [0, 0, 0, 0]
 
         practice = Quiz.objects.get(slug="practice-with-feedback")
         assert practice.feedback_mode == "immediate" and practice.attempts_allowed is None

@@ -240,12 +240,12 @@ def test_posts_need_a_csrf_token(quiz, student):
 
 
 def test_the_review_hides_correct_answers_when_the_quiz_says_so(student_client, student):
-    quiz = QuizFactory(questions=1, review_correct_answers="never")
+    quiz = QuizFactory(questions=1, hides_answers=True)
     attempt, _ = attempt_start(quiz=quiz, user=student, now=timezone.now())
     attempt_finish(attempt=attempt, now=timezone.now())
     body = student_client.get(reverse("attempt-review", kwargs={"pk": attempt.pk})).content.decode()
     assert "Correct answer" not in body
-    assert "does not show the correct answers" in body
+    assert "does not show the feedback on your answers, the explanations, the right answers" in body
 
 
 def test_the_review_of_an_unfinished_attempt_sends_the_student_back(student_client, quiz):

@@ -3,6 +3,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from quizzes.models import REVIEW_OPTIONS, Quiz
+from quizzes.models.quizzes import review_field
+from quizzes.services import review
 from quizzes.services.questions import question_problems
 
 
@@ -139,4 +142,121 @@ class QuestionForm(forms.ModelForm):
         for field in ("kind", "text", "numeric_answer"):
             for message in problems.get(field, []):
                 self.add_error(field, message)
+        return cleaned
+
+
+# --- a quiz's review options as a grid ------------------------------------------------------
+
+
+class ReviewOptionsWidget(forms.Widget):
+    """The review options as a table: one row per option, one column per moment (as Moodle).
+
+    The value is {option: bitmask of moments}; each cell is a checkbox named
+    `<name>_<option>_<moment>`, with an accessible name that says both ("Right answer, after
+    the quiz closes"). "The attempt" during the attempt is always on, so its cell is fixed.
+    """
+
+    # Form widgets render with the form renderer, which reads app template folders only.
+    template_name = "quizzes/widgets/review_options.html"
+
+    class Media:
+        css = {"all": ["css/admin-review-options.css"]}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        settings = value or {}
+        base_id = context["widget"]["attrs"].get("id", f"id_{name}")
+        rows = []
+        for option, label, governs in REVIEW_OPTIONS:
+            cells = []
+            for moment in review.MOMENT_ORDER:
+                moment_name = review.MOMENT_NAMES[moment]
+                settable = option in review.moment_options(moment)
+                cells.append(
+                    {
+                        "name": f"{name}_{option}_{moment_name}",
+                        "id": f"{base_id}_{option}_{moment_name}",
+                        "checked": not settable or bool(settings.get(option, 0) & moment),
+                        "fixed": not settable,
+                        "label": f"{label}, {moment.label[0].lower()}{moment.label[1:]}",
+                    }
+                )
+            rows.append({"option": option, "label": label, "governs": governs, "cells": cells})
+        context["widget"].update(
+            base_id=base_id,
+            moments=[moment.label for moment in review.MOMENT_ORDER],
+            rows=rows,
+        )
+        return context
+
+    def id_for_label(self, id_):
+        return None  # a grid, not one input: the table's caption names it
+
+    def value_from_datadict(self, data, files, name):
+        return {
+            option: sum(
+                moment
+                for moment in review.MOMENT_ORDER
+                if option in review.moment_options(moment)
+                and data.get(f"{name}_{option}_{review.MOMENT_NAMES[moment]}")
+            )
+            for option in review.OPTION_NAMES
+        }
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # an unticked checkbox sends nothing: every cell is always "submitted"
+
+
+class ReviewOptionsField(forms.Field):
+    widget = ReviewOptionsWidget
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return {option: int((value or {}).get(option, 0)) for option in review.OPTION_NAMES}
+
+
+class QuizForm(forms.ModelForm):
+    """A quiz, with its review options as one grid instead of seven bitmask fields."""
+
+    review_options = ReviewOptionsField(
+        label="Review options",
+        help_text="What the review shows at each moment. “During the attempt” is what Check "
+        "shows on an immediate-feedback quiz; “Immediately after” lasts two minutes after the "
+        "attempt is finished; “After the quiz closes” needs a closing time. Feedback written on "
+        "a choice follows “Specific feedback”, whatever it says, and the explanation “General "
+        "feedback”: untick them too when they name the answer.",
+    )
+
+    class Meta:
+        model = Quiz
+        # Everything but the seven review bitmasks, which `review_options` edits.
+        fields = [
+            "title",
+            "slug",
+            "description",
+            "tags",
+            "published",
+            "opens_at",
+            "closes_at",
+            "time_limit",
+            "attempts_allowed",
+            "grading_method",
+            "maximum_grade",
+            "pass_mark",
+            "shuffle_questions",
+            "shuffle_choices",
+            "feedback_mode",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review_options"].initial = self.instance.review_settings()
+
+    def clean(self):
+        cleaned = super().clean()
+        for option, bits in (cleaned.get("review_options") or {}).items():
+            setattr(self.instance, review_field(option), bits)
         return cleaned

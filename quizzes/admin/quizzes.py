@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from quizzes.admin.forms import QuizQuestionFormSet
+from quizzes.admin.forms import QuizForm, QuizQuestionFormSet
 from quizzes.charts import bar_chart
 from quizzes.models import QuestionKind, Quiz, QuizQuestion
 from quizzes.selectors import quiz_results_rows
@@ -29,6 +29,7 @@ class QuizQuestionInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
+    form = QuizForm
     list_display = (
         "title",
         "published",
@@ -52,17 +53,8 @@ class QuizAdmin(admin.ModelAdmin):
             "Attempts and grading",
             {"fields": ("attempts_allowed", "grading_method", "maximum_grade", "pass_mark")},
         ),
-        (
-            "Presentation and review",
-            {
-                "fields": (
-                    "shuffle_questions",
-                    "shuffle_choices",
-                    "feedback_mode",
-                    "review_correct_answers",
-                )
-            },
-        ),
+        ("Presentation", {"fields": ("shuffle_questions", "shuffle_choices", "feedback_mode")}),
+        ("Review", {"fields": ("review_options",)}),
     )
 
     def get_queryset(self, request):

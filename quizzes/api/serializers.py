@@ -8,11 +8,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quizzes.api.permissions import is_teacher
 from quizzes.models import (
+    REVIEW_OPTIONS,
     AcceptedAnswer,
     Article,
     Attempt,
@@ -24,9 +26,12 @@ from quizzes.models import (
     Quiz,
     QuizQuestion,
     Response,
+    ReviewMoment,
     Tag,
 )
-from quizzes.services import grading
+from quizzes.models.quizzes import review_field
+from quizzes.services import review
+from quizzes.services.attempts import checked_review_item, marks_shown
 from quizzes.services.generation import GENERATED_KINDS
 from quizzes.services.questions import question_problems
 from quizzes.services.snapshots import public_question
@@ -331,7 +336,7 @@ QUIZ_PUBLIC_FIELDS = [
     "attempts_allowed",
     "grading_method",
     "feedback_mode",
-    "review_correct_answers",
+    "review_options",
     "maximum_grade",
     "pass_mark",
     "tags",
@@ -347,10 +352,63 @@ QUIZ_TEACHER_FIELDS = [
 ]
 
 
+def _review_moment_serializer(name: str, options: tuple[str, ...], doc: str, required=False):
+    labels = {option: (label, governs) for option, label, governs in REVIEW_OPTIONS}
+    attrs = {
+        option: serializers.BooleanField(
+            required=required, help_text=f"{labels[option][0]}: {labels[option][1]}."
+        )
+        for option in options
+    }
+    return type(name, (serializers.Serializer,), {**attrs, "__doc__": doc})
+
+
+ReviewAfterSerializer = _review_moment_serializer(
+    "ReviewAfterSerializer",
+    review.moment_options(ReviewMoment.AFTER_CLOSE),
+    "What the review shows at one moment after the attempt.",
+)
+ReviewDuringSerializer = _review_moment_serializer(
+    "ReviewDuringSerializer",
+    review.moment_options(ReviewMoment.DURING),
+    "What Check shows during the attempt (immediate-feedback quizzes).",
+)
+
+
+class ReviewOptionsSerializer(serializers.Serializer):
+    """The quiz's review options, moment by moment (Moodle's). Used with `source="*"`: it reads
+    the quiz's bitmask fields and writes them back, switching only the cells a request names."""
+
+    during = ReviewDuringSerializer(
+        required=False, help_text="During the attempt, after Check (immediate-feedback quizzes)."
+    )
+    immediately_after = ReviewAfterSerializer(
+        required=False, help_text="For two minutes after the attempt is finished."
+    )
+    later_while_open = ReviewAfterSerializer(
+        required=False, help_text="From then until the quiz closes."
+    )
+    after_close = ReviewAfterSerializer(
+        required=False,
+        help_text="Once the quiz has closed (never, for a quiz with no closing time).",
+    )
+
+    def to_representation(self, quiz):
+        return review.settings_table(quiz.review_settings())
+
+    def to_internal_value(self, data):
+        table = super().to_internal_value(data)
+        instance = getattr(self.parent, "instance", None)
+        base = (instance or Quiz()).review_settings()  # an unsaved quiz holds the defaults
+        settings = review.settings_from_table(table, base=base)
+        return {review_field(option): bits for option, bits in settings.items()}
+
+
 class QuizSerializer(serializers.ModelSerializer):
     """A quiz as listed. Students get the public fields; teachers also get the authoring ones."""
 
     tags = TagsField(read_only=True)
+    review_options = ReviewOptionsSerializer(source="*", read_only=True)
     question_count = serializers.IntegerField(read_only=True)
     # Teachers only: declared optional so the schema says they may be absent.
     published = serializers.BooleanField(required=False)
@@ -384,6 +442,11 @@ class QuizWriteSerializer(serializers.ModelSerializer):
 
     tags = TagsField(required=False)
     questions = QuizQuestionSerializer(many=True, required=False)
+    review_options = ReviewOptionsSerializer(
+        source="*",
+        required=False,
+        help_text="Cells left out keep their value (the defaults, for a new quiz).",
+    )
 
     class Meta:
         model = Quiz
@@ -463,7 +526,15 @@ class QuizStandingSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=["not_started", "in_progress", "finished"])
     attempts_used = serializers.IntegerField()
     attempts_left = serializers.IntegerField(allow_null=True, help_text="Null: unlimited.")
-    final_grade = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    final_grade = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Null before a finished attempt, or while the quiz does not show the marks.",
+    )
+    grade_hidden = serializers.BooleanField(
+        help_text="The quiz's review options do not show the marks of every attempt yet."
+    )
     in_progress_attempt = serializers.IntegerField(
         source="in_progress.pk", allow_null=True, default=None
     )
@@ -520,24 +591,49 @@ class PublicQuestionSerializer(serializers.Serializer):
     choices = PublicChoiceSerializer(many=True)
 
 
-class CheckedSerializer(serializers.Serializer):
-    """Immediate feedback on a checked answer."""
+class ReviewChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    selected = serializers.BooleanField(help_text="The student picked it.")
+    correct = serializers.BooleanField(
+        allow_null=True, help_text="A right option; null unless the review shows right answers."
+    )
 
-    verdict = serializers.ChoiceField(choices=["correct", "partial", "incorrect", "unanswered"])
-    fraction = serializers.FloatField()
-    score = serializers.DecimalField(max_digits=8, decimal_places=2)
-    feedback = serializers.ListField(child=serializers.CharField())
+
+class ReviewSourceSerializer(serializers.Serializer):
+    sentence = serializers.CharField(help_text="The article sentence the question came from.")
+    fact = serializers.CharField(help_text="The fact's key (`?fact=` on the article page).")
+    article = serializers.CharField(help_text="The article's slug.")
+    article_title = serializers.CharField()
 
 
-def checked_feedback(response: Response) -> dict | None:
-    if not response.checked or response.fraction is None:
-        return None
-    return {
-        "verdict": grading.verdict(response.fraction),
-        "fraction": response.fraction,
-        "score": response.score,
-        "feedback": grading.choice_feedback(snapshot=response.snapshot, answer=response.answer),
-    }
+class ReviewItemSerializer(serializers.Serializer):
+    """One question as the review (or Check) shows it (`quizzes.services.review.review_item`).
+
+    Each nullable field is null, and `feedback` empty, unless the quiz's review options show it
+    at this moment: `verdict` (whether correct), `score` and `fraction` (marks), `feedback`
+    (specific feedback), `explanation` (general feedback), `correct_answer` and the options'
+    `correct` (right answer), `source` (the source sentence).
+    """
+
+    slot = serializers.IntegerField()
+    question = PublicQuestionSerializer()
+    answer = AnswerField(allow_null=True)
+    answer_text = serializers.CharField(help_text="The answer as the student gave it, in words.")
+    answered = serializers.BooleanField()
+    choices = ReviewChoiceSerializer(many=True, help_text="Choice questions: their options.")
+    marks = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="Marks on offer.")
+    score = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    fraction = serializers.FloatField(allow_null=True)
+    verdict = serializers.ChoiceField(
+        choices=["correct", "partial", "incorrect", "unanswered"], allow_null=True
+    )
+    feedback = serializers.ListField(
+        child=serializers.CharField(), help_text="The feedback on the options picked."
+    )
+    explanation = serializers.CharField(allow_null=True)
+    correct_answer = serializers.CharField(allow_null=True)
+    source = ReviewSourceSerializer(allow_null=True)
 
 
 class ResponseOutputSerializer(serializers.ModelSerializer):
@@ -565,10 +661,10 @@ class ResponseOutputSerializer(serializers.ModelSerializer):
     def get_question(self, response):
         return public_question(response.snapshot)
 
-    @extend_schema_field(CheckedSerializer(allow_null=True))
+    @extend_schema_field(ReviewItemSerializer(allow_null=True))
     def get_checked_result(self, response):
-        result = checked_feedback(response)
-        return CheckedSerializer(result).data if result is not None else None
+        result = checked_review_item(response=response, quiz=response.attempt.quiz)
+        return ReviewItemSerializer(result).data if result is not None else None
 
 
 class AttemptSummarySerializer(serializers.ModelSerializer):
@@ -595,6 +691,17 @@ class AttemptSummarySerializer(serializers.ModelSerializer):
 
     def get_passed(self, attempt) -> bool | None:
         return attempt.passed
+
+    # A student sees the score, grade and passed only when the quiz's review options show the
+    # marks now (null until then); a teacher's results list always does.
+    shows_marks_always = False
+
+    def to_representation(self, attempt):
+        data = super().to_representation(attempt)
+        now = self.context.get("now") or timezone.now()
+        if not self.shows_marks_always and not marks_shown(attempt=attempt, now=now):
+            data.update(score=None, grade=None, passed=None)
+        return data
 
 
 class AttemptSerializer(AttemptSummarySerializer):
@@ -633,9 +740,10 @@ class CheckResultSerializer(SavedAnswerSerializer):
     class Meta(SavedAnswerSerializer.Meta):
         fields = [*SavedAnswerSerializer.Meta.fields, "result"]
 
-    @extend_schema_field(CheckedSerializer)
+    @extend_schema_field(ReviewItemSerializer)
     def get_result(self, response):
-        return CheckedSerializer(checked_feedback(response)).data
+        item = checked_review_item(response=response, quiz=self.context["quiz"])
+        return ReviewItemSerializer(item).data
 
 
 class FinishResultSerializer(AttemptSummarySerializer):
@@ -650,62 +758,30 @@ class FinishResultSerializer(AttemptSummarySerializer):
         fields = [*AttemptSummarySerializer.Meta.fields, "maximum_grade", "pass_mark"]
 
 
-class ReviewItemSerializer(serializers.Serializer):
-    slot = serializers.IntegerField()
-    question = PublicQuestionSerializer()
-    marks = serializers.DecimalField(max_digits=6, decimal_places=2)
-    answer = AnswerField(allow_null=True)
-    answer_text = serializers.CharField(help_text="The answer as the student gave it, in words.")
-    score = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
-    fraction = serializers.FloatField(allow_null=True)
-    verdict = serializers.ChoiceField(choices=["correct", "partial", "incorrect", "unanswered"])
-    feedback = serializers.ListField(child=serializers.CharField())
-    correct_answer = serializers.CharField(
-        allow_null=True, help_text="Null when the quiz does not (yet) show correct answers."
-    )
-    explanation = serializers.CharField(allow_null=True)
-    source_sentence = serializers.CharField(
-        allow_null=True, help_text="The article sentence the question came from."
-    )
+_ShowsSerializer = _review_moment_serializer(
+    "ReviewShowsSerializer",
+    review.OPTION_NAMES,
+    "What this review shows now, from the quiz's review options.",
+    required=True,
+)
 
 
 class ReviewSerializer(serializers.Serializer):
-    attempt = AttemptSummarySerializer()
-    shows_correct_answers = serializers.BooleanField()
-    note = serializers.CharField(help_text="Why correct answers are hidden, if they are.")
+    attempt = AttemptSummarySerializer(help_text="Score, grade and passed: null unless marks show.")
+    moment = serializers.ChoiceField(
+        choices=list(review.MOMENT_NAMES.values()),
+        help_text="Which of the quiz's review moments it is now.",
+    )
+    shows = _ShowsSerializer()
+    note = serializers.CharField(help_text="What the review leaves out now, and until when.")
     questions = ReviewItemSerializer(many=True)
-
-
-def review_items(*, attempt: Attempt, show_correct: bool) -> list[dict]:
-    items = []
-    for response in attempt.responses.all():
-        snapshot = response.snapshot
-        fact = snapshot.get("fact") or {}
-        items.append(
-            {
-                "slot": response.slot,
-                "question": public_question(snapshot),
-                "marks": response.marks,
-                "answer": response.answer,
-                "answer_text": grading.describe_answer(snapshot=snapshot, answer=response.answer),
-                "score": response.score,
-                "fraction": response.fraction,
-                "verdict": grading.verdict(None if response.answer is None else response.fraction),
-                "feedback": grading.choice_feedback(snapshot=snapshot, answer=response.answer),
-                "correct_answer": grading.describe_correct(snapshot=snapshot)
-                if show_correct
-                else None,
-                "explanation": snapshot.get("explanation") if show_correct else None,
-                "source_sentence": fact.get("sentence") if show_correct else None,
-            }
-        )
-    return items
 
 
 class ResultRowSerializer(AttemptSummarySerializer):
     """One attempt in a teacher's results list."""
 
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    shows_marks_always = True
 
     class Meta(AttemptSummarySerializer.Meta):
         fields = ["user", *AttemptSummarySerializer.Meta.fields]

@@ -39,6 +39,7 @@ from quizzes.selectors import response_for_owner
 from quizzes.services import attempts as attempt_services
 from quizzes.services.bank_building import generate_questions
 from quizzes.services.exceptions import InvalidAnswer, ReviewNotAllowed
+from quizzes.services.review import MOMENT_NAMES
 
 
 @extend_schema(exclude=True)
@@ -365,7 +366,7 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         response = attempt_services.attempt_check_answer(
             attempt=attempt, question_id=int(question_id), now=timezone.now()
         )
-        return Response(s.CheckResultSerializer(response).data)
+        return Response(s.CheckResultSerializer(response, context={"quiz": attempt.quiz}).data)
 
     @action(detail=True, methods=["post"])
     def finish(self, request, pk=None):
@@ -374,19 +375,17 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @action(detail=True, methods=["get"])
     def review(self, request, pk=None):
-        attempt = self.get_object()
-        permissions = attempt_services.review_permissions(attempt=attempt, now=timezone.now())
-        if not permissions.allowed:
-            raise ReviewNotAllowed(permissions.reason)
-        return Response(
-            s.ReviewSerializer(
-                {
-                    "attempt": attempt,
-                    "shows_correct_answers": permissions.show_correct,
-                    "note": permissions.reason,
-                    "questions": s.review_items(
-                        attempt=attempt, show_correct=permissions.show_correct
-                    ),
-                }
-            ).data
-        )
+        attempt, now = self.get_object(), timezone.now()
+        access = attempt_services.review_access(attempt=attempt, now=now)
+        if not access.allowed:
+            raise ReviewNotAllowed(access.reason)
+        review = {
+            "attempt": attempt,
+            "moment": MOMENT_NAMES[access.moment],
+            "shows": access.options.as_dict(),
+            "note": access.note,
+            "questions": attempt_services.response_review_items(
+                responses=attempt.responses.all(), options=access.options
+            ),
+        }
+        return Response(s.ReviewSerializer(review, context={"now": now}).data)

@@ -4,9 +4,17 @@ from quizzes.models.attempts import Attempt, AttemptState, Response
 from quizzes.models.bank import AcceptedAnswer, Choice, MatchMode, Question, QuestionKind, Tag
 from quizzes.models.content import Article, Fact, FactKind
 from quizzes.models.flashcards import Card, CardState, Deck, LearningState, Rating, ReviewLog
-from quizzes.models.quizzes import FeedbackMode, GradingMethod, Quiz, QuizQuestion, ReviewAnswers
+from quizzes.models.quizzes import (
+    REVIEW_OPTIONS,
+    FeedbackMode,
+    GradingMethod,
+    Quiz,
+    QuizQuestion,
+    ReviewMoment,
+)
 
 __all__ = [
+    "REVIEW_OPTIONS",
     "AcceptedAnswer",
     "Article",
     "Attempt",
@@ -27,7 +35,7 @@ __all__ = [
     "QuizQuestion",
     "Rating",
     "Response",
-    "ReviewAnswers",
     "ReviewLog",
+    "ReviewMoment",
     "Tag",
 ]

@@ -21,10 +21,37 @@ class FeedbackMode(models.TextChoices):
     IMMEDIATE = "immediate", "Immediate: a Check button per question"
 
 
-class ReviewAnswers(models.TextChoices):
-    AFTER_FINISH = "after_finish", "As soon as the attempt is finished"
-    AFTER_CLOSE = "after_close", "Once the quiz has closed"
-    NEVER = "never", "Never"
+class ReviewMoment(models.IntegerChoices):
+    """When a review is looked at, as Moodle counts it; one bit each in a review option."""
+
+    DURING = 1, "During the attempt"
+    IMMEDIATELY_AFTER = 2, "Immediately after the attempt"
+    LATER_WHILE_OPEN = 4, "Later, while the quiz is still open"
+    AFTER_CLOSE = 8, "After the quiz closes"
+
+
+ALL_MOMENTS = sum(ReviewMoment.values)
+AFTER_THE_ATTEMPT = ALL_MOMENTS & ~ReviewMoment.DURING
+
+# The review options (Moodle's, plus the article sentence a question came from): the field
+# that stores each, its label, and what it governs. Each field is a bitmask of `ReviewMoment`s.
+REVIEW_OPTIONS = (
+    ("attempt", "The attempt", "the review itself: the questions and the student's answers"),
+    ("correctness", "Whether correct", "correct, partly correct or not correct"),
+    ("marks", "Marks", "the marks earned, and the attempt's score and grade"),
+    (
+        "specific_feedback",
+        "Specific feedback",
+        "the teacher's feedback on the options picked, whatever it says",
+    ),
+    ("general_feedback", "General feedback", "the question's explanation"),
+    ("right_answer", "Right answer", "the correct options marked and the correct answer stated"),
+    ("source", "Source sentence", "the article sentence the question came from"),
+)
+
+
+def review_field(option: str) -> str:
+    return f"review_{option}"
 
 
 class QuizQuerySet(models.QuerySet):
@@ -63,11 +90,29 @@ class Quiz(models.Model):
     feedback_mode = models.CharField(
         max_length=20, choices=FeedbackMode.choices, default=FeedbackMode.DEFERRED
     )
-    review_correct_answers = models.CharField(
-        max_length=20,
-        choices=ReviewAnswers.choices,
-        default=ReviewAnswers.AFTER_FINISH,
-        help_text="When the review shows the correct answers.",
+    # Review options, as in Moodle: per option, the moments at which the review shows it, as a
+    # sum of ReviewMoment bits (1 during the attempt, after Check; 2 immediately after the
+    # attempt; 4 later while the quiz is open; 8 after it closes). The admin shows them as a grid.
+    review_attempt = models.PositiveSmallIntegerField(
+        default=AFTER_THE_ATTEMPT, help_text="When the student may open the review at all."
+    )
+    review_correctness = models.PositiveSmallIntegerField(
+        default=ALL_MOMENTS, help_text="When the review says whether each answer was correct."
+    )
+    review_marks = models.PositiveSmallIntegerField(
+        default=ALL_MOMENTS, help_text="When the review shows marks earned, score and grade."
+    )
+    review_specific_feedback = models.PositiveSmallIntegerField(
+        default=ALL_MOMENTS, help_text="When the review shows the feedback on the options picked."
+    )
+    review_general_feedback = models.PositiveSmallIntegerField(
+        default=ALL_MOMENTS, help_text="When the review shows the question's explanation."
+    )
+    review_right_answer = models.PositiveSmallIntegerField(
+        default=ALL_MOMENTS, help_text="When the review shows the right answer."
+    )
+    review_source = models.PositiveSmallIntegerField(
+        default=ALL_MOMENTS, help_text="When the review quotes the article sentence."
     )
     maximum_grade = models.DecimalField(
         max_digits=6, decimal_places=2, default=100, help_text="The grade a full score earns."
@@ -110,6 +155,18 @@ class Quiz(models.Model):
             models.CheckConstraint(
                 condition=Q(maximum_grade__gt=0), name="quiz_max_grade_positive"
             ),
+            # The attempt is always there while it is being taken: no "during" bit for it.
+            models.CheckConstraint(
+                condition=Q(review_attempt__in=list(range(0, ALL_MOMENTS + 1, 2))),
+                name="quiz_review_attempt_moments",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{review_field(option)}__lte": ALL_MOMENTS}),
+                    name=f"quiz_{review_field(option)}_moments",
+                )
+                for option, _label, _governs in REVIEW_OPTIONS[1:]
+            ),
         ]
 
     def __str__(self):
@@ -131,6 +188,10 @@ class Quiz(models.Model):
             errors["time_limit"] = "A time limit must be positive (leave it empty for untimed)."
         if errors:
             raise ValidationError(errors)
+
+    def review_settings(self) -> dict[str, int]:
+        """The review options as {option: bitmask of ReviewMoment}."""
+        return {option: getattr(self, review_field(option)) for option, _, _ in REVIEW_OPTIONS}
 
     def is_open(self, now) -> bool:
         return (

@@ -25,9 +25,9 @@ from quizzes.models import (
     Quiz,
     QuizQuestion,
     Response,
-    ReviewAnswers,
+    ReviewMoment,
 )
-from quizzes.services import grading
+from quizzes.services import grading, review
 from quizzes.services.exceptions import (
     AnswerLocked,
     AttemptClosed,
@@ -352,24 +352,76 @@ def attempt_regrade(*, attempt: Attempt) -> list[dict]:
 
 
 @dataclass(frozen=True)
-class ReviewPermissions:
+class ReviewAccess:
+    """Whether the review of an attempt opens now, and what the quiz's review options allow."""
+
     allowed: bool
-    show_correct: bool
-    reason: str = ""
+    options: review.ReviewOptions  # in force now, even when the review itself is closed
+    moment: ReviewMoment | None = None
+    reason: str = ""  # why the review is closed, when it is
+    note: str = ""  # what the review leaves out now, and when it will show it
 
 
-def review_permissions(*, attempt: Attempt, now: datetime) -> ReviewPermissions:
-    """The review opens once the attempt is finished; correct answers as the quiz says."""
+def review_access(*, attempt: Attempt, now: datetime) -> ReviewAccess:
+    """The review opens once the attempt is finished, at the moments the quiz allows."""
     if attempt.state != AttemptState.FINISHED:
-        return ReviewPermissions(False, False, "The review opens once the attempt is finished.")
+        return ReviewAccess(
+            False, review.ReviewOptions(), reason="The review opens once the attempt is finished."
+        )
     quiz = attempt.quiz
-    if quiz.review_correct_answers == ReviewAnswers.AFTER_FINISH:
-        return ReviewPermissions(True, True)
-    if quiz.review_correct_answers == ReviewAnswers.AFTER_CLOSE:
-        if quiz.closes_at is not None and now >= quiz.closes_at:
-            return ReviewPermissions(True, True)
-        return ReviewPermissions(True, False, "The correct answers are shown once the quiz closes.")
-    return ReviewPermissions(True, False, "This quiz does not show the correct answers.")
+    moment = review.review_moment(
+        finished_at=attempt.finished_at, closes_at=quiz.closes_at, now=now
+    )
+    when = {
+        "settings": quiz.review_settings(),
+        "moment": moment,
+        "finished_at": attempt.finished_at,
+        "closes_at": quiz.closes_at,
+    }
+    options = review.options_at(settings=when["settings"], moment=moment)
+    if not options.attempt:
+        return ReviewAccess(False, options, moment, reason=review.closed_reason(**when))
+    return ReviewAccess(True, options, moment, note=review.hidden_note(**when))
+
+
+def marks_shown(*, attempt: Attempt, now: datetime, quiz: Quiz | None = None) -> bool:
+    """Whether the student may see this attempt's score and grade now (the "marks" option).
+
+    As in Moodle, this holds wherever the grade appears (lists, the quiz page, the API), not
+    only in the review; an attempt not finished has nothing to hide. Pass `quiz` when the
+    attempt's own is not loaded.
+    """
+    if attempt.state != AttemptState.FINISHED:
+        return True
+    quiz = quiz or attempt.quiz
+    moment = review.review_moment(
+        finished_at=attempt.finished_at, closes_at=quiz.closes_at, now=now
+    )
+    return bool(quiz.review_marks & moment)
+
+
+def response_review_items(*, responses, options: review.ReviewOptions) -> list[dict]:
+    """The review item of each response, in slot order as given."""
+    return [
+        review.review_item(
+            snapshot=response.snapshot,
+            answer=response.answer,
+            fraction=response.fraction,
+            score=response.score,
+            marks=response.marks,
+            options=options,
+            slot=response.slot,
+        )
+        for response in responses
+    ]
+
+
+def checked_review_item(*, response: Response, quiz: Quiz) -> dict | None:
+    """Immediate feedback on a checked response: what the options allow during the attempt."""
+    if not response.checked or response.fraction is None:
+        return None
+    options = review.options_at(settings=quiz.review_settings(), moment=ReviewMoment.DURING)
+    return response_review_items(responses=[response], options=options)[0]
 
 
 @dataclass(frozen=True)
@@ -380,6 +432,7 @@ class QuizSummary:
     final_grade: Decimal | None
     in_progress: Attempt | None
     is_open: bool
+    grade_hidden: bool = False  # the quiz's review options do not show the marks yet
 
     @property
     def can_start(self) -> bool:
@@ -394,7 +447,10 @@ def summarise_attempts(*, quiz: Quiz, attempts: list[Attempt], now: datetime) ->
     current = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
     if current is not None and is_overdue(current, now):
         current = None  # finished on its next access; it no longer counts as in progress
-    grades = [a.grade for a in attempts if a.state == AttemptState.FINISHED and a.grade is not None]
+    finished = [a for a in attempts if a.state == AttemptState.FINISHED and a.grade is not None]
+    # The quiz grade comes from every finished attempt: hidden while any of their marks is.
+    grade_hidden = not all(marks_shown(attempt=a, now=now, quiz=quiz) for a in finished)
+    grades = [a.grade for a in finished]
     used = len(attempts)
     if current is not None:
         state = "in_progress"
@@ -408,7 +464,10 @@ def summarise_attempts(*, quiz: Quiz, attempts: list[Attempt], now: datetime) ->
         attempts_left=None
         if quiz.attempts_allowed is None
         else max(quiz.attempts_allowed - used, 0),
-        final_grade=grading.final_grade(method=quiz.grading_method, grades=grades),
+        final_grade=None
+        if grade_hidden
+        else grading.final_grade(method=quiz.grading_method, grades=grades),
+        grade_hidden=grade_hidden,
         in_progress=current,
         is_open=quiz.is_open(now),
     )

@@ -24,14 +24,16 @@ from quizzes.selectors import (
     attempts_for_student,
     response_for_owner,
 )
-from quizzes.services import grading
 from quizzes.services.attempts import (
     UNCHANGED,
     attempt_check_answer,
     attempt_expire_if_overdue,
     attempt_finish,
     attempt_save_answer,
-    review_permissions,
+    checked_review_item,
+    marks_shown,
+    response_review_items,
+    review_access,
 )
 from quizzes.services.exceptions import AttemptClosed, QuizError
 from quizzes.services.snapshots import public_question
@@ -47,19 +49,6 @@ def _slot_url(attempt, slot: int) -> str:
 
 def _is_answered(answer) -> bool:
     return answer not in (None, "", [])
-
-
-def _feedback(response) -> dict | None:
-    """Immediate feedback for a checked response (nothing before it is checked)."""
-    if not response.checked:
-        return None
-    return {
-        "verdict": grading.verdict(response.fraction),
-        "choice_feedback": grading.choice_feedback(
-            snapshot=response.snapshot, answer=response.answer
-        ),
-        "explanation": response.snapshot.get("explanation", ""),
-    }
 
 
 @require_GET
@@ -78,6 +67,8 @@ def attempt_detail(request, pk):
     slot = min(max(whole_number(request.GET.get("q")) or 1, 1), len(responses))
     response = attempt_response_at(attempt=attempt, slot=slot)
     question = public_question(response.snapshot)
+    # Immediate feedback on a checked answer, as the review options allow during the attempt.
+    feedback = checked_review_item(response=response, quiz=attempt.quiz)
     answer = response.answer
     remaining = max(int((attempt.deadline - now).total_seconds()), 0) if attempt.deadline else None
     context = {
@@ -101,7 +92,10 @@ def attempt_detail(request, pk):
         "selected": set(answer) if isinstance(answer, list) else {answer},
         "text_answer": "" if answer is None or isinstance(answer, list) else answer,
         "immediate": attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE,
-        "feedback": _feedback(response),
+        "feedback": feedback,
+        # A checked question lists its options from the feedback: the pick and, when the
+        # options allow, the right ones marked.
+        "choices": feedback["choices"] if feedback else question["choices"],
         "remaining": remaining,
         "remaining_display": None
         if remaining is None
@@ -216,39 +210,24 @@ def attempt_review(request, pk):
     attempt = attempt_expire_if_overdue(
         attempt=attempt_for_owner(user=request.user, pk=pk), now=now
     )
-    permissions = review_permissions(attempt=attempt, now=now)
-    if not permissions.allowed:
-        messages.info(request, permissions.reason)
-        return redirect(attempt)
+    access = review_access(attempt=attempt, now=now)
+    if not access.allowed:
+        messages.info(request, access.reason)
+        # An attempt in progress goes back to its page; a finished one to its quiz (its own page
+        # would send it back here).
+        return redirect(attempt if attempt.state == AttemptState.IN_PROGRESS else attempt.quiz)
     attempt = attempt_with_responses(user=request.user, pk=pk)
-    quiz = attempt.quiz
-    items = []
-    for response in attempt.responses.all():
-        snapshot = response.snapshot
-        items.append(
-            {
-                "response": response,
-                "snapshot": snapshot,
-                "your_answer": grading.describe_answer(snapshot=snapshot, answer=response.answer),
-                # As the API says it: a question left blank is "unanswered", not "incorrect".
-                "verdict": grading.verdict(None if response.answer is None else response.fraction),
-                "correct_answer": grading.describe_correct(snapshot=snapshot)
-                if permissions.show_correct
-                else None,
-                "choice_feedback": grading.choice_feedback(
-                    snapshot=snapshot, answer=response.answer
-                ),
-                "fact": snapshot.get("fact"),
-            }
-        )
     return render(
         request,
         "quizzes/review.html",
         {
             "attempt": attempt,
-            "quiz": quiz,
-            "items": items,
-            "permissions": permissions,
+            "quiz": attempt.quiz,
+            "items": response_review_items(
+                responses=attempt.responses.all(), options=access.options
+            ),
+            "shows": access.options,
+            "note": access.note,
             "passed": attempt.passed,
         },
     )
@@ -257,8 +236,12 @@ def attempt_review(request, pk):
 @require_GET
 @login_required
 def attempt_list(request):
-    return render(
-        request,
-        "quizzes/attempt_list.html",
-        {"attempts": attempts_for_student(user=request.user)},
-    )
+    now = timezone.now()
+    attempts = attempts_for_student(user=request.user)
+    for attempt in attempts:
+        # What the quiz's review options allow now: the grade, and the link to the review.
+        access = review_access(attempt=attempt, now=now)
+        attempt.review_open = access.allowed
+        attempt.review_reason = access.reason
+        attempt.marks_shown = marks_shown(attempt=attempt, now=now)
+    return render(request, "quizzes/attempt_list.html", {"attempts": attempts})

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from quizzes.models import FeedbackMode, ReviewAnswers
+from quizzes.models import FeedbackMode
 from quizzes.services.attempts import attempt_finish, attempt_save_answer, attempt_start
 from tests.factories import FactFactory, QuestionFactory, QuizFactory, UserFactory
 
@@ -40,13 +40,13 @@ def test_a_review_that_hides_the_answers_does_not_quote_the_sentence_holding_the
     question = QuestionFactory(cloze=True, fact=fact, text="… the use of _____ as a tool …")
     quiz = QuizFactory(
         title="Second try counts",
-        review_correct_answers=ReviewAnswers.NEVER,
+        hides_answers=True,
         questions=[question],
     )
     attempt = _finished_attempt(ana, quiz, [(question, "oil")])
     login("ana")
     page.goto(f"/attempts/{attempt.pk}/review/")
-    expect(page.get_by_text("This quiz does not show the correct answers.")).to_be_visible()
+    expect(page.get_by_text("This quiz does not show the feedback on your answers")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("energy")
     expect(page.locator("blockquote")).to_have_count(0)
 

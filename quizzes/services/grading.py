@@ -13,6 +13,7 @@ Answer shapes (the same JSON values in forms and in the API):
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+from quizzes.cleaning import text_problem
 from quizzes.services.exceptions import InvalidAnswer
 from quizzes.text import normalise_answer
 
@@ -62,8 +63,8 @@ def validate_answer(*, snapshot: dict, answer) -> object:
             raise InvalidAnswer("Type your answer as text.")
         if len(answer) > MAX_TEXT_ANSWER:
             raise InvalidAnswer(f"Answers are at most {MAX_TEXT_ANSWER} characters long.")
-        if "\x00" in answer:
-            raise InvalidAnswer("Answers cannot contain NUL characters.")
+        if problem := text_problem(answer):  # NUL, lone surrogates: what no database stores
+            raise InvalidAnswer(problem)
         cleaned = answer.strip()
         return cleaned or None
     if kind == NUMERIC:

@@ -4,6 +4,7 @@ passes with warnings counted as failures, and `make serve` relaxes only what a p
 
 import json
 import os
+import re
 import secrets
 import shlex
 import shutil
@@ -147,3 +148,11 @@ def test_swagger_ui_starts_from_its_own_script_not_an_inline_one(client):
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
     assert "SwaggerUIBundle" in script.content.decode()
+
+
+def test_every_setting_read_from_the_environment_is_listed_in_env_example():
+    source = (ROOT / "quizsite" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z0-9_]+)"', source))
+    listed = set(re.findall(r"^([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read, "no setting found: has settings.py stopped using env_*()?"
+    assert sorted(read - listed) == []

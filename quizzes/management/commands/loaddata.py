@@ -13,6 +13,7 @@ one-paragraph `CommandError`, naming the file, the line, the object and the fiel
 """
 
 import os
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
@@ -82,7 +83,9 @@ class Command(LoaddataCommand):
         try:
             saved = super().save_obj(obj)
         except (DatabaseError, ValueError) as exc:
-            raise FixtureFault(f"the database refused it: {exc}", **fault_at) from exc
+            # One line (PostgreSQL adds a DETAIL line), without Django's "Could not load …:".
+            reason = re.sub(r"^Could not load [^:]*: ", "", " ".join(str(exc).split()))
+            raise FixtureFault(f"the database refused it: {reason}", **fault_at) from exc
         if obj.deferred_fields:
             # Django saves these after every fixture is read (forward references); a key that
             # still names nothing then is a fault of this object.

@@ -29,10 +29,12 @@ run: demo-data
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production-like: gunicorn, DEBUG off, hashed static files. Needs SECRET_KEY in the environment.
-# For a local try it answers on 127.0.0.1 and localhost over plain HTTP unless told otherwise;
-# behind TLS set ALLOWED_HOSTS and leave the cookie settings at their secure defaults.
+# For a local try it answers on 127.0.0.1 and localhost over plain HTTP unless told otherwise
+# (no HTTPS redirect, no HSTS, cookies over HTTP); behind TLS set ALLOWED_HOSTS and leave the
+# HTTPS settings at their secure defaults (see README, Security).
 SERVE_ENV := ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
-	SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-false} CSRF_COOKIE_SECURE=$${CSRF_COOKIE_SECURE:-false}
+	SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-false} CSRF_COOKIE_SECURE=$${CSRF_COOKIE_SECURE:-false} \
+	SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false} SECURE_HSTS_SECONDS=$${SECURE_HSTS_SECONDS:-0}
 serve: $(VENV)/.runtime-installed
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput

@@ -5,9 +5,12 @@ Every variable is listed in `.env.example`. SQLite is the zero-set-up default; s
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -69,7 +72,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -78,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a login refused for a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "quizsite.urls"
@@ -145,7 +153,10 @@ else:
 SHARED_CACHE = bool(CACHE_URL)
 if SHARED_CACHE:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    AUTHENTICATION_BACKENDS = ["quizzes.auth.CachedUserBackend"]
+# The backend that checks passwords and permissions (and the one a sign-up logs in with). Before
+# it, django-axes refuses any login for an account or an address that is locked out.
+USER_BACKEND = f"quizzes.auth.{'CachedUserBackend' if SHARED_CACHE else 'PermissionBackend'}"
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", USER_BACKEND]
 USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 300)
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -180,13 +191,72 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# JSON fixtures are read by Django's deserializer, with faults naming the line and the field.
+SERIALIZATION_MODULES = {"json": "quizzes.fixture_json"}
 
-# Security headers that matter once DEBUG is off (behind TLS in production).
+# --- Security: deploy settings, login lockout, API tokens, Content-Security-Policy -------------
+# With DEBUG off every default is the secure one (`manage.py check --deploy` passes); `make serve`
+# turns the HTTPS-only ones off for a local try over plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a request a site makes to the browsers' lists, not a default to impose.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+
+# Login lockout (django-axes), for the site's login, the admin's and the API token login alike.
+# Failures are counted in the database, so every server process shares them without CACHE_URL:
+# per account (whatever the address) and per address (whatever the account), each with its own
+# limit; past either, every login is refused until LOGIN_COOLOFF_SECONDS after the last counted
+# failure, the right password included. See quizzes/lockout.py.
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 50)
+LOGIN_COOLOFF_SECONDS = env_int("LOGIN_COOLOFF_SECONDS", 900)
+AXES_HANDLER = "quizzes.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # the order LockoutHandler relies on
+AXES_FAILURE_LIMIT = "quizzes.lockout.failure_limit"  # LOGIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = "quizzes.lockout.cooloff"  # LOGIN_COOLOFF_SECONDS
+# A refused login during the lockout does not extend it, so the owner can get in once it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the failures: an attacker's own good login would reset the count.
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not recorded
+AXES_LOCKOUT_CALLABLE = "quizzes.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "quizzes.lockout.client_address"
+AXES_USERNAME_CALLABLE = "quizzes.lockout.lockout_username"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+
+# API tokens (django-rest-knox): stored as hashes, valid for API_TOKEN_HOURS from the login.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_HOURS", 24)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 20)
+
+# Content-Security-Policy (django-csp): only this site's own scripts, styles and images; no
+# inline script, style or event handler anywhere (the admin and Swagger UI included).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    }
+}
 
 # Factcards' own switches.
 SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", default=True)
@@ -195,10 +265,16 @@ ATTEMPT_GRACE_SECONDS = env_int("ATTEMPT_GRACE_SECONDS", 10)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "quizzes.api.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON whose strings the database can store (quizzes/api/parsers.py), forms, multipart.
+    "DEFAULT_PARSER_CLASSES": [
+        "quizzes.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "quizzes.api.pagination.Pagination",
     "PAGE_SIZE": env_int("API_PAGE_SIZE", 20),
@@ -210,6 +286,9 @@ REST_FRAMEWORK = {
         "quizzes.api.throttling.UserThrottle",
         "quizzes.api.throttling.ScopedThrottle",
     ],
+    # Behind one proxy the client is the address it appended to X-Forwarded-For; otherwise the
+    # header is the client's own word and is ignored.
+    "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/min"),
         "user": env_str("API_THROTTLE_USER", "600/min"),

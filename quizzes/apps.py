@@ -7,8 +7,11 @@ class QuizzesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from quizzes.api import tokens
         from quizzes.auth import connect_signals
 
         # Always connected (a cheap cache delete on each user save), so that turning the cached
         # backend on by a setting never depends on which signals were wired.
         connect_signals()
+        # A new password or a deactivation revokes the user's API tokens.
+        tokens.connect_signals()

@@ -18,7 +18,9 @@ in one server process would leave the copies in the others.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
 
@@ -26,7 +28,31 @@ def user_cache_key(user_id) -> str:
     return f"factcards:auth-user:{user_id}"
 
 
-class CachedUserBackend(ModelBackend):
+class PermissionBackend(ModelBackend):
+    """Django's ModelBackend, reading a user's own and group permissions in one query.
+
+    Who is a teacher is a permission check (`quizzes.permissions`) that most requests make
+    once; Django's backend spends two queries on it (user permissions, then group permissions).
+    The result is kept where ModelBackend keeps it (`_perm_cache` on the user object, so for one
+    request), and every other check in the request reads it from there.
+    """
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if user_obj.is_superuser:
+            return super().get_all_permissions(user_obj, obj)
+        if not hasattr(user_obj, "_perm_cache"):
+            rows = (
+                Permission.objects.filter(Q(user=user_obj) | Q(group__user=user_obj))
+                .values_list("content_type__app_label", "codename")
+                .distinct()
+            )
+            user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
+        return user_obj._perm_cache
+
+
+class CachedUserBackend(PermissionBackend):
     """ModelBackend whose per-request user lookup is served from the shared cache."""
 
     def get_user(self, user_id):

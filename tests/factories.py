@@ -2,9 +2,9 @@
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from quizzes import models
+from quizzes.permissions import teachers_group
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -24,9 +24,10 @@ class TeacherFactory(UserFactory):
 
     @factory.post_generation
     def teachers_group(self, create, extracted, **kwargs):
+        # The group with the permissions the demo fixture gives it (quizzes.permissions): the
+        # permissions, not the group's name or the staff flag, make a teacher.
         if create:
-            group, _ = Group.objects.get_or_create(name="Teachers")
-            self.groups.add(group)
+            self.groups.add(teachers_group())
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from quizzes.models import Attempt, AttemptState, FeedbackMode
@@ -536,7 +536,7 @@ def test_a_quiz_from_token_to_review(student, quiz):
         "1989",
         "2009",
     )
-    assert Token.objects.filter(user=student).count() == 1
+    assert AuthToken.objects.filter(user=student).count() == 1
 
 
 def test_the_demo_quiz_from_token_to_review(db):

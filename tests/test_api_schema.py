@@ -13,7 +13,6 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -23,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from quizzes.api.tokens import token_create
 from quizzes.models import FeedbackMode
 from tests.factories import (
     CardFactory,
@@ -139,8 +139,8 @@ def tokens(db, settings):
     request_finished.disconnect(close_old_connections)
     try:
         yield {
-            "student": Token.objects.create(user=student).key,
-            "teacher": Token.objects.create(user=teacher).key,
+            "student": token_create(user=student)[1],
+            "teacher": token_create(user=teacher)[1],
         }
     finally:
         request_started.connect(close_old_connections)

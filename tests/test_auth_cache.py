@@ -17,7 +17,11 @@ def _shared_cache_settings(settings):
     # The tests' cache lives in this process, which is all the process there is: it stands in for
     # the redis cache that CACHE_URL selects.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    settings.AUTHENTICATION_BACKENDS = ["quizzes.auth.CachedUserBackend"]
+    settings.AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
+        "quizzes.auth.CachedUserBackend",
+    ]
+    settings.USER_BACKEND = "quizzes.auth.CachedUserBackend"
 
 
 def signed_in(client, user):

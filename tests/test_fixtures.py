@@ -14,6 +14,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import HttpRequest
 
 from quizzes.models import (
     Article,
@@ -233,9 +234,10 @@ class TestDemoUsers:
     def test_the_demo_users_can_log_in_with_the_documented_password(self, client, db):
         load(*ALL_FIXTURES)
 
-        assert client.login(username="teacher", password=PASSWORD)
+        # The login lockout (django-axes) needs the request that authenticates.
+        assert client.login(request=HttpRequest(), username="teacher", password=PASSWORD)
         client.logout()
-        assert client.login(username="student", password=PASSWORD)
+        assert client.login(request=HttpRequest(), username="student", password=PASSWORD)
 
     def test_the_teacher_is_staff_in_the_teachers_group_and_the_student_is_not(self, db):
         load(*ALL_FIXTURES)

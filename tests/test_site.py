@@ -90,15 +90,18 @@ def test_cache_url_selects_a_shared_redis_cache_and_refuses_other_schemes():
 
     # A shared cache also serves sessions and the signed-in user (quizzes/auth.py); a cache in
     # each process does not, since it could not forget a logged-out session in the others.
+    # Either way the login lockout (django-axes) comes first.
     assert backend("redis://127.0.0.1:6379/0").stdout.split() == [
         "django.core.cache.backends.redis.RedisCache",
         "django.contrib.sessions.backends.cached_db",
+        "axes.backends.AxesStandaloneBackend",
         "quizzes.auth.CachedUserBackend",
     ]
     assert backend("").stdout.split() == [
         "django.core.cache.backends.locmem.LocMemCache",
         "django.contrib.sessions.backends.db",
-        "django.contrib.auth.backends.ModelBackend",
+        "axes.backends.AxesStandaloneBackend",
+        "quizzes.auth.PermissionBackend",
     ]
     refused = backend("memcached://127.0.0.1")
     assert refused.returncode != 0

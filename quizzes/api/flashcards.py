@@ -11,6 +11,7 @@ original result (200 instead of 201, `duplicate: true`).
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -24,6 +25,7 @@ from rest_framework.response import Response
 
 from quizzes.models import Card, Deck, LearningState
 from quizzes.parsing import whole_number
+from quizzes.permissions import SEE_UNPUBLISHED_DECKS, can
 from quizzes.services import scheduling
 from quizzes.services.scheduling import ReviewError, format_interval
 
@@ -116,18 +118,31 @@ class ReviewOutputSerializer(serializers.Serializer):
 
 
 def _decks_for(user):
-    return Deck.objects.all() if user.is_staff else Deck.objects.published()
+    return Deck.objects.all() if can(user, SEE_UNPUBLISHED_DECKS) else Deck.objects.published()
+
+
+def _visible(user, deck: Deck) -> bool:
+    # Published first: a student's request then costs no permission query.
+    return deck.published or can(user, SEE_UNPUBLISHED_DECKS)
 
 
 class DeckViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published decks with the student's counts (staff also see unpublished ones)."""
+    """Published decks with the student's counts (teachers also see unpublished ones)."""
 
     serializer_class = DeckSerializer
     lookup_field = "slug"
     lookup_value_regex = r"[-\w]+"  # what a slug can be; anything else is a 404, not a lookup
 
     def get_queryset(self):
-        return _decks_for(self.request.user).order_by("title", "pk")
+        if self.action == "list":
+            return _decks_for(self.request.user).order_by("title", "pk")
+        return Deck.objects.all()  # one deck: get_object() checks that this user may see it
+
+    def get_object(self):
+        deck = super().get_object()
+        if not _visible(self.request.user, deck):
+            raise Http404("No such deck.")
+        return deck
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -213,7 +228,13 @@ class CardViewSet(viewsets.GenericViewSet):
     serializer_class = ReviewInputSerializer
 
     def get_queryset(self):
-        return Card.objects.filter(deck__in=_decks_for(self.request.user)).select_related("deck")
+        return Card.objects.select_related("deck")
+
+    def get_object(self):
+        card = super().get_object()
+        if not _visible(self.request.user, card.deck):
+            raise Http404("No such card in a deck you may study.")
+        return card
 
     @extend_schema(
         summary="Review a card (again, hard, good or easy)",

@@ -6,13 +6,13 @@ One serializer per direction where input and output differ (`QuizWriteSerializer
 
 from decimal import Decimal
 
+from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from quizzes.api.permissions import is_teacher
 from quizzes.models import (
     REVIEW_OPTIONS,
     AcceptedAnswer,
@@ -30,6 +30,7 @@ from quizzes.models import (
     Tag,
 )
 from quizzes.models.quizzes import review_field
+from quizzes.permissions import SEE_ALL_QUIZZES, can
 from quizzes.services import review
 from quizzes.services.attempts import checked_review_item, marks_shown
 from quizzes.services.generation import GENERATED_KINDS
@@ -431,7 +432,7 @@ class QuizSerializer(serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         request = self.context.get("request")
-        if request is not None and not is_teacher(request.user):
+        if request is not None and not can(request.user, SEE_ALL_QUIZZES):
             for name in QUIZ_TEACHER_FIELDS:
                 fields.pop(name)
         return fields
@@ -791,12 +792,36 @@ class ResultRowSerializer(AttemptSummarySerializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    """A username and password, checked against the login lockout (django-axes) first."""
+
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=4096, style={"input_type": "password"}, trim_whitespace=False
+    )
+
+    def validate(self, attrs):
+        # The plain Django request, so that django-axes marks it when the login is refused for a
+        # lockout and its middleware answers with the lockout response (quizzes/lockout.py).
+        request = self.context["request"]
+        user = authenticate(
+            request=getattr(request, "_request", request),
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None:
+            raise serializers.ValidationError(
+                "Unable to log in with provided credentials.", code="authorization"
+            )
+        attrs["user"] = user
+        return attrs
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(
+        help_text="Send it as `Authorization: Token <token>`. Shown only now: the server keeps "
+        "only its hash."
+    )
+    expiry = serializers.DateTimeField(help_text="When the token stops working.")
 
 
 class GenerateRequestSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 """REST API under /api/: auth, the question bank and quizzes, attempts, schema and docs."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from quizzes.api import views
@@ -15,8 +15,11 @@ router.register("attempts", views.AttemptViewSet, basename="api-attempt")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("auth/tokens/", views.TokensView.as_view(), name="api-tokens"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script from its own URL (?script=), since the
+    # Content-Security-Policy runs no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
     path("", include("quizzes.api.flashcard_urls")),
     # Last: anything else under /api/ is a JSON 404, not the site's HTML page.

@@ -15,8 +15,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import (
     action,
     api_view,
@@ -31,10 +29,16 @@ from rest_framework.views import APIView
 
 from quizzes.api import serializers as s
 from quizzes.api.filters import FactFilter, QuestionFilter, QuizFilter
-from quizzes.api.permissions import IsTeacher, IsTeacherOrReadOnly, is_teacher
+from quizzes.api.permissions import (
+    ReadOrTeacherModelPermissions,
+    TeacherModelPermissions,
+    requires,
+)
 from quizzes.api.throttling import AnonThrottle, ScopedThrottle
+from quizzes.api.tokens import ExpiringTokenAuthentication, token_create, tokens_revoke
 from quizzes.models import Article, Attempt, Fact, Question, Quiz, QuizQuestion
 from quizzes.models import Response as QuizResponse
+from quizzes.permissions import GENERATE_QUESTIONS, READ_RESULTS, SEE_ALL_QUIZZES, can
 from quizzes.selectors import response_for_owner
 from quizzes.services import attempts as attempt_services
 from quizzes.services.bank_building import generate_questions
@@ -55,25 +59,70 @@ def api_not_found(request, *args, **kwargs):
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (the same token every time)."""
+    """Log in for an API token (POST), or log that token out (DELETE)."""
 
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    throttle_classes = [AnonThrottle, ScopedThrottle]
+    authentication_classes = [ExpiringTokenAuthentication]
     throttle_scope = "login"
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    def get_throttles(self):
+        if self.request.method == "POST":
+            return [AnonThrottle(), ScopedThrottle()]
+        return super().get_throttles()
+
+    def get_authenticators(self):
+        # A login needs no token; sending a stale one must not turn it into a 401.
+        if self.request is not None and self.request.method == "POST":
+            return []
+        return super().get_authenticators()
 
     @extend_schema(
         operation_id="auth_token",
+        summary="Log in: a new token for a username and password",
+        description=(
+            "Each login makes a new token, valid for `API_TOKEN_HOURS` (24 by default). Too many "
+            "failed logins for an account or from an address are refused with 429 and "
+            "`code: locked_out` until the cool-off ends, the right password included."
+        ),
         request=s.TokenRequestSerializer,
         responses={200: s.TokenSerializer},
         auth=[],
         tags=["auth"],
     )
     def post(self, request):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = s.TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        instance, token = token_create(user=serializer.validated_data["user"])
+        return Response(s.TokenSerializer({"token": token, "expiry": instance.expiry}).data)
+
+    @extend_schema(
+        operation_id="auth_token_logout",
+        summary="Log out: revoke the token this request is sent with",
+        request=None,
+        responses={204: None},
+        tags=["auth"],
+    )
+    def delete(self, request):
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokensView(APIView):
+    """Every token of the signed-in user."""
+
+    @extend_schema(
+        operation_id="auth_tokens_logout_everywhere",
+        summary="Log out everywhere: revoke every token of this user",
+        description="Works with a token or a browser session (with its CSRF header).",
+        request=None,
+        responses={204: None},
+        tags=["auth"],
+    )
+    def delete(self, request):
+        tokens_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Teachers: content and the question bank -----------------------------------------------
@@ -92,11 +141,12 @@ class ArticleViewSet(viewsets.ModelViewSet):
 
     queryset = Article.objects.annotate(fact_count=Count("facts")).order_by("-published", "title")
     serializer_class = s.ArticleSerializer
-    permission_classes = [IsTeacher]
+    permission_classes = [TeacherModelPermissions]
     lookup_field = "slug"
     lookup_value_regex = r"[-\w]+"  # what a slug can be; anything else is a 404, not a lookup
 
-    @action(detail=True, methods=["post"])
+    # What the admin's "Generate questions" action asks for, not a change to the article.
+    @action(detail=True, methods=["post"], permission_classes=[requires(*GENERATE_QUESTIONS)])
     def generate(self, request, slug=None):
         article = self.get_object()
         params = s.GenerateRequestSerializer(data=request.data)
@@ -116,7 +166,7 @@ class FactViewSet(viewsets.ModelViewSet):
 
     queryset = Fact.objects.select_related("article").order_by("article", "position", "pk")
     serializer_class = s.FactSerializer
-    permission_classes = [IsTeacher]
+    permission_classes = [TeacherModelPermissions]
     filterset_class = FactFilter
 
 
@@ -128,7 +178,7 @@ class QuestionViewSet(viewsets.ModelViewSet):
 
     queryset = Question.objects.with_parts().select_related("author").order_by("pk")
     serializer_class = s.QuestionSerializer
-    permission_classes = [IsTeacher]
+    permission_classes = [TeacherModelPermissions]
     filterset_class = QuestionFilter
 
     def perform_create(self, serializer):
@@ -178,7 +228,7 @@ class QuestionViewSet(viewsets.ModelViewSet):
 )
 class QuizViewSet(viewsets.ModelViewSet):
     serializer_class = s.QuizSerializer
-    permission_classes = [IsTeacherOrReadOnly]
+    permission_classes = [ReadOrTeacherModelPermissions]
     filterset_class = QuizFilter
     lookup_field = "slug"
     lookup_value_regex = r"[-\w]+"  # what a slug can be; anything else is a 404, not a lookup
@@ -189,7 +239,7 @@ class QuizViewSet(viewsets.ModelViewSet):
             .prefetch_related("tags")
             .order_by("title", "pk")
         )
-        if is_teacher(self.request.user):
+        if can(self.request.user, SEE_ALL_QUIZZES):
             return queryset.select_related("author").prefetch_related(
                 Prefetch("quiz_questions", queryset=QuizQuestion.objects.order_by("order", "pk"))
             )
@@ -242,7 +292,12 @@ class QuizViewSet(viewsets.ModelViewSet):
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @action(detail=True, methods=["get"], permission_classes=[IsTeacher], filterset_class=None)
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[requires(READ_RESULTS)],
+        filterset_class=None,
+    )
     def results(self, request, slug=None):
         quiz = get_object_or_404(Quiz, slug=slug)
         attempts = (

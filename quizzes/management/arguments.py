@@ -1,6 +1,7 @@
 """Argument checks the management commands share."""
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.core.management.base import CommandError
 
@@ -29,3 +30,22 @@ def articles_from_slugs(slugs: Iterable[str]) -> list[Article]:
             f"Valid slugs: {valid or '(no articles yet)'}."
         )
     return [found[slug] for slug in slugs]
+
+
+def output_file(value: str) -> Path:
+    """The file a command will write, checked before any work: its folder must exist and the
+    path must not be a folder. Raises a CommandError that says which."""
+    path = Path(value)
+    if path.is_dir():
+        raise CommandError(f"{path} is a directory; give a file name to write.")
+    if not path.parent.is_dir():
+        raise CommandError(f"No such directory: {path.parent} (create it first, or pick another).")
+    return path
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write `text` to `path` as UTF-8; a refusal by the system is a CommandError naming it."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"Could not write {path}: {exc.strerror or exc}.") from exc

@@ -2,7 +2,9 @@
 
 Import is all or nothing: every row is checked first, and one bad row (named by its line number
 and the reason) imports nothing. A row updates the deck's card with the same front (so importing
-a file twice does not duplicate), otherwise it adds a card keyed by a hash of its front.
+a file twice does not duplicate), otherwise it adds a card keyed by a hash of its front. Cells a
+spreadsheet would run as a formula are written escaped and read back as they were
+(`quizzes.csv_safety`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from quizzes.csv_safety import csv_writer, read_cell
 from quizzes.models import Card, Deck
 from quizzes.text import squash_spaces
 
@@ -82,7 +85,7 @@ def parse_cards_csv(text: str) -> tuple[list[CardRow], list[RowError]]:
             if len(cells) != len(COLUMNS):
                 errors.append(RowError(line, f"expected 3 columns, found {len(cells)}"))
                 continue
-            front, back, tags = (cell.strip() for cell in cells)
+            front, back, tags = (read_cell(cell.strip()) for cell in cells)
             problems = []
             if not front:
                 problems.append("the front is empty")
@@ -141,7 +144,7 @@ def import_cards_csv(*, deck: Deck, text: str) -> ImportResult:
 def export_cards_csv(*, deck: Deck) -> str:
     """The deck's cards as CSV text with a header row, in the deck's order."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for front, back, tags in (
         Card.objects.filter(deck=deck)

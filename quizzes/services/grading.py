@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from rapidfuzz.distance import OSA
 
 from quizzes import gazetteer
+from quizzes.cleaning import text_problem
 from quizzes.numbers import (
     NUMBER_VOCABULARY,
     ReadNumber,
@@ -73,8 +74,8 @@ def validate_answer(*, snapshot: dict, answer) -> object:
             raise InvalidAnswer("Type your answer as text.")
         if len(answer) > MAX_TEXT_ANSWER:
             raise InvalidAnswer(f"Answers are at most {MAX_TEXT_ANSWER} characters long.")
-        if "\x00" in answer:
-            raise InvalidAnswer("Answers cannot contain NUL characters.")
+        if problem := text_problem(answer):  # NUL, lone surrogates: what no database stores
+            raise InvalidAnswer(problem)
         cleaned = answer.strip()
         return cleaned or None
     if kind == NUMERIC:

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from quizzes.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
 from quizzes.parsing import whole_number
+from quizzes.permissions import SEE_UNPUBLISHED_DECKS, can
 
 RATING_NAMES = {
     "again": Rating.AGAIN,
@@ -294,8 +295,8 @@ def deck_counts(*, user, decks: list[Deck], now: datetime) -> dict[int, dict[str
 
 
 def can_study(*, user, card: Card) -> bool:
-    """A student studies cards of published decks; staff may try any deck."""
-    return card.deck.published or user.is_staff
+    """A student studies cards of published decks; a teacher may try any deck."""
+    return card.deck.published or can(user, SEE_UNPUBLISHED_DECKS)
 
 
 # --- writes -------------------------------------------------------------------------------

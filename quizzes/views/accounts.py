@@ -16,6 +16,6 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.USER_BACKEND)
         return redirect("quiz-list")
     return render(request, "registration/signup.html", {"form": form})

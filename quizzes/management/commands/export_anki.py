@@ -5,10 +5,9 @@
 Notes keep stable GUIDs, so importing a newer export into Anki updates the notes it already has.
 """
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
+from quizzes.management.arguments import output_file
 from quizzes.models import Card, Deck
 from quizzes.services.anki_export import export_decks
 
@@ -24,11 +23,9 @@ class Command(BaseCommand):
         found = Deck.objects.filter(slug=deck).first()
         if found is None:
             raise CommandError(f"No deck with the slug “{deck}”.")
-        path = Path(output)
+        path = output_file(output)
         if path.suffix != ".apkg":
             raise CommandError("The output file must end in .apkg.")
-        if not path.parent.is_dir():
-            raise CommandError(f"No such directory: {path.parent}")
         export_decks(decks=[found], path=path)
         count = Card.objects.filter(deck=found).count()
         self.stdout.write(self.style.SUCCESS(f"Exported {count} card(s) of “{found}” to {path}."))

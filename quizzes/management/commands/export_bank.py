@@ -9,13 +9,17 @@ Authors are left out: `demo_users` loads after `questions`, and a bank should no
 """
 
 import json
-from pathlib import Path
 
 from django.core import serializers
 from django.core.management.base import BaseCommand
 from django.core.serializers.json import DjangoJSONEncoder
 
-from quizzes.management.arguments import add_articles_argument, articles_from_slugs
+from quizzes.management.arguments import (
+    add_articles_argument,
+    articles_from_slugs,
+    output_file,
+    write_text,
+)
 from quizzes.models import Question, Tag
 
 FIXED_TIMESTAMP = "2026-11-23T00:00:00Z"  # the other demo fixtures use the same one
@@ -59,6 +63,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output=None, articles=None, generated_only=False, **options):
+        path = output_file(output) if output else None
         questions = Question.objects.order_by("key").prefetch_related(
             "choices", "accepted_answers", "tags"
         )
@@ -71,8 +76,8 @@ class Command(BaseCommand):
         rows = bank_rows(questions)
         text = json.dumps(rows, indent=2, cls=DjangoJSONEncoder) + "\n"
         count = sum(1 for row in rows if row["model"] == "quizzes.question")
-        if output:
-            Path(output).write_text(text, encoding="utf-8")
-            self.stdout.write(self.style.SUCCESS(f"Wrote {count} question(s) to {output}."))
+        if path:
+            write_text(path, text)
+            self.stdout.write(self.style.SUCCESS(f"Wrote {count} question(s) to {path}."))
         else:
             self.stdout.write(text, ending="")

@@ -3,10 +3,9 @@
 python manage.py export_cards_csv reset-button-deck cards.csv
 """
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
+from quizzes.management.arguments import output_file, write_text
 from quizzes.models import Card, Deck
 from quizzes.services.card_csv import export_cards_csv
 
@@ -22,9 +21,7 @@ class Command(BaseCommand):
         found = Deck.objects.filter(slug=deck).first()
         if found is None:
             raise CommandError(f"No deck with the slug “{deck}”.")
-        path = Path(file)
-        if not path.parent.is_dir():
-            raise CommandError(f"No such directory: {path.parent}")
-        path.write_text(export_cards_csv(deck=found), encoding="utf-8")
+        path = output_file(file)
+        write_text(path, export_cards_csv(deck=found))
         count = Card.objects.filter(deck=found).count()
         self.stdout.write(self.style.SUCCESS(f"Exported {count} card(s) of “{found}” to {path}."))

@@ -1,0 +1,80 @@
+"""Who is a teacher, and what a teacher may do: Django's permissions, read alike everywhere.
+
+One rule for the admin, the API and the pages: a user may do a teacher's thing when they hold the
+Django permission for it (`quizzes.view_deck` to open an unpublished deck, `quizzes.add_question`
+to write a question, `quizzes.view_attempt` to read the results), exactly the permission the admin
+checks for the same thing. The `Teachers` group grants them (`TEACHER_PERMISSIONS`, which the demo
+fixture loads); a superuser holds them all. `is_staff` only opens the admin's door: a staff account
+with no permissions is not a teacher anywhere, and a member of `Teachers` who is not staff is a
+teacher in the API and the pages but cannot enter the admin.
+
+A user's permissions are read once per request, in one query (`quizzes.auth.PermissionBackend`).
+"""
+
+from django.db.models import Q
+
+TEACHERS_GROUP = "Teachers"
+
+# What the `Teachers` group holds ("app_label.codename"). `fixtures/demo_users.json` gives the demo
+# group the same list (tests/test_permissions.py checks that they agree).
+_AUTHORED = ("article", "fact", "tag", "question", "choice", "acceptedanswer", "quiz")
+_AUTHORED += ("quizquestion", "deck", "card")
+TEACHER_PERMISSIONS: tuple[str, ...] = (
+    *(
+        f"quizzes.{action}_{model}"
+        for model in _AUTHORED
+        for action in ("add", "change", "delete", "view")
+    ),
+    "quizzes.view_attempt",
+    "quizzes.change_attempt",  # re-grading
+    "quizzes.view_response",
+    "quizzes.view_cardstate",
+    "quizzes.view_reviewlog",
+    # Unlocking an account locked by too many failed logins (django-axes' records).
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+)
+
+# The permission behind each teacher capability that is not a plain model permission.
+SEE_ALL_QUIZZES = "quizzes.view_quiz"  # unpublished and closed quizzes, with their questions
+SEE_UNPUBLISHED_DECKS = "quizzes.view_deck"
+READ_RESULTS = "quizzes.view_attempt"  # every student's attempts and grades
+GENERATE_QUESTIONS = ("quizzes.add_question", "quizzes.change_question")
+
+
+def can(user, *permissions: str) -> bool:
+    """Whether `user` is signed in, active and holds every one of `permissions`."""
+    return bool(user and user.is_authenticated and user.has_perms(permissions))
+
+
+def is_teacher(user) -> bool:
+    """Whether `user` holds any permission of the Factcards app (the `Teachers` group's, or a
+    superuser's). The staff flag alone does not make a teacher."""
+    return bool(user and user.is_authenticated and user.has_module_perms("quizzes"))
+
+
+def teaches_in_admin(user) -> bool:
+    """Whether the site's "Teach" link (to the admin) is any use to `user`: staff and a teacher.
+
+    The staff flag is checked first, so that a student's page costs no permission query."""
+    return bool(user and user.is_authenticated and user.is_staff and is_teacher(user))
+
+
+def permissions_named(names) -> list:
+    """The Permission rows for "app_label.codename" names (one query)."""
+    from django.contrib.auth.models import Permission
+
+    wanted = Q(pk__in=[])
+    for name in names:
+        app_label, codename = name.split(".", 1)
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(wanted))
+
+
+def teachers_group():
+    """The `Teachers` group with exactly `TEACHER_PERMISSIONS` (created if missing)."""
+    from django.contrib.auth.models import Group
+
+    group, _ = Group.objects.get_or_create(name=TEACHERS_GROUP)
+    group.permissions.set(permissions_named(TEACHER_PERMISSIONS))
+    return group

@@ -1,12 +1,42 @@
 from django.contrib import admin, messages
 
+from quizzes.grades import format_grade
 from quizzes.models import Attempt, AttemptState, Response
 from quizzes.services.attempts import attempt_regrade
 
 
-class ResponseInline(admin.TabularInline):
+class GradeColumns:
+    """Scores, grades and marks written as on every page ("0", "25", "33.33")."""
+
+    @admin.display(description="Score", ordering="score")
+    def score_display(self, obj):
+        return format_grade(obj.score) or "–"
+
+    @admin.display(description="Grade", ordering="grade")
+    def grade_display(self, obj):
+        return format_grade(obj.grade) or "–"
+
+    @admin.display(description="Max score")
+    def max_score_display(self, obj):
+        return format_grade(obj.max_score)
+
+    @admin.display(description="Marks")
+    def marks_display(self, obj):
+        return format_grade(obj.marks)
+
+
+class ResponseInline(GradeColumns, admin.TabularInline):
     model = Response
-    fields = ("slot", "question", "answer", "fraction", "score", "marks", "flagged", "answered_at")
+    fields = (
+        "slot",
+        "question",
+        "answer",
+        "fraction",
+        "score_display",
+        "marks_display",
+        "flagged",
+        "answered_at",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -16,7 +46,7 @@ class ResponseInline(admin.TabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(GradeColumns, admin.ModelAdmin):
     """Attempts are read here and change only through the services (taking, finishing, the
     re-grade action): an editable state would let a finished attempt be reopened by hand, past
     its deadline and its one-attempt-in-progress rule. The student's attempt page is the
@@ -28,8 +58,8 @@ class AttemptAdmin(admin.ModelAdmin):
         "user",
         "number",
         "state",
-        "score",
-        "grade",
+        "score_display",
+        "grade_display",
         "started_at",
         "finished_at",
     )
@@ -45,9 +75,9 @@ class AttemptAdmin(admin.ModelAdmin):
         "started_at",
         "deadline",
         "finished_at",
-        "max_score",
-        "score",
-        "grade",
+        "max_score_display",
+        "score_display",
+        "grade_display",
         "layout",
     )
     readonly_fields = fields
@@ -82,11 +112,13 @@ class AttemptAdmin(admin.ModelAdmin):
                 continue
             changed_attempts += 1
             details = "; ".join(
-                f"Q{c['slot']} {c['old_score']} → {c['new_score']}" for c in changes
+                f"Q{c['slot']} {format_grade(c['old_score'])} → {format_grade(c['new_score'])}"
+                for c in changes
             )
             self.message_user(
                 request,
-                f"{attempt}: grade {old_grade} → {attempt.grade} ({details}).",
+                f"{attempt}: grade {format_grade(old_grade)} → {format_grade(attempt.grade)} "
+                f"({details}).",
                 messages.WARNING,
             )
         summary = f"Re-graded {finished.count()} attempt(s); {changed_attempts} changed."
@@ -96,8 +128,8 @@ class AttemptAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
-    list_display = ("attempt", "slot", "question", "fraction", "score", "answered_at")
+class ResponseAdmin(GradeColumns, admin.ModelAdmin):
+    list_display = ("attempt", "slot", "question", "fraction", "score_display", "answered_at")
     list_select_related = ("attempt__quiz", "attempt__user", "question")
     search_fields = ("attempt__user__username", "attempt__quiz__title")
     readonly_fields = (
@@ -105,13 +137,13 @@ class ResponseAdmin(admin.ModelAdmin):
         "question",
         "slot",
         "snapshot",
-        "marks",
+        "marks_display",
         "answer",
         "answered_at",
         "flagged",
         "checked",
         "fraction",
-        "score",
+        "score_display",
     )
 
     def has_add_permission(self, request):

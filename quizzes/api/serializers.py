@@ -7,11 +7,12 @@ One serializer per direction where input and output differ (`QuizWriteSerializer
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quizzes.api.permissions import is_teacher
+from quizzes.grades import format_grade
 from quizzes.models import (
     AcceptedAnswer,
     Article,
@@ -30,6 +31,23 @@ from quizzes.services import grading
 from quizzes.services.generation import GENERATED_KINDS
 from quizzes.services.questions import question_problems
 from quizzes.services.snapshots import public_question
+
+
+class GradeField(serializers.DecimalField):
+    """A grade, score or mark, written as every page writes it: "0", "25", "33.33" (a decimal
+    string, as DRF's DecimalField gives, without the trailing zeros; see `format_grade`)."""
+
+    def to_representation(self, value):
+        return format_grade(value)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's, with the models' decimals (all of them grades, scores or marks) as GradeField."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: GradeField,
+    }
 
 
 def _django_errors(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -60,7 +78,7 @@ def _tags_from_slugs(slugs: list[str]) -> list[Tag]:
 # --- Articles and facts -------------------------------------------------------------------
 
 
-class ArticleSerializer(serializers.ModelSerializer):
+class ArticleSerializer(ModelSerializer):
     fact_count = serializers.IntegerField(read_only=True, help_text="Facts recorded from it.")
 
     class Meta:
@@ -95,7 +113,7 @@ class SlugLookupField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class FactSerializer(serializers.ModelSerializer):
+class FactSerializer(ModelSerializer):
     article = SlugLookupField(slug_field="slug", queryset=Article.objects.all())
     distractors = serializers.ListField(
         child=serializers.CharField(max_length=300),
@@ -140,7 +158,7 @@ class FactSerializer(serializers.ModelSerializer):
 # --- Questions -----------------------------------------------------------------------------
 
 
-class ChoiceSerializer(serializers.ModelSerializer):
+class ChoiceSerializer(ModelSerializer):
     id = serializers.IntegerField(
         required=False,
         help_text="Send an existing choice's id to keep it (attempts refer to it); "
@@ -156,7 +174,7 @@ class ChoiceSerializer(serializers.ModelSerializer):
         read_only_fields = ["order"]
 
 
-class AcceptedAnswerSerializer(serializers.ModelSerializer):
+class AcceptedAnswerSerializer(ModelSerializer):
     fraction = serializers.FloatField(min_value=0, max_value=1, default=1)
 
     class Meta:
@@ -166,7 +184,7 @@ class AcceptedAnswerSerializer(serializers.ModelSerializer):
         extra_kwargs = {"match": {"default": MatchMode.NORMALISED}}
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class QuestionSerializer(ModelSerializer):
     """A question with its choices and accepted answers (their order is the list order).
 
     Validated by `question_problems`, the same rules the admin and `loaddata` apply.
@@ -305,9 +323,9 @@ class QuestionSerializer(serializers.ModelSerializer):
 # --- Quizzes -------------------------------------------------------------------------------
 
 
-class QuizQuestionSerializer(serializers.ModelSerializer):
+class QuizQuestionSerializer(ModelSerializer):
     question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all())
-    marks = serializers.DecimalField(
+    marks = GradeField(
         max_digits=6,
         decimal_places=2,
         min_value=0,
@@ -347,7 +365,7 @@ QUIZ_TEACHER_FIELDS = [
 ]
 
 
-class QuizSerializer(serializers.ModelSerializer):
+class QuizSerializer(ModelSerializer):
     """A quiz as listed. Students get the public fields; teachers also get the authoring ones."""
 
     tags = TagsField(read_only=True)
@@ -379,7 +397,7 @@ class QuizSerializer(serializers.ModelSerializer):
         return fields
 
 
-class QuizWriteSerializer(serializers.ModelSerializer):
+class QuizWriteSerializer(ModelSerializer):
     """What a teacher sends to create or change a quiz; `questions` replaces the list."""
 
     tags = TagsField(required=False)
@@ -463,7 +481,7 @@ class QuizStandingSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=["not_started", "in_progress", "finished"])
     attempts_used = serializers.IntegerField()
     attempts_left = serializers.IntegerField(allow_null=True, help_text="Null: unlimited.")
-    final_grade = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    final_grade = GradeField(max_digits=6, decimal_places=2, allow_null=True)
     in_progress_attempt = serializers.IntegerField(
         source="in_progress.pk", allow_null=True, default=None
     )
@@ -525,7 +543,7 @@ class CheckedSerializer(serializers.Serializer):
 
     verdict = serializers.ChoiceField(choices=["correct", "partial", "incorrect", "unanswered"])
     fraction = serializers.FloatField()
-    score = serializers.DecimalField(max_digits=8, decimal_places=2)
+    score = GradeField(max_digits=8, decimal_places=2)
     feedback = serializers.ListField(child=serializers.CharField())
 
 
@@ -540,7 +558,7 @@ def checked_feedback(response: Response) -> dict | None:
     }
 
 
-class ResponseOutputSerializer(serializers.ModelSerializer):
+class ResponseOutputSerializer(ModelSerializer):
     """One question of an attempt, where the student stands on it; nothing about correctness
     unless the student checked it (immediate-feedback quizzes)."""
 
@@ -571,7 +589,7 @@ class ResponseOutputSerializer(serializers.ModelSerializer):
         return CheckedSerializer(result).data if result is not None else None
 
 
-class AttemptSummarySerializer(serializers.ModelSerializer):
+class AttemptSummarySerializer(ModelSerializer):
     quiz = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     quiz_title = serializers.CharField(source="quiz.title", read_only=True)
     passed = serializers.SerializerMethodField()
@@ -616,7 +634,7 @@ class AnswerInputSerializer(serializers.Serializer):
     flagged = serializers.BooleanField(required=False, help_text="Mark it to come back to.")
 
 
-class SavedAnswerSerializer(serializers.ModelSerializer):
+class SavedAnswerSerializer(ModelSerializer):
     """What was saved (the answer as cleaned: trimmed text, sorted ids)."""
 
     question = serializers.IntegerField(source="question_id")
@@ -639,10 +657,10 @@ class CheckResultSerializer(SavedAnswerSerializer):
 
 
 class FinishResultSerializer(AttemptSummarySerializer):
-    maximum_grade = serializers.DecimalField(
+    maximum_grade = GradeField(
         source="quiz.maximum_grade", max_digits=6, decimal_places=2, read_only=True
     )
-    pass_mark = serializers.DecimalField(
+    pass_mark = GradeField(
         source="quiz.pass_mark", max_digits=6, decimal_places=2, read_only=True, allow_null=True
     )
 
@@ -653,10 +671,10 @@ class FinishResultSerializer(AttemptSummarySerializer):
 class ReviewItemSerializer(serializers.Serializer):
     slot = serializers.IntegerField()
     question = PublicQuestionSerializer()
-    marks = serializers.DecimalField(max_digits=6, decimal_places=2)
+    marks = GradeField(max_digits=6, decimal_places=2)
     answer = AnswerField(allow_null=True)
     answer_text = serializers.CharField(help_text="The answer as the student gave it, in words.")
-    score = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    score = GradeField(max_digits=8, decimal_places=2, allow_null=True)
     fraction = serializers.FloatField(allow_null=True)
     verdict = serializers.ChoiceField(choices=["correct", "partial", "incorrect", "unanswered"])
     feedback = serializers.ListField(child=serializers.CharField())

@@ -140,6 +140,28 @@ def test_a_bad_answer_shows_an_error_and_keeps_the_student_on_the_question(stude
     assert "Type a number" in page
 
 
+def test_a_badly_typed_number_comes_back_as_typed_with_the_error_beside_it(student_client, quiz):
+    attempt = start(student_client, quiz)
+    numeric = responses(attempt)[2]
+    reply = save(student_client, attempt, numeric, "about 4000", nav="next")
+    page = student_client.get(reply["Location"]).content.decode()
+    assert re.search(r'<input[^>]*id="answer"[^>]*value="about 4000"', page)
+    assert 'aria-invalid="true"' in page
+    assert re.search(r'id="answer-error"[^>]*>.*Type a number, such as 42 or 3.5.', page)
+    assert Response.objects.get(pk=numeric.pk).answer is None  # nothing wrong was saved
+    # Once shown, the refused text is gone: the next visit shows what is saved.
+    again = student_client.get(reply["Location"]).content.decode()
+    assert "about 4000" not in again and "answer-error" not in again
+
+
+def test_a_refused_answer_is_kept_only_for_its_own_question(student_client, quiz):
+    attempt = start(student_client, quiz)
+    numeric = responses(attempt)[2]
+    save(student_client, attempt, numeric, "about 4000", nav="next")
+    other = student_client.get(f"{attempt.get_absolute_url()}?q=2").content.decode()
+    assert "about 4000" not in other
+
+
 def test_autosave_answers_with_json_when_asked(student_client, quiz):
     attempt = start(student_client, quiz)
     short = responses(attempt)[1]

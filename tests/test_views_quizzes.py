@@ -64,6 +64,30 @@ def test_the_quiz_list_shows_each_quiz_state_for_the_student(student_client, stu
     assert "2 attempts left" in body
 
 
+def test_a_last_attempt_in_progress_reads_as_one_to_continue_not_as_none_left(
+    student_client, student
+):
+    quiz = QuizFactory(title="Timed", questions=1, attempts_allowed=2)
+    attempt_finish(
+        attempt=attempt_start(quiz=quiz, user=student, now=timezone.now())[0], now=timezone.now()
+    )
+    attempt_start(quiz=quiz, user=student, now=timezone.now())
+    listing = student_client.get(reverse("quiz-list")).content.decode()
+    detail = student_client.get(quiz.get_absolute_url()).content.decode()
+    for page in (listing, detail):
+        assert "0 attempts left" not in page
+        assert re.search(r"attempt 2 of 2, your last", page)
+    assert "Continue" in listing and "Continue the attempt" in detail
+
+
+def test_the_quiz_list_says_which_quizzes_give_immediate_feedback(client):
+    QuizFactory(title="Practice", questions=1, feedback_mode="immediate")
+    QuizFactory(title="Exam", questions=1)
+    for url in ("/", reverse("quiz-list")):
+        page = client.get(url).content.decode()
+        assert page.count("Immediate feedback") == 1, url
+
+
 def test_the_quiz_list_runs_a_constant_number_of_queries(
     student_client, student, django_assert_max_num_queries
 ):

@@ -47,7 +47,7 @@ class DeckAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("articles",)
     inlines = [CardInline]
-    actions = ["rebuild_from_articles", "export_to_anki"]
+    actions = ["publish", "unpublish", "rebuild_from_articles", "export_to_anki"]
 
     def get_queryset(self, request):
         from django.db.models import Count
@@ -61,6 +61,27 @@ class DeckAdmin(admin.ModelAdmin):
     @admin.display(description="Cards", ordering="_card_count")
     def card_count(self, obj):
         return obj._card_count
+
+    @admin.action(description="Publish the selected decks", permissions=["change"])
+    def publish(self, request, queryset):
+        """Students see a deck once it is published; say which ones changed."""
+        self._set_published(request, queryset, True)
+
+    @admin.action(description="Unpublish the selected decks", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, published: bool):
+        titles = sorted(d.title for d in queryset if d.published != published)
+        queryset.update(published=published)
+        verb = "Published" if published else "Unpublished"
+        reach = "students can study them" if published else "students no longer see them"
+        self.message_user(
+            request,
+            f"{verb} {len(titles)} deck(s)"
+            + (f": {', '.join(titles)}; {reach}." if titles else "."),
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Rebuild from its articles", permissions=["change"])
     def rebuild_from_articles(self, request, queryset):

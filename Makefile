@@ -23,6 +23,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 demo-data: $(VENV)/.runtime-installed
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py loaddata $(FIXTURES)
+	$(RUN_ENV) $(BIN)/python manage.py load_demo_activity
 
 # Any management command against the local database: make manage ARGS="bank_stats".
 manage: $(VENV)/.runtime-installed

@@ -1,37 +1,20 @@
 from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
 
+from quizzes.admin.columns import GradeColumns, ResponseColumns
 from quizzes.grades import format_grade
 from quizzes.models import Attempt, AttemptState, Response
+from quizzes.services import grading
 from quizzes.services.attempts import attempt_regrade
 
 
-class GradeColumns:
-    """Scores, grades and marks written as on every page ("0", "25", "33.33")."""
-
-    @admin.display(description="Score", ordering="score")
-    def score_display(self, obj):
-        return format_grade(obj.score) or "–"
-
-    @admin.display(description="Grade", ordering="grade")
-    def grade_display(self, obj):
-        return format_grade(obj.grade) or "–"
-
-    @admin.display(description="Max score")
-    def max_score_display(self, obj):
-        return format_grade(obj.max_score)
-
-    @admin.display(description="Marks")
-    def marks_display(self, obj):
-        return format_grade(obj.marks)
-
-
-class ResponseInline(GradeColumns, admin.TabularInline):
+class ResponseInline(ResponseColumns, admin.TabularInline):
     model = Response
     fields = (
         "slot",
         "question",
-        "answer",
-        "fraction",
+        "answer_display",
+        "fraction_display",
         "score_display",
         "marks_display",
         "flagged",
@@ -128,23 +111,53 @@ class AttemptAdmin(GradeColumns, admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(GradeColumns, admin.ModelAdmin):
-    list_display = ("attempt", "slot", "question", "fraction", "score_display", "answered_at")
+class ResponseAdmin(ResponseColumns, admin.ModelAdmin):
+    list_display = (
+        "attempt",
+        "slot",
+        "question",
+        "fraction_display",
+        "score_display",
+        "answered_at",
+    )
     list_select_related = ("attempt__quiz", "attempt__user", "question")
     search_fields = ("attempt__user__username", "attempt__quiz__title")
-    readonly_fields = (
+    fields = readonly_fields = (
         "attempt",
         "question",
         "slot",
-        "snapshot",
+        "snapshot_display",
         "marks_display",
-        "answer",
+        "answer_display",
         "answered_at",
         "flagged",
         "checked",
-        "fraction",
+        "fraction_display",
         "score_display",
     )
+
+    @admin.display(description="The question as shown")
+    def snapshot_display(self, obj):
+        """The frozen question in words: its text, options with their fractions, accepted
+        answers, and the sentence it came from."""
+        snapshot = obj.snapshot or {}
+        rows = [format_html("<p>{}</p>", snapshot.get("text", ""))]
+        options = [
+            (c["text"], format_grade(c["fraction"])) for c in snapshot.get("choices") or []
+        ] + [
+            (a["text"], format_grade(a["fraction"])) for a in snapshot.get("accepted_answers") or []
+        ]
+        if options:
+            rows.append(
+                format_html("<ul>{}</ul>", format_html_join("", "<li>{} ({})</li>", options))
+            )
+        if snapshot.get("numeric"):
+            rows.append(
+                format_html("<p>Answer: {}</p>", grading.describe_correct(snapshot=snapshot))
+            )
+        if (snapshot.get("fact") or {}).get("sentence"):
+            rows.append(format_html("<p>From: “{}”</p>", snapshot["fact"]["sentence"]))
+        return format_html_join("", "{}", ((row,) for row in rows))
 
     def has_add_permission(self, request):
         return False

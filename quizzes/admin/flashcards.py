@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.text import slugify
 
+from quizzes.admin.columns import MemoryColumns
 from quizzes.admin.forms import OrderedInlineFormSet
 from quizzes.models import Card, CardState, Deck, ReviewLog
 from quizzes.services.anki_export import export_decks
@@ -121,8 +122,16 @@ class CardAdmin(admin.ModelAdmin):
 
 
 @admin.register(CardState)
-class CardStateAdmin(admin.ModelAdmin):
-    list_display = ("user", "card", "state", "due", "stability", "difficulty", "reps")
+class CardStateAdmin(MemoryColumns, admin.ModelAdmin):
+    list_display = (
+        "user",
+        "card",
+        "state",
+        "due",
+        "stability_display",
+        "difficulty_display",
+        "reps",
+    )
     list_filter = ("state", "deck")
     list_select_related = ("user", "card")
     search_fields = ("user__username", "card__front")

@@ -204,7 +204,8 @@ def test_a_fact_keyed_fact_dash_makes_a_card_keyed_once_not_fact_fact(article):
     assert not any(key.startswith("fact-fact-") for key in keys)
 
 
-def test_a_card_still_keyed_fact_fact_is_renamed_by_a_rebuild_with_its_progress(article, student):
+def _old_fact_fact_card(article, student):
+    """A deck whose card of the fact `fact-3f9a…` is keyed as before the fix, with progress."""
     fact = FactFactory(
         article=article,
         key="fact-3f9a0c1b2d4e",
@@ -212,9 +213,14 @@ def test_a_card_still_keyed_fact_fact_is_renamed_by_a_rebuild_with_its_progress(
         answer="Lavrov",
     )
     deck = build_deck(slug="geneva-deck", articles=[article], published=True).deck
-    old = Card.objects.get(fact=fact)
-    Card.objects.filter(pk=old.pk).update(key="fact-fact-3f9a0c1b2d4e")  # as built before the fix
-    review_card(user=student, card=old, rating="good", now=NOW)
+    card = Card.objects.get(fact=fact)
+    Card.objects.filter(pk=card.pk).update(key="fact-fact-3f9a0c1b2d4e")
+    review_card(user=student, card=card, rating="good", now=NOW)
+    return deck, card
+
+
+def test_a_card_still_keyed_fact_fact_is_renamed_by_a_rebuild_with_its_progress(article, student):
+    deck, old = _old_fact_fact_card(article, student)
 
     result = rebuild_deck(deck=deck)
 
@@ -229,16 +235,7 @@ def test_the_migration_drops_the_doubled_prefix_and_keeps_the_rows(article, stud
     from django.apps import apps
 
     migration = importlib.import_module("quizzes.migrations.0004_card_keys_without_fact_fact")
-    fact = FactFactory(
-        article=article,
-        key="fact-3f9a0c1b2d4e",
-        sentence=BODY.split(". ")[0] + ".",
-        answer="Lavrov",
-    )
-    deck = build_deck(slug="geneva-deck", articles=[article], published=True).deck
-    card = Card.objects.get(fact=fact)
-    Card.objects.filter(pk=card.pk).update(key="fact-fact-3f9a0c1b2d4e")
-    review_card(user=student, card=card, rating="good", now=NOW)
+    deck, card = _old_fact_fact_card(article, student)
 
     migration.drop_doubled_prefix(apps, None)
     assert Card.objects.get(pk=card.pk).key == "fact-3f9a0c1b2d4e"

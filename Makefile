@@ -6,7 +6,7 @@ FIXTURES := articles questions quizzes flashcards demo_users
 # `make run` is for local use: DEBUG on (a development secret key, SQLite) unless you say otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run serve test lint format demo-data clean
+.PHONY: run serve test lint format demo-data manage clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 demo-data: $(VENV)/.runtime-installed
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py loaddata $(FIXTURES)
+	$(RUN_ENV) $(BIN)/python manage.py load_demo_activity
+
+# Any management command against the local database: make manage ARGS="bank_stats".
+manage: $(VENV)/.runtime-installed
+	$(RUN_ENV) $(BIN)/python manage.py $(ARGS)
 
 run: demo-data
 	@echo "Factcards on http://127.0.0.1:8000 (demo logins: student / reset-2009, teacher / reset-2009)"

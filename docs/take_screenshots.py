@@ -5,8 +5,11 @@
 Loads the demo fixtures into a temporary SQLite database, serves the site on a free local port,
 logs in as the demo student with Chromium (the same Playwright set-up as the browser tests),
 takes "Reset button basics" (answering some questions right and one wrong) and saves
-docs/screenshots/quiz-list.png, attempt.png and review.png; then, after ten weeks of simulated
-study of the demo deck (seeded, through the scheduling service), flashcards-stats.png.
+docs/screenshots/quiz-list.png, attempt.png and review.png; article.png (a source article with
+the quoted sentence highlighted); attempt-phone.png (the timed quiz on a 390 px phone, scrolled
+down a long question: the time left stays at the top); then, after ten weeks of simulated study
+of the demo deck (seeded, through the scheduling service), flashcards-stats.png; and, as the
+demo teacher with `load_demo_activity`'s students, quiz-results.png.
 """
 
 import os
@@ -23,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 QUIZ = "reset-button-basics"
 DECK = "reset-button-deck"
+TIMED_QUIZ = "geneva-timed-challenge"
+ARTICLE, FACT = "reuters-clinton-lavrov-hail-new-approach", "reuters-marked-peregruzka"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
@@ -45,6 +50,7 @@ def main() -> int:
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], **run)  # noqa: S603
     fixtures = ["articles", "questions", "quizzes", "flashcards", "demo_users"]
     subprocess.run([python, "manage.py", "loaddata", *fixtures], **run)  # noqa: S603
+    subprocess.run([python, "manage.py", "load_demo_activity"], **run)  # noqa: S603
     subprocess.run([python, __file__, "--simulate-study"], **run)  # noqa: S603
     port = free_port()
     server = subprocess.Popen(  # noqa: S603
@@ -110,6 +116,37 @@ def shoot(base: str) -> None:
 
         page.goto(f"/flashcards/{DECK}/stats/")
         page.screenshot(path=str(OUT / "flashcards-stats.png"), full_page=True)
+
+        page.goto(f"/articles/{ARTICLE}/?fact={FACT}")
+        page.wait_for_selector("mark#fact")
+        page.screenshot(path=str(OUT / "article.png"), full_page=False)
+
+        phone = browser.new_context(
+            base_url=base, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+        )
+        phone.add_cookies(page.context.cookies())
+        mobile = phone.new_page()
+        mobile.goto(f"/quizzes/{TIMED_QUIZ}/")
+        mobile.get_by_role("button", name="Start the quiz").click()
+        mobile.wait_for_selector("#timer")
+        numeric = mobile.locator("#answer[inputmode=decimal]").count()
+        answer_current(mobile, "4" if numeric else "Lavrov")
+        mobile.mouse.wheel(0, 400)
+        mobile.wait_for_timeout(1500)
+        mobile.screenshot(path=str(OUT / "attempt-phone.png"), full_page=False)
+        phone.close()
+
+        page.context.clear_cookies()
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill("teacher")
+        page.get_by_label("Password").fill("reset-2009")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        page.goto("/admin/quizzes/quiz/")
+        page.get_by_role("link", name="The reset button: basics").click()
+        page.get_by_role("link", name="Results").first.click()
+        page.wait_for_selector(".results-figures")
+        page.screenshot(path=str(OUT / "quiz-results.png"), full_page=True)
         browser.close()
 
 

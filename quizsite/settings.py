@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -258,8 +259,27 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# E-mail (password resets): printed to the console unless EMAIL_URL names a server, e.g.
+# smtp://user:password@mail.example.org:587/?tls=True (dj-email-url's format).
+_email = dj_email_url.parse(env_str("EMAIL_URL") or "console://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 10
+if _email["EMAIL_FILE_PATH"]:
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Factcards <noreply@localhost>")
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 86400)
+
 # Factcards' own switches.
 SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", default=True)
+# Account pages' limits per hour (0: none), counted in the database across every process.
+PASSWORD_RESETS_PER_HOUR = env_int("PASSWORD_RESETS_PER_HOUR", 5)
+SIGNUPS_PER_HOUR = env_int("SIGNUPS_PER_HOUR", 30)
 # Seconds after an attempt's deadline during which a save is still accepted (network lag).
 ATTEMPT_GRACE_SECONDS = env_int("ATTEMPT_GRACE_SECONDS", 10)
 

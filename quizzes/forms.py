@@ -4,6 +4,7 @@ import math
 import re
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
 from quizzes.parsing import MAX_ID, whole_number
@@ -18,6 +19,18 @@ class SignupForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
+
+
+class ProfileForm(forms.ModelForm):
+    """What a student may change about themselves: their name and e-mail address."""
+
+    email = forms.EmailField(
+        required=False, help_text="Where a password reset link is sent; nobody else sees it."
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields = ("first_name", "last_name", "email")
 
 
 def _int(value: str) -> int:

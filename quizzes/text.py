@@ -102,6 +102,23 @@ def contains_verbatim(haystack: str, needle: str) -> bool:
     return bool(needle) and needle in squash_spaces(haystack)
 
 
+def find_verbatim(haystack: str, needle: str) -> tuple[int, int] | None:
+    """Where `needle` stands in `haystack` as `contains_verbatim` compares them: (start, end)
+    offsets into `haystack` itself, so the text around it keeps its own quotes and spacing.
+
+    >>> find_verbatim("He said  “reset”.", 'said "reset"')
+    (3, 16)
+    """
+    words = squash_spaces(needle).split(" ")
+    if words == [""]:
+        return None
+    # The quote and dash table maps one character to one, so offsets in the translated text
+    # are offsets in the original.
+    pattern = r"\s+".join(re.escape(word) for word in words)
+    match = re.search(pattern, haystack.translate(_TYPOGRAPHIC))
+    return match.span() if match else None
+
+
 BLANK = "_____"
 
 

@@ -2,10 +2,11 @@
 
 from django.urls import include, path
 
-from quizzes.views.home import HomeView
+from quizzes.views.home import HomeView, favicon
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("quizzes.views.quiz_urls")),
     path("flashcards/", include("quizzes.views.flashcard_urls")),
 ]

@@ -194,3 +194,18 @@ class CardFactory(factory.django.DjangoModelFactory):
     front = factory.Sequence(lambda n: f"Front {n}: whom did Clinton meet?")
     back = "Sergei Lavrov"
     position = factory.Sequence(int)
+
+
+def finished_attempt(*, quiz, user, right: int, now):
+    """A finished attempt at `quiz` (single-choice questions) with the first `right` answered
+    correctly and the others wrongly, through the real services."""
+    from quizzes.services.attempts import attempt_finish, attempt_save_answer, attempt_start
+
+    attempt, _ = attempt_start(quiz=quiz, user=user, now=now)
+    for response in attempt.responses.order_by("slot"):
+        choices = sorted(response.snapshot["choices"], key=lambda c: -float(c["fraction"]))
+        pick = choices[0] if response.slot <= right else choices[-1]
+        attempt_save_answer(
+            attempt=attempt, question_id=response.question_id, answer=pick["id"], now=now
+        )
+    return attempt_finish(attempt=attempt, now=now)

@@ -480,7 +480,7 @@ def test_a_teacher_accepts_another_answer_and_regrades(teacher_client, finished_
     response = run_action(teacher_client, "attempt", "regrade", [attempt.pk])
 
     text = messages_of(response)
-    assert "Q1 0.00 → 1.00" in text and "Re-graded 1 attempt(s); 1 changed." in text
+    assert "Q1 0 → 1" in text and "Re-graded 1 attempt(s); 1 changed." in text
     attempt.refresh_from_db()
     assert attempt.score == 1
 

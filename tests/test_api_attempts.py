@@ -330,9 +330,9 @@ def test_finishing_returns_score_grade_and_passed(api, quiz):
     assert response.status_code == 200
     body = response.json()
     assert (body["score"], body["max_score"], body["grade"], body["passed"]) == (
-        "6.00",
-        "6.00",
-        "100.00",
+        "6",
+        "6",
+        "100",
         True,
     )
     again = api.post(f"/api/attempts/{attempt['id']}/finish/")
@@ -528,7 +528,7 @@ def test_a_quiz_from_token_to_review(student, quiz):
     api.put(f"/api/attempts/{attempt['id']}/answers/{wrong}/", {"answer": 1989}, format="json")
     assert_no_correctness(api.get(f"/api/attempts/{attempt['id']}/").json())
     finished = api.post(f"/api/attempts/{attempt['id']}/finish/").json()
-    assert (finished["score"], finished["grade"]) == ("5.00", "83.33")
+    assert (finished["score"], finished["grade"]) == ("5", "83.33")
     review = api.get(f"/api/attempts/{attempt['id']}/review/").json()
     numeric = next(i for i in review["questions"] if i["question"]["kind"] == "numeric")
     assert (numeric["verdict"], numeric["answer_text"], numeric["correct_answer"]) == (

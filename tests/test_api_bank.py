@@ -277,8 +277,8 @@ def test_teachers_create_quizzes_with_their_questions(api, teacher):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["questions"] == [
-        {"question": second.pk, "order": 1, "marks": "2.00"},
-        {"question": first.pk, "order": 2, "marks": "1.00"},
+        {"question": second.pk, "order": 1, "marks": "2"},
+        {"question": first.pk, "order": 2, "marks": "1"},
     ]
     assert (body["question_count"], body["author"], body["published"]) == (
         2,
@@ -372,7 +372,7 @@ def test_results_list_attempts_and_grades(api, student, other_student, student_a
     assert (row["user"], row["state"], row["grade"], row["passed"]) == (
         "student",
         "finished",
-        "100.00",
+        "100",
         True,
     )
     assert student_api.get("/api/quizzes/reset/results/").status_code == 403

@@ -456,6 +456,6 @@ def test_the_admin_regrade_action_reports_what_changed(quiz, student, teacher, c
         follow=True,
     )
     text = " ".join(str(m) for m in reply.context["messages"])
-    assert "grade 100.00 → 75.00" in text
-    assert "Q1 1.00 → 0.00" in text
+    assert "grade 100 → 75" in text
+    assert "Q1 1 → 0" in text
     assert "Re-graded 1 attempt(s); 1 changed." in text

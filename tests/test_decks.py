@@ -186,3 +186,111 @@ def test_demo_fixture_loads_twice_without_duplicates(db):
     facts = sum(article.facts.count() for article in deck.articles.all())
     assert deck.cards.count() == facts > 0
     assert not deck.cards.filter(fact__isnull=True).exists()
+
+
+# --- keys, slugs and publishing as a teacher meets them (issue 10) ----------------------------
+
+
+def test_a_fact_keyed_fact_dash_makes_a_card_keyed_once_not_fact_fact(article):
+    FactFactory(
+        article=article,
+        key="fact-3f9a0c1b2d4e",
+        sentence=BODY.split(". ")[0] + ".",
+        answer="Lavrov",
+    )
+    build_deck(slug="geneva-deck", articles=[article])
+    keys = set(Card.objects.values_list("key", flat=True))
+    assert keys == {"fact-met-lavrov", "fact-button-word", "fact-3f9a0c1b2d4e"}
+    assert not any(key.startswith("fact-fact-") for key in keys)
+
+
+def _old_fact_fact_card(article, student):
+    """A deck whose card of the fact `fact-3f9a…` is keyed as before the fix, with progress."""
+    fact = FactFactory(
+        article=article,
+        key="fact-3f9a0c1b2d4e",
+        sentence=BODY.split(". ")[0] + ".",
+        answer="Lavrov",
+    )
+    deck = build_deck(slug="geneva-deck", articles=[article], published=True).deck
+    card = Card.objects.get(fact=fact)
+    Card.objects.filter(pk=card.pk).update(key="fact-fact-3f9a0c1b2d4e")
+    review_card(user=student, card=card, rating="good", now=NOW)
+    return deck, card
+
+
+def test_a_card_still_keyed_fact_fact_is_renamed_by_a_rebuild_with_its_progress(article, student):
+    deck, old = _old_fact_fact_card(article, student)
+
+    result = rebuild_deck(deck=deck)
+
+    assert result.created == [] and result.stale == []
+    assert Card.objects.get(pk=old.pk).key == "fact-3f9a0c1b2d4e"
+    assert CardState.objects.get(user=student).card_id == old.pk
+
+
+def test_the_migration_drops_the_doubled_prefix_and_keeps_the_rows(article, student):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("quizzes.migrations.0005_card_keys_without_fact_fact")
+    deck, card = _old_fact_fact_card(article, student)
+
+    migration.drop_doubled_prefix(apps, None)
+    assert Card.objects.get(pk=card.pk).key == "fact-3f9a0c1b2d4e"
+    assert rebuild_deck(deck=deck).created == []  # the rebuild finds it: progress kept
+    migration.restore_doubled_prefix(apps, None)
+    assert Card.objects.get(pk=card.pk).key == "fact-fact-3f9a0c1b2d4e"
+
+
+def test_two_facts_that_would_share_a_card_key_build_nothing(article):
+    FactFactory(article=article, key="fact-met-lavrov", sentence=BODY.split(". ")[0] + ".")
+    with pytest.raises(CommandError, match="would make the same card key “fact-met-lavrov”"):
+        call_command("build_deck", "--article", "geneva")
+    assert not Deck.objects.exists()
+
+
+def test_the_command_and_the_admin_action_choose_the_same_default_deck(article, client):
+    from tests.factories import UserFactory
+
+    call_command("build_deck", "--article", "geneva")
+    assert list(Deck.objects.values_list("slug", flat=True)) == ["geneva-deck"]
+    client.force_login(UserFactory(username="head", is_staff=True, is_superuser=True))
+    client.post(
+        "/admin/quizzes/article/",
+        {"action": "build_decks_for_articles", "_selected_action": [article.pk]},
+    )
+    assert list(Deck.objects.values_list("slug", flat=True)) == ["geneva-deck"]
+
+
+def test_building_a_deck_says_it_is_unpublished_and_publishing_is_one_action(article, client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="head", is_staff=True, is_superuser=True))
+    built = client.post(
+        "/admin/quizzes/article/",
+        {"action": "build_decks_for_articles", "_selected_action": [article.pk]},
+        follow=True,
+    ).content.decode()
+    deck = Deck.objects.get(slug="geneva-deck")
+    assert not deck.published
+    assert "It is not published: students cannot see it until it is published." in built
+    assert f'href="/admin/quizzes/deck/{deck.pk}/change/"' in built
+
+    published = client.post(
+        "/admin/quizzes/deck/",
+        {"action": "publish", "_selected_action": [deck.pk]},
+        follow=True,
+    ).content.decode()
+    deck.refresh_from_db()
+    assert deck.published
+    assert "Published 1 deck(s):" in published and "students can study them" in published
+
+
+def test_the_command_says_whether_the_deck_is_published(article, capsys):
+    call_command("build_deck", "--article", "geneva")
+    out = capsys.readouterr().out
+    assert "It is not published" in out and "--publish" in out
+    call_command("build_deck", "--article", "geneva", "--publish")
+    assert "It is published: students can study it." in capsys.readouterr().out

@@ -200,6 +200,48 @@ def test_the_fragment_answers_with_the_next_card_only(student_client, deck):
     assert "Where did they meet?" in html
 
 
+def _card_kind(html: str) -> str:
+    match = re.search(r'<span class="card-state">([^<]*)</span>', html)
+    return match.group(1) if match else ""
+
+
+def test_each_card_is_labelled_by_its_real_state(student_client, student, deck):
+    card = deck.cards.get(position=1)
+    assert _card_kind(student_client.get(study_url(deck)).content.decode()) == "New card"
+    past = timezone.now() - timedelta(days=30)
+    review_card(user=student, card=card, rating="again", now=past)
+    assert _card_kind(student_client.get(study_url(deck)).content.decode()) == "Learning"
+    review_card(user=student, card=card, rating="easy", now=past + timedelta(minutes=2))
+    assert _card_kind(student_client.get(study_url(deck)).content.decode()) == "Review"
+    review_card(user=student, card=card, rating="again", now=timezone.now() - timedelta(hours=1))
+    assert _card_kind(student_client.get(study_url(deck)).content.decode()) == "Relearning"
+
+
+def test_learning_cards_due_within_the_learn_ahead_limit_keep_the_session_going(
+    student_client, student, deck
+):
+    first, second = deck.cards.get(position=1), deck.cards.get(position=2)
+    student_client.post(study_url(deck), {"card": first.pk, "rating": "again"})  # due in 1 min
+    student_client.post(study_url(deck), {"card": second.pk, "rating": "good"})  # in 10 min
+
+    html = student_client.get(study_url(deck)).content.decode()
+
+    assert "Session complete." not in html
+    assert "Whom did Clinton meet?" in html  # the soonest, shown early
+    assert _card_kind(html) == "Learning"
+    assert re.search(r"due in \d+\xa0seconds?, shown early", html) or "due in 0\xa0minutes" in html
+    assert "2 reviewed, 2 to go" in html
+
+
+def test_the_summary_says_when_the_next_card_is_due(student_client, student, deck):
+    for position in (1, 2):
+        card = deck.cards.get(position=position)
+        student_client.post(study_url(deck), {"card": card.pk, "rating": "easy"})
+    html = student_client.get(study_url(deck)).content.decode()
+    assert "Session complete." in html
+    assert re.search(r"Your next card is due in \d+\xa0\w+(, \d+\xa0\w+)?, on <time", html)
+
+
 def test_the_session_ends_with_a_summary(student_client, student, deck):
     for position in (1, 2):
         card = deck.cards.get(position=position)

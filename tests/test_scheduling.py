@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from quizzes.models import CardState, LearningState, Rating, ReviewLog
 from quizzes.services import scheduling
 from quizzes.services.scheduling import (
+    LEARN_AHEAD,
     ReviewError,
     format_interval,
     fuzz_interval,
@@ -84,10 +85,12 @@ def test_a_card_not_yet_due_is_not_served(student, deck):
     deck.save()
     first = review_card(user=student, card=card, rating="good", now=NOW)
 
+    soon = NOW + timedelta(minutes=5)
+    no_ahead = timedelta(0)
     assert (
-        study_queue(user=student, deck=deck, now=NOW + timedelta(minutes=5), limit=5).cards() == []
+        study_queue(user=student, deck=deck, now=soon, limit=5, learn_ahead=no_ahead).cards() == []
     )
-    queue = study_queue(user=student, deck=deck, now=first.state.due, limit=5)
+    queue = study_queue(user=student, deck=deck, now=first.state.due, limit=5, learn_ahead=no_ahead)
     assert queue.cards() == [card]
 
 
@@ -114,13 +117,55 @@ def test_daily_new_card_limit_counts_first_reviews_since_midnight(student, deck)
     assert queue.new == cards[3:]
 
 
+def test_a_learning_card_due_within_the_learn_ahead_limit_is_served_once_nothing_else_is(
+    student, deck
+):
+    deck.new_cards_per_day = 2
+    deck.save()
+    again, good, unseen = (CardFactory(deck=deck, position=p) for p in (1, 2, 3))
+    review_card(user=student, card=again, rating="again", now=NOW)  # due in 1 minute
+    review_card(user=student, card=good, rating="good", now=NOW)  # due in 10 minutes
+    later = NOW + timedelta(seconds=30)
+
+    queue = study_queue(user=student, deck=deck, now=later, limit=5)
+
+    assert (queue.due, queue.new) == ([], [])  # nothing due, today's two new cards used
+    assert queue.cards() == [again, good]  # soonest first, before they are due
+    assert (queue.due_count, queue.ahead_count, queue.remaining) == (0, 2, 2)
+    assert unseen not in queue.cards()
+
+
+def test_learn_ahead_cards_wait_behind_due_and_new_cards(student, deck):
+    deck.new_cards_per_day = 5
+    deck.save()
+    learning, fresh = CardFactory(deck=deck, position=1), CardFactory(deck=deck, position=2)
+    review_card(user=student, card=learning, rating="good", now=NOW)
+    assert study_queue(user=student, deck=deck, now=NOW, limit=1).cards() == [fresh]
+    assert study_queue(user=student, deck=deck, now=NOW, limit=5).cards() == [fresh, learning]
+
+
+def test_a_card_due_beyond_the_learn_ahead_limit_ends_the_session(student, deck):
+    card = CardFactory(deck=deck)
+    deck.new_cards_per_day = 1
+    deck.save()
+    review_card(user=student, card=card, rating="good", now=NOW)  # due in 10 minutes
+    assert timedelta(minutes=20) == LEARN_AHEAD  # Anki's default
+    before = NOW - timedelta(minutes=11)  # 21 minutes before it falls due
+    assert study_queue(user=student, deck=deck, now=before, limit=5).cards() == []
+    almost = NOW - timedelta(minutes=9)  # 19 minutes before
+    assert study_queue(user=student, deck=deck, now=almost, limit=5).cards() == [card]
+
+
 def test_states_belong_to_one_student(student, other_student, deck):
     card = CardFactory(deck=deck)
     review_card(user=student, card=card, rating="good", now=NOW)
 
     assert CardState.objects.filter(user=other_student).count() == 0
     assert study_queue(user=other_student, deck=deck, now=NOW, limit=5).new == [card]
-    assert study_queue(user=student, deck=deck, now=NOW, limit=5).cards() == []
+    assert (
+        study_queue(user=student, deck=deck, now=NOW, limit=5, learn_ahead=timedelta(0)).cards()
+        == []
+    )
 
 
 def test_same_client_review_id_is_recorded_once(student, deck):

@@ -64,6 +64,30 @@ def test_the_quiz_list_shows_each_quiz_state_for_the_student(student_client, stu
     assert "2 attempts left" in body
 
 
+def test_a_last_attempt_in_progress_reads_as_one_to_continue_not_as_none_left(
+    student_client, student
+):
+    quiz = QuizFactory(title="Timed", questions=1, attempts_allowed=2)
+    attempt_finish(
+        attempt=attempt_start(quiz=quiz, user=student, now=timezone.now())[0], now=timezone.now()
+    )
+    attempt_start(quiz=quiz, user=student, now=timezone.now())
+    listing = student_client.get(reverse("quiz-list")).content.decode()
+    detail = student_client.get(quiz.get_absolute_url()).content.decode()
+    for page in (listing, detail):
+        assert "0 attempts left" not in page
+        assert re.search(r"attempt 2 of 2, your last", page)
+    assert "Continue" in listing and "Continue the attempt" in detail
+
+
+def test_the_quiz_list_says_which_quizzes_give_immediate_feedback(client):
+    QuizFactory(title="Practice", questions=1, feedback_mode="immediate")
+    QuizFactory(title="Exam", questions=1)
+    for url in ("/", reverse("quiz-list")):
+        page = client.get(url).content.decode()
+        assert page.count("Immediate feedback") == 1, url
+
+
 def test_the_quiz_list_runs_a_constant_number_of_queries(
     student_client, student, django_assert_max_num_queries
 ):
@@ -138,6 +162,28 @@ def test_a_bad_answer_shows_an_error_and_keeps_the_student_on_the_question(stude
     assert reply["Location"].endswith("?q=3")
     page = student_client.get(reply["Location"]).content.decode()
     assert "Type a number" in page
+
+
+def test_a_badly_typed_number_comes_back_as_typed_with_the_error_beside_it(student_client, quiz):
+    attempt = start(student_client, quiz)
+    numeric = responses(attempt)[2]
+    reply = save(student_client, attempt, numeric, "about 4000", nav="next")
+    page = student_client.get(reply["Location"]).content.decode()
+    assert re.search(r'<input[^>]*id="answer"[^>]*value="about 4000"', page)
+    assert 'aria-invalid="true"' in page
+    assert re.search(r'id="answer-error"[^>]*>.*Type a number, such as 42 or 3.5.', page)
+    assert Response.objects.get(pk=numeric.pk).answer is None  # nothing wrong was saved
+    # Once shown, the refused text is gone: the next visit shows what is saved.
+    again = student_client.get(reply["Location"]).content.decode()
+    assert "about 4000" not in again and "answer-error" not in again
+
+
+def test_a_refused_answer_is_kept_only_for_its_own_question(student_client, quiz):
+    attempt = start(student_client, quiz)
+    numeric = responses(attempt)[2]
+    save(student_client, attempt, numeric, "about 4000", nav="next")
+    other = student_client.get(f"{attempt.get_absolute_url()}?q=2").content.decode()
+    assert "about 4000" not in other
 
 
 def test_autosave_answers_with_json_when_asked(student_client, quiz):

@@ -1,12 +1,25 @@
 from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
 
+from quizzes.admin.columns import GradeColumns, ResponseColumns
+from quizzes.grades import format_grade
 from quizzes.models import Attempt, AttemptState, Response
+from quizzes.services import grading
 from quizzes.services.attempts import attempt_regrade
 
 
-class ResponseInline(admin.TabularInline):
+class ResponseInline(ResponseColumns, admin.TabularInline):
     model = Response
-    fields = ("slot", "question", "answer", "fraction", "score", "marks", "flagged", "answered_at")
+    fields = (
+        "slot",
+        "question",
+        "answer_display",
+        "fraction_display",
+        "score_display",
+        "marks_display",
+        "flagged",
+        "answered_at",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -16,7 +29,7 @@ class ResponseInline(admin.TabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(GradeColumns, admin.ModelAdmin):
     """Attempts are read here and change only through the services (taking, finishing, the
     re-grade action): an editable state would let a finished attempt be reopened by hand, past
     its deadline and its one-attempt-in-progress rule. The student's attempt page is the
@@ -28,8 +41,8 @@ class AttemptAdmin(admin.ModelAdmin):
         "user",
         "number",
         "state",
-        "score",
-        "grade",
+        "score_display",
+        "grade_display",
         "started_at",
         "finished_at",
     )
@@ -45,9 +58,9 @@ class AttemptAdmin(admin.ModelAdmin):
         "started_at",
         "deadline",
         "finished_at",
-        "max_score",
-        "score",
-        "grade",
+        "max_score_display",
+        "score_display",
+        "grade_display",
         "layout",
     )
     readonly_fields = fields
@@ -82,11 +95,13 @@ class AttemptAdmin(admin.ModelAdmin):
                 continue
             changed_attempts += 1
             details = "; ".join(
-                f"Q{c['slot']} {c['old_score']} → {c['new_score']}" for c in changes
+                f"Q{c['slot']} {format_grade(c['old_score'])} → {format_grade(c['new_score'])}"
+                for c in changes
             )
             self.message_user(
                 request,
-                f"{attempt}: grade {old_grade} → {attempt.grade} ({details}).",
+                f"{attempt}: grade {format_grade(old_grade)} → {format_grade(attempt.grade)} "
+                f"({details}).",
                 messages.WARNING,
             )
         summary = f"Re-graded {finished.count()} attempt(s); {changed_attempts} changed."
@@ -96,23 +111,53 @@ class AttemptAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
-    list_display = ("attempt", "slot", "question", "fraction", "score", "answered_at")
+class ResponseAdmin(ResponseColumns, admin.ModelAdmin):
+    list_display = (
+        "attempt",
+        "slot",
+        "question",
+        "fraction_display",
+        "score_display",
+        "answered_at",
+    )
     list_select_related = ("attempt__quiz", "attempt__user", "question")
     search_fields = ("attempt__user__username", "attempt__quiz__title")
-    readonly_fields = (
+    fields = readonly_fields = (
         "attempt",
         "question",
         "slot",
-        "snapshot",
-        "marks",
-        "answer",
+        "snapshot_display",
+        "marks_display",
+        "answer_display",
         "answered_at",
         "flagged",
         "checked",
-        "fraction",
-        "score",
+        "fraction_display",
+        "score_display",
     )
+
+    @admin.display(description="The question as shown")
+    def snapshot_display(self, obj):
+        """The frozen question in words: its text, options with their fractions, accepted
+        answers, and the sentence it came from."""
+        snapshot = obj.snapshot or {}
+        rows = [format_html("<p>{}</p>", snapshot.get("text", ""))]
+        options = [
+            (c["text"], format_grade(c["fraction"])) for c in snapshot.get("choices") or []
+        ] + [
+            (a["text"], format_grade(a["fraction"])) for a in snapshot.get("accepted_answers") or []
+        ]
+        if options:
+            rows.append(
+                format_html("<ul>{}</ul>", format_html_join("", "<li>{} ({})</li>", options))
+            )
+        if snapshot.get("numeric"):
+            rows.append(
+                format_html("<p>Answer: {}</p>", grading.describe_correct(snapshot=snapshot))
+            )
+        if (snapshot.get("fact") or {}).get("sentence"):
+            rows.append(format_html("<p>From: “{}”</p>", snapshot["fact"]["sentence"]))
+        return format_html_join("", "{}", ((row,) for row in rows))
 
     def has_add_permission(self, request):
         return False

@@ -4,6 +4,7 @@ from django.db.models import Avg, Count, FloatField, IntegerField, OuterRef, Sub
 from django.db.models.functions import Coalesce, Greatest
 from django.forms import Textarea
 
+from quizzes.admin.columns import GradeColumns
 from quizzes.admin.forms import AcceptedAnswerFormSet, ChoiceFormSet, QuestionForm
 from quizzes.models import AcceptedAnswer, AttemptState, Choice, Question, Response, Tag
 from quizzes.services.bank_building import audit_questions
@@ -160,16 +161,16 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Choice)
-class ChoiceAdmin(admin.ModelAdmin):
-    list_display = ("text", "fraction", "question", "order")
+class ChoiceAdmin(GradeColumns, admin.ModelAdmin):
+    list_display = ("text", "fraction_display", "question", "order")
     list_select_related = ("question",)
     search_fields = ("text", "question__text")
     raw_id_fields = ("question",)
 
 
 @admin.register(AcceptedAnswer)
-class AcceptedAnswerAdmin(admin.ModelAdmin):
-    list_display = ("text", "fraction", "match", "question")
+class AcceptedAnswerAdmin(GradeColumns, admin.ModelAdmin):
+    list_display = ("text", "fraction_display", "match", "question")
     list_filter = ("match",)
     list_select_related = ("question",)
     search_fields = ("text", "question__text")

@@ -1,13 +1,14 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.forms import NumberInput, Textarea, TextInput
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from quizzes.admin.forms import FactFormSet
 from quizzes.models import Article, Fact
 from quizzes.services.bank_building import GenerationReport, generate_questions
-from quizzes.services.decks import build_deck
+from quizzes.services.decks import build_deck, default_deck_slug
 
 MAX_KEYS_SHOWN = 5
 
@@ -91,9 +92,27 @@ def generate_for_facts(modeladmin, request, queryset):
     permissions=["build_deck"],
 )
 def build_decks_for_articles(modeladmin, request, queryset):
+    """One deck per article, `<article slug>-deck` as `build_deck` names it by default.
+
+    A new deck is left unpublished: the teacher reads its cards (fronts made from sentences may
+    want a prompt) before students see them. The message says so and links to the deck, whose
+    list has a Publish action.
+    """
     for article in queryset.order_by("slug"):
-        result = build_deck(slug=f"{article.slug}-deck", articles=[article], title=article.title)
-        modeladmin.message_user(request, result.summary(), messages.SUCCESS)
+        try:
+            result = build_deck(
+                slug=default_deck_slug(article), articles=[article], title=article.title
+            )
+        except ValueError as exc:
+            modeladmin.message_user(request, f"{article}: no deck was built: {exc}", messages.ERROR)
+            continue
+        url = reverse("admin:quizzes_deck_change", args=[result.deck.pk])
+        level = messages.SUCCESS if result.deck.published else messages.WARNING
+        modeladmin.message_user(
+            request,
+            format_html('{} <a href="{}">Open the deck</a>.', result.summary(), url),
+            level,
+        )
 
 
 class FactInline(admin.TabularInline):

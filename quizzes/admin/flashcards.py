@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.text import slugify
 
+from quizzes.admin.columns import MemoryColumns
 from quizzes.admin.forms import OrderedInlineFormSet
 from quizzes.models import Card, CardState, Deck, ReviewLog
 from quizzes.services.anki_export import export_decks
@@ -47,7 +48,7 @@ class DeckAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("articles",)
     inlines = [CardInline]
-    actions = ["rebuild_from_articles", "export_to_anki"]
+    actions = ["publish", "unpublish", "rebuild_from_articles", "export_to_anki"]
 
     def get_queryset(self, request):
         from django.db.models import Count
@@ -61,6 +62,27 @@ class DeckAdmin(admin.ModelAdmin):
     @admin.display(description="Cards", ordering="_card_count")
     def card_count(self, obj):
         return obj._card_count
+
+    @admin.action(description="Publish the selected decks", permissions=["change"])
+    def publish(self, request, queryset):
+        """Students see a deck once it is published; say which ones changed."""
+        self._set_published(request, queryset, True)
+
+    @admin.action(description="Unpublish the selected decks", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, published: bool):
+        titles = sorted(d.title for d in queryset if d.published != published)
+        queryset.update(published=published)
+        verb = "Published" if published else "Unpublished"
+        reach = "students can study them" if published else "students no longer see them"
+        self.message_user(
+            request,
+            f"{verb} {len(titles)} deck(s)"
+            + (f": {', '.join(titles)}; {reach}." if titles else "."),
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Rebuild from its articles", permissions=["change"])
     def rebuild_from_articles(self, request, queryset):
@@ -100,8 +122,16 @@ class CardAdmin(admin.ModelAdmin):
 
 
 @admin.register(CardState)
-class CardStateAdmin(admin.ModelAdmin):
-    list_display = ("user", "card", "state", "due", "stability", "difficulty", "reps")
+class CardStateAdmin(MemoryColumns, admin.ModelAdmin):
+    list_display = (
+        "user",
+        "card",
+        "state",
+        "due",
+        "stability_display",
+        "difficulty_display",
+        "reps",
+    )
     list_filter = ("state", "deck")
     list_select_related = ("user", "card")
     search_fields = ("user__username", "card__front")

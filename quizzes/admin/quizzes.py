@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from quizzes.admin.forms import QuizForm, QuizQuestionFormSet
 from quizzes.charts import bar_chart
+from quizzes.grades import format_grade
 from quizzes.models import QuestionKind, Quiz, QuizQuestion
 from quizzes.selectors import quiz_results_rows
 from quizzes.services.analytics import quiz_results
@@ -72,7 +73,7 @@ class QuizAdmin(admin.ModelAdmin):
 
     @admin.display(description="Marks", ordering="_total_marks")
     def total_marks(self, obj):
-        return obj._total_marks or 0
+        return format_grade(obj._total_marks or 0)
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:

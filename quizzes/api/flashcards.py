@@ -2,7 +2,8 @@
 
     GET  /api/decks/                      published decks, with this student's due and new counts
     GET  /api/decks/{slug}/               one deck
-    GET  /api/decks/{slug}/due/?limit=N   the next cards: due reviews first, then new cards
+    GET  /api/decks/{slug}/due/?limit=N   the next cards: due reviews first, then new cards, then
+                                          cards due within the 20-minute learn-ahead limit
     POST /api/cards/{id}/review/          {rating, duration_ms?, client_review_id?}
 
 A review sent again with the same `client_review_id` is recorded once; the retry gets the
@@ -84,6 +85,10 @@ class DueSerializer(serializers.Serializer):
     deck = serializers.SlugField()
     due_count = serializers.IntegerField(help_text="All cards due now (not only those returned).")
     new_available = serializers.IntegerField(help_text="New cards the daily limit still allows.")
+    ahead_count = serializers.IntegerField(
+        help_text="Cards not due yet that fall due within the learn-ahead limit (20 minutes): "
+        "they are returned, soonest first, after the due and new cards."
+    )
     cards = StudyCardSerializer(many=True)
 
 
@@ -171,7 +176,8 @@ class DeckViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(
-        summary="The next cards to study: due reviews first, then new cards within the daily limit",
+        summary="The next cards to study: due reviews first, then new cards within the daily "
+        "limit, then cards due within the learn-ahead limit",
         parameters=[
             OpenApiParameter(
                 "limit",
@@ -208,6 +214,7 @@ class DeckViewSet(viewsets.ReadOnlyModelViewSet):
             "deck": deck.slug,
             "due_count": queue.due_count,
             "new_available": queue.new_available,
+            "ahead_count": queue.ahead_count,
             "cards": cards,
         }
         return Response(DueSerializer(data).data)

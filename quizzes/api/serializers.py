@@ -8,11 +8,12 @@ from decimal import Decimal
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from quizzes.grades import format_grade
 from quizzes.models import (
     REVIEW_OPTIONS,
     AcceptedAnswer,
@@ -36,6 +37,23 @@ from quizzes.services.attempts import checked_review_item, marks_shown
 from quizzes.services.generation import GENERATED_KINDS
 from quizzes.services.questions import question_problems
 from quizzes.services.snapshots import public_question
+
+
+class GradeField(serializers.DecimalField):
+    """A grade, score or mark, written as every page writes it: "0", "25", "33.33" (a decimal
+    string, as DRF's DecimalField gives, without the trailing zeros; see `format_grade`)."""
+
+    def to_representation(self, value):
+        return format_grade(value)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's, with the models' decimals (all of them grades, scores or marks) as GradeField."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: GradeField,
+    }
 
 
 def _django_errors(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -66,7 +84,7 @@ def _tags_from_slugs(slugs: list[str]) -> list[Tag]:
 # --- Articles and facts -------------------------------------------------------------------
 
 
-class ArticleSerializer(serializers.ModelSerializer):
+class ArticleSerializer(ModelSerializer):
     fact_count = serializers.IntegerField(read_only=True, help_text="Facts recorded from it.")
 
     class Meta:
@@ -101,7 +119,7 @@ class SlugLookupField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class FactSerializer(serializers.ModelSerializer):
+class FactSerializer(ModelSerializer):
     article = SlugLookupField(slug_field="slug", queryset=Article.objects.all())
     distractors = serializers.ListField(
         child=serializers.CharField(max_length=300),
@@ -146,7 +164,7 @@ class FactSerializer(serializers.ModelSerializer):
 # --- Questions -----------------------------------------------------------------------------
 
 
-class ChoiceSerializer(serializers.ModelSerializer):
+class ChoiceSerializer(ModelSerializer):
     id = serializers.IntegerField(
         required=False,
         help_text="Send an existing choice's id to keep it (attempts refer to it); "
@@ -162,7 +180,7 @@ class ChoiceSerializer(serializers.ModelSerializer):
         read_only_fields = ["order"]
 
 
-class AcceptedAnswerSerializer(serializers.ModelSerializer):
+class AcceptedAnswerSerializer(ModelSerializer):
     fraction = serializers.FloatField(min_value=0, max_value=1, default=1)
 
     class Meta:
@@ -172,7 +190,7 @@ class AcceptedAnswerSerializer(serializers.ModelSerializer):
         extra_kwargs = {"match": {"default": MatchMode.NORMALISED}}
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class QuestionSerializer(ModelSerializer):
     """A question with its choices and accepted answers (their order is the list order).
 
     Validated by `question_problems`, the same rules the admin and `loaddata` apply.
@@ -311,9 +329,9 @@ class QuestionSerializer(serializers.ModelSerializer):
 # --- Quizzes -------------------------------------------------------------------------------
 
 
-class QuizQuestionSerializer(serializers.ModelSerializer):
+class QuizQuestionSerializer(ModelSerializer):
     question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all())
-    marks = serializers.DecimalField(
+    marks = GradeField(
         max_digits=6,
         decimal_places=2,
         min_value=0,
@@ -405,7 +423,7 @@ class ReviewOptionsSerializer(serializers.Serializer):
         return {review_field(option): bits for option, bits in settings.items()}
 
 
-class QuizSerializer(serializers.ModelSerializer):
+class QuizSerializer(ModelSerializer):
     """A quiz as listed. Students get the public fields; teachers also get the authoring ones."""
 
     tags = TagsField(read_only=True)
@@ -438,7 +456,7 @@ class QuizSerializer(serializers.ModelSerializer):
         return fields
 
 
-class QuizWriteSerializer(serializers.ModelSerializer):
+class QuizWriteSerializer(ModelSerializer):
     """What a teacher sends to create or change a quiz; `questions` replaces the list."""
 
     tags = TagsField(required=False)
@@ -527,7 +545,7 @@ class QuizStandingSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=["not_started", "in_progress", "finished"])
     attempts_used = serializers.IntegerField()
     attempts_left = serializers.IntegerField(allow_null=True, help_text="Null: unlimited.")
-    final_grade = serializers.DecimalField(
+    final_grade = GradeField(
         max_digits=6,
         decimal_places=2,
         allow_null=True,
@@ -623,8 +641,8 @@ class ReviewItemSerializer(serializers.Serializer):
     answer_text = serializers.CharField(help_text="The answer as the student gave it, in words.")
     answered = serializers.BooleanField()
     choices = ReviewChoiceSerializer(many=True, help_text="Choice questions: their options.")
-    marks = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="Marks on offer.")
-    score = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    marks = GradeField(max_digits=6, decimal_places=2, help_text="Marks on offer.")
+    score = GradeField(max_digits=8, decimal_places=2, allow_null=True)
     fraction = serializers.FloatField(allow_null=True)
     verdict = serializers.ChoiceField(
         choices=["correct", "partial", "incorrect", "unanswered"], allow_null=True
@@ -637,7 +655,7 @@ class ReviewItemSerializer(serializers.Serializer):
     source = ReviewSourceSerializer(allow_null=True)
 
 
-class ResponseOutputSerializer(serializers.ModelSerializer):
+class ResponseOutputSerializer(ModelSerializer):
     """One question of an attempt, where the student stands on it; nothing about correctness
     unless the student checked it (immediate-feedback quizzes)."""
 
@@ -668,7 +686,7 @@ class ResponseOutputSerializer(serializers.ModelSerializer):
         return ReviewItemSerializer(result).data if result is not None else None
 
 
-class AttemptSummarySerializer(serializers.ModelSerializer):
+class AttemptSummarySerializer(ModelSerializer):
     quiz = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     quiz_title = serializers.CharField(source="quiz.title", read_only=True)
     passed = serializers.SerializerMethodField()
@@ -724,7 +742,7 @@ class AnswerInputSerializer(serializers.Serializer):
     flagged = serializers.BooleanField(required=False, help_text="Mark it to come back to.")
 
 
-class SavedAnswerSerializer(serializers.ModelSerializer):
+class SavedAnswerSerializer(ModelSerializer):
     """What was saved (the answer as cleaned: trimmed text, sorted ids)."""
 
     question = serializers.IntegerField(source="question_id")
@@ -748,10 +766,10 @@ class CheckResultSerializer(SavedAnswerSerializer):
 
 
 class FinishResultSerializer(AttemptSummarySerializer):
-    maximum_grade = serializers.DecimalField(
+    maximum_grade = GradeField(
         source="quiz.maximum_grade", max_digits=6, decimal_places=2, read_only=True
     )
-    pass_mark = serializers.DecimalField(
+    pass_mark = GradeField(
         source="quiz.pass_mark", max_digits=6, decimal_places=2, read_only=True, allow_null=True
     )
 

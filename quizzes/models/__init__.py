@@ -1,5 +1,6 @@
 """The domain model, one module per part of the domain."""
 
+from quizzes.models.accounts import ThrottleCount
 from quizzes.models.attempts import Attempt, AttemptState, Response
 from quizzes.models.bank import AcceptedAnswer, Choice, MatchMode, Question, QuestionKind, Tag
 from quizzes.models.content import Article, Fact, FactKind
@@ -38,4 +39,5 @@ __all__ = [
     "ReviewLog",
     "ReviewMoment",
     "Tag",
+    "ThrottleCount",
 ]

@@ -360,8 +360,7 @@ def build_quiz(
             title=title,
             author=author,
             published=published,
-            description=f"{size} questions on “{article.title}”"
-            + (f" ({article.publisher})." if article.publisher else "."),
+            description=_default_description(article, chosen),
         )
         quiz.full_clean()
         quiz.save()
@@ -370,6 +369,21 @@ def build_quiz(
             for order, q in enumerate(chosen, start=1)
         )
     return quiz
+
+
+def _default_description(article: Article, questions: list[Question]) -> str:
+    """What a student reads about a built quiz: its length and its source, nothing internal
+    ("12 questions on the article “…” (Reuters, 6 March 2009), of 5 kinds.")."""
+    source = f"“{article.title}”"
+    if article.publisher and article.published:
+        source += f" ({article.publisher}, {article.published.day} {article.published:%B %Y})"
+    elif article.publisher:
+        source += f" ({article.publisher})"
+    if len(questions) == 1:
+        return f"One question on the article {source}."
+    kinds = len({question.kind for question in questions})
+    mix = f", of {kinds} kinds" if kinds > 1 else ""
+    return f"{len(questions)} questions on the article {source}{mix}."
 
 
 def question_data(question: Question) -> quality.QuestionData:

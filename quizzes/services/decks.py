@@ -1,7 +1,8 @@
 """Decks built from articles' facts: one card per fact, rebuilt in place.
 
-A card made from a fact has the key `fact-<fact key>`, so rebuilding a deck updates its cards
-instead of adding twins, and students' states (which point at the card) are kept. Cards that no
+A card made from a fact has the key `fact-<fact key>` (a fact keyed `fact-…` already reads so,
+and keeps its key: no `fact-fact-…`), so rebuilding a deck updates its cards instead of adding
+twins, and students' states (which point at the card) are kept. Cards that no
 longer match a fact (the fact was deleted, or an article left the deck) are kept too, and
 counted as stale: removing a card deletes every student's progress on it, which a teacher should
 do on purpose, in the admin.
@@ -42,15 +43,40 @@ class BuildResult:
             f"Deck “{self.deck.title}” ({self.deck.slug}): {len(self.created)} created, "
             f"{len(self.updated)} updated, {len(self.unchanged)} unchanged"
             + (f", {len(self.stale)} stale kept" if self.stale else "")
-            + "."
+            + ". "
+            + self.visibility()
         )
+
+    def visibility(self) -> str:
+        if self.deck.published:
+            return "It is published: students can study it."
+        return "It is not published: students cannot see it until it is published."
 
 
 # --- pure ---------------------------------------------------------------------------------
 
 
+FACT_PREFIX = "fact-"
+
+
 def card_key(fact_key: str) -> str:
-    return f"fact-{fact_key}"
+    """The key of the card made from the fact `fact_key`.
+
+    >>> card_key("reuters-marked-peregruzka"), card_key("fact-3f9a0c1b2d4e")
+    ('fact-reuters-marked-peregruzka', 'fact-3f9a0c1b2d4e')
+    """
+    return fact_key if fact_key.startswith(FACT_PREFIX) else FACT_PREFIX + fact_key
+
+
+def legacy_card_key(fact_key: str) -> str:
+    """The key cards made from `fact_key` had before `card_key` stopped doubling the prefix."""
+    return FACT_PREFIX + fact_key
+
+
+def default_deck_slug(article: Article) -> str:
+    """The deck an article's cards go to unless the teacher names one, from the command and
+    from the admin alike: `<article slug>-deck`."""
+    return f"{article.slug[: 100 - len('-deck')]}-deck"
 
 
 def card_from_fact(
@@ -133,12 +159,19 @@ def rebuild_deck(*, deck: Deck) -> BuildResult:
             .order_by("article__published", "article__slug", "position", "pk")
         )
         existing = {card.key: card for card in Card.objects.filter(deck=deck)}
-        wanted = set()
+        wanted: dict[str, Fact] = {}
         for position, fact in enumerate(facts, start=1):
             draft = draft_for(fact)
-            wanted.add(draft.key)
-            card = existing.get(draft.key)
+            if draft.key in wanted:
+                raise ValueError(
+                    f"the facts “{wanted[draft.key].key}” and “{fact.key}” would make the same "
+                    f"card key “{draft.key}”; change one fact's key"
+                )
+            wanted[draft.key] = fact
+            # A card still keyed `fact-fact-…` (made before the keys were fixed) is this one.
+            card = existing.get(draft.key) or existing.get(legacy_card_key(fact.key))
             values = {
+                "key": draft.key,
                 "front": draft.front,
                 "back": draft.back,
                 "tags": draft.tags,
@@ -146,7 +179,7 @@ def rebuild_deck(*, deck: Deck) -> BuildResult:
                 "position": position,
             }
             if card is None:
-                Card.objects.create(deck=deck, key=draft.key, **values)
+                Card.objects.create(deck=deck, **values)
                 result.created.append(draft.key)
             elif any(getattr(card, name) != value for name, value in values.items()):
                 for name, value in values.items():
@@ -155,7 +188,8 @@ def rebuild_deck(*, deck: Deck) -> BuildResult:
                 result.updated.append(draft.key)
             else:
                 result.unchanged.append(draft.key)
+        kept = {card.key for card in existing.values()}  # after the renames above
         result.stale = sorted(
-            key for key, card in existing.items() if key not in wanted and key.startswith("fact-")
+            key for key in kept if key not in wanted and key.startswith(FACT_PREFIX)
         )
     return result

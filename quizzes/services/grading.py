@@ -305,12 +305,29 @@ def describe_correct(*, snapshot: dict) -> str:
         return "; ".join(c["text"] for c in choices if float(c["fraction"]) > 0)
     if kind in TEXT_KINDS:
         full = [a["text"] for a in snapshot.get("accepted_answers") or [] if a["fraction"] >= 1]
-        return " or ".join(full)
+        return " or ".join(_distinct_answers(full))
     if kind == NUMERIC and snapshot.get("numeric"):
         value, tolerance = snapshot["numeric"]["value"], snapshot["numeric"]["tolerance"]
         text = f"{value:g}"
         return f"{text} (± {tolerance:g})" if tolerance else text
     return ""
+
+
+_ARTICLES = {"a", "an", "the"}
+
+
+def _distinct_answers(texts: list[str]) -> list[str]:
+    """The first answer, and each other one only when it is more than a variant of one already
+    kept: the same words but for articles, case, spacing and punctuation, or those words with
+    others around them ("the end of the year" next to "by the end of the year")."""
+    kept: list[tuple[str, str]] = []
+    for text in texts:
+        words = " ".join(w for w in normalise_answer(text).split() if w not in _ARTICLES)
+        padded = f" {words} "
+        if any(padded in f" {other} " or f" {other} " in padded for _, other in kept):
+            continue
+        kept.append((text, words))
+    return [text for text, _ in kept]
 
 
 def choice_feedback(*, snapshot: dict, answer) -> list[str]:

@@ -58,20 +58,34 @@ class ReviewResult:
     created: bool  # False when the same client_review_id had already been recorded
 
 
+# Anki's "learn ahead limit": once nothing is due and no new card is left, a card falling due
+# within this time is shown now rather than ending the session (learning steps of 1 and 10
+# minutes would otherwise send the student away for ten minutes at a time).
+LEARN_AHEAD = timedelta(minutes=20)
+
+
 @dataclass
 class StudyQueue:
-    """What a student studies next in a deck: due reviews first, then new cards."""
+    """What a student studies next in a deck: due reviews first, then new cards, then cards
+    falling due within the learn-ahead limit."""
 
     due: list[CardState] = field(default_factory=list)
     new: list[Card] = field(default_factory=list)
+    ahead: list[CardState] = field(default_factory=list)
     due_count: int = 0
     new_available: int = 0  # new cards the daily limit still allows (and the deck has)
+    ahead_count: int = 0  # cards not due yet that fall due within the learn-ahead limit
 
     def cards(self) -> list[Card]:
-        return [state.card for state in self.due] + self.new
+        return [state.card for state in self.due] + self.new + [s.card for s in self.ahead]
 
     def state_for(self, card: Card) -> CardState | None:
-        return next((state for state in self.due if state.card_id == card.pk), None)
+        return next((s for s in self.due + self.ahead if s.card_id == card.pk), None)
+
+    @property
+    def remaining(self) -> int:
+        """Every card this session still has to show."""
+        return self.due_count + self.new_available + self.ahead_count
 
 
 # --- pure helpers -------------------------------------------------------------------------
@@ -80,6 +94,13 @@ class StudyQueue:
 def is_new(state: CardState | None) -> bool:
     """A card is new to a student until their first review of it (a first look is no review)."""
     return state is None or state.reps == 0
+
+
+def state_label(state: CardState | None) -> str:
+    """What the card is to the student: "New", "Learning", "Review" or "Relearning"."""
+    if is_new(state):
+        return "New"
+    return LearningState(state.state).label
 
 
 def parse_rating(value: str | int) -> Rating:
@@ -226,16 +247,23 @@ def new_cards_for(*, user, deck: Deck) -> QuerySet[Card]:
     return Card.objects.filter(deck=deck).filter(~Exists(seen)).order_by("position", "pk")
 
 
-def study_queue(*, user, deck: Deck, now: datetime, limit: int = 1) -> StudyQueue:
+def study_queue(
+    *, user, deck: Deck, now: datetime, limit: int = 1, learn_ahead: timedelta = LEARN_AHEAD
+) -> StudyQueue:
     """The next `limit` cards: due reviews first (soonest first), then new cards within the
-    daily limit. A fixed number of indexed queries whatever the deck's size (at most six).
+    daily limit, then cards due within `learn_ahead` (soonest first). A fixed number of
+    indexed queries whatever the deck's size (at most six).
 
-    New cards are counted as the deck's cards minus the student's states in the deck (states
-    copy their card's deck), which two index counts answer without scanning for unseen cards.
+    One query reads the states due by `now + learn_ahead`, soonest first: the ones due now come
+    first, and the rest are the learn-ahead cards. New cards are counted as the deck's cards
+    minus the student's states in the deck (states copy their card's deck), which two index
+    counts answer without scanning for unseen cards.
     """
-    due_states = CardState.objects.due_for(user, now, deck=deck)
-    due = list(due_states.select_related("card")[:limit])
-    due_count = due_states.count()
+    soon = CardState.objects.due_for(user, now + learn_ahead, deck=deck)
+    fetched = list(soon.select_related("card")[:limit])
+    due = [state for state in fetched if state.due <= now]
+    counts = soon.aggregate(due=Count("pk", filter=Q(due__lte=now)), all=Count("pk"))
+    due_count = counts["due"]
     allowed = new_cards_left_today(user=user, deck=deck, now=now)
     new_available = 0
     if allowed:
@@ -246,7 +274,15 @@ def study_queue(*, user, deck: Deck, now: datetime, limit: int = 1) -> StudyQueu
         new_available = max(0, min(allowed, unseen))
     room = min(max(0, limit - len(due)), new_available)
     new = list(new_cards_for(user=user, deck=deck)[:room]) if room else []
-    return StudyQueue(due=due, new=new, due_count=due_count, new_available=new_available)
+    ahead = [state for state in fetched if state.due > now][: max(0, limit - len(due) - len(new))]
+    return StudyQueue(
+        due=due,
+        new=new,
+        ahead=ahead,
+        due_count=due_count,
+        new_available=new_available,
+        ahead_count=counts["all"] - due_count,
+    )
 
 
 def deck_counts(*, user, decks: list[Deck], now: datetime) -> dict[int, dict[str, int]]:

@@ -24,6 +24,7 @@ from quizzes.selectors import (
     attempts_for_student,
     response_for_owner,
 )
+from quizzes.services import grading
 from quizzes.services.attempts import (
     UNCHANGED,
     attempt_check_answer,
@@ -35,8 +36,11 @@ from quizzes.services.attempts import (
     response_review_items,
     review_access,
 )
-from quizzes.services.exceptions import AttemptClosed, QuizError
+from quizzes.services.exceptions import AttemptClosed, InvalidAnswer, QuizError
 from quizzes.services.snapshots import public_question
+
+# A typed answer the form refused ("about 4000" for a number), kept for the page it goes back to.
+REFUSED_KEY = "refused_answer"
 
 
 def _wants_json(request) -> bool:
@@ -71,6 +75,9 @@ def attempt_detail(request, pk):
     feedback = checked_review_item(response=response, quiz=attempt.quiz)
     answer = response.answer
     remaining = max(int((attempt.deadline - now).total_seconds()), 0) if attempt.deadline else None
+    refused = request.session.pop(REFUSED_KEY, None)
+    if not (isinstance(refused, dict) and refused.get("at") == [attempt.pk, response.slot]):
+        refused = None
     context = {
         "attempt": attempt,
         "quiz": attempt.quiz,
@@ -90,7 +97,10 @@ def attempt_detail(request, pk):
         ],
         "answered_count": sum(1 for r in responses if _is_answered(r.answer)),
         "selected": set(answer) if isinstance(answer, list) else {answer},
-        "text_answer": "" if answer is None or isinstance(answer, list) else answer,
+        "text_answer": refused["answer"]
+        if refused
+        else ("" if answer is None or isinstance(answer, list) else answer),
+        "answer_error": refused["message"] if refused else "",
         "immediate": attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE,
         "feedback": feedback,
         # A checked question lists its options from the feedback: the pick and, when the
@@ -104,17 +114,27 @@ def attempt_detail(request, pk):
     return render(request, "quizzes/attempt.html", context)
 
 
-def _save_error(request, attempt, slot, error: QuizError, status=400):
+def _save_error(request, attempt, slot, error: QuizError, status=400, typed: str | None = None):
+    """Say what was refused. A page form goes back to its question; a typed answer that was
+    refused comes back in its box with the error beside it, so nothing typed is lost."""
     if _wants_json(request):
         payload = {"saved": False, "error": error.code, "message": error.message}
         if isinstance(error, AttemptClosed):
             payload["redirect"] = reverse("attempt-review", kwargs={"pk": attempt.pk})
             status = 409
         return JsonResponse(payload, status=status)
-    messages.error(request, error.message)
     if isinstance(error, AttemptClosed):
+        messages.error(request, error.message)
         attempt_expire_if_overdue(attempt=attempt, now=timezone.now())
         return redirect("attempt-detail", pk=attempt.pk)
+    if isinstance(error, InvalidAnswer) and typed is not None:
+        request.session[REFUSED_KEY] = {
+            "at": [attempt.pk, slot],
+            "answer": typed[: grading.MAX_TEXT_ANSWER],
+            "message": error.message,
+        }
+    else:
+        messages.error(request, error.message)
     return redirect(_slot_url(attempt, slot))
 
 
@@ -148,7 +168,8 @@ def attempt_save(request, pk):
         if data.get("nav") == "check":
             response = attempt_check_answer(attempt=attempt, question_id=question_id, now=now)
     except QuizError as error:
-        return _save_error(request, attempt, slot, error)
+        typed = data.get("answer") if kind in grading.TEXT_KINDS | {grading.NUMERIC} else None
+        return _save_error(request, attempt, slot, error, typed=typed)
 
     if _wants_json(request):
         return JsonResponse(

@@ -7,7 +7,9 @@ card's HTML fragment, so studying needs no reloads.
 
 A session is the run of reviews since the student opened the deck's study page (kept in the
 Django session; it restarts after six hours); its progress bar counts those reviews against the
-cards still waiting, and it ends with a summary.
+cards still waiting, and it ends with a summary saying when the next card is due. Cards in
+their learning steps that fall due within Anki's learn-ahead limit (20 minutes) stay in the
+session: once nothing else is waiting they are shown early, rather than ending it.
 """
 
 from __future__ import annotations
@@ -102,7 +104,7 @@ def _study_context(
     done = sum(ratings.values())
     progress = SessionProgress(
         done=done,
-        remaining=queue.due_count + queue.new_available,
+        remaining=queue.remaining,
         ratings={Rating(r).label: ratings.get(r, 0) for r in Rating},
     )
     context = {"deck": deck, "progress": progress, "card": None}
@@ -117,6 +119,9 @@ def _study_context(
             card=card,
             state=state,
             is_new=scheduling.is_new(state),
+            card_kind=scheduling.state_label(state),
+            # Shown before it is due, under the learn-ahead limit: say when it would have been.
+            early=state is not None and state.due > now,
             revealed=revealed,
             client_review_id=uuid.uuid4().hex,
             answer=card_answer(card.back) if revealed else "",

@@ -1,7 +1,13 @@
+from django.conf import settings
+from django.http import FileResponse
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
 from quizzes.models import Quiz
+
+FAVICON = settings.BASE_DIR / "static" / "icons" / "favicon.ico"
 
 
 class HomeView(ListView):
@@ -12,3 +18,14 @@ class HomeView(ListView):
 
     def get_queryset(self):
         return Quiz.objects.open_at(timezone.now()).order_by("title")
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links to.
+
+    Served from the source file rather than through the static storage, so it answers the same
+    with or without `collectstatic` (whose hashed names do not apply to this fixed path).
+    """
+    return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")

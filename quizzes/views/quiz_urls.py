@@ -13,5 +13,6 @@ urlpatterns = [
     path("attempts/<int:pk>/save/", attempts.attempt_save, name="attempt-save"),
     path("attempts/<int:pk>/finish/", attempts.attempt_finish_view, name="attempt-finish"),
     path("attempts/<int:pk>/review/", attempts.attempt_review, name="attempt-review"),
+    path("articles/", quizzes.ArticleListView.as_view(), name="article-list"),
     path("articles/<slug:slug>/", quizzes.ArticleDetailView.as_view(), name="article-detail"),
 ]

@@ -4,17 +4,18 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import format_html, linebreaks
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView
 
 from quizzes.models import Article, Fact
 from quizzes.selectors import published_quiz, quizzes_for_student
 from quizzes.services.attempts import attempt_start, quiz_summary_for_student
 from quizzes.services.exceptions import QuizError
-from quizzes.text import squash_spaces
+from quizzes.text import find_verbatim
 
 SLUG = re.compile(r"[-\w]+")
 
@@ -57,26 +58,36 @@ def quiz_start(request, slug):
 
 
 def highlight(body: str, sentence: str | None) -> list[str]:
-    """The article's paragraphs as HTML, the first one holding `sentence` with it in <mark>."""
-    paragraphs = [p for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    target = squash_spaces(sentence or "")
+    """The article's paragraphs as HTML (escaped text in <p>), the first one holding `sentence`
+    with it in <mark>. The text is shown as stored, typographic quotes included."""
+    paragraphs = [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
     html, marked = [], False
     for paragraph in paragraphs:
-        squashed = squash_spaces(paragraph)
-        index = squashed.find(target) if target and not marked else -1
-        if index < 0:
-            html.append(linebreaks(paragraph))
+        span = find_verbatim(paragraph, sentence) if sentence and not marked else None
+        if span is None:
+            html.append(format_html("<p>{}</p>", paragraph))
             continue
         marked = True
+        start, end = span
         html.append(
             format_html(
                 '<p>{}<mark id="fact">{}</mark>{}</p>',
-                squashed[:index],
-                squashed[index : index + len(target)],
-                squashed[index + len(target) :],
+                paragraph[:start],
+                paragraph[start:end],
+                paragraph[end:],
             )
         )
     return html
+
+
+class ArticleListView(ListView):
+    """Every source article, newest first, with how many facts were recorded from it."""
+
+    template_name = "quizzes/article_list.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.annotate(fact_count=Count("facts")).order_by("-published", "title")
 
 
 class ArticleDetailView(DetailView):

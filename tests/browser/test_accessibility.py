@@ -14,18 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from quizzes.models import FeedbackMode, LearningState, Rating, ReviewLog
 from quizzes.services import scheduling
 from quizzes.services.attempts import attempt_finish, attempt_save_answer, attempt_start
+from tests.browser.demo_world import browser_context
 from tests.factories import (
     ArticleFactory,
     CardFactory,
@@ -140,31 +138,8 @@ def world(transactional_db) -> World:
 
 def _student_page(browser, live_server, user, *, phone=False):
     """A browser context logged in as `user` (session cookie), with the network cut off."""
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-    if phone:
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": 390, "height": 844},
-            is_mobile=True,
-            has_touch=True,
-        )
-    else:
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1200, "height": 900}
-        )
-    context.set_default_timeout(10_000)
-    server = urlsplit(live_server.url).netloc
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if urlsplit(route.request.url).netloc == server else route.abort()
-        ),
-    )
-    context.add_cookies(
-        [{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-    )
+    size = {"width": 390, "height": 844} if phone else {"width": 1200, "height": 900}
+    context = browser_context(browser, live_server, user, **size)
     return context, context.new_page()
 
 
@@ -255,9 +230,10 @@ def _study_answer(page, world):
 
 def _study_summary(page, world):
     _study_front(page, world)
+    # Easy: a card rated Good stays in the session (learning, due within the learn-ahead limit).
     for _ in range(2):
         page.get_by_role("link", name="Show answer").click()
-        page.get_by_role("button", name="Good").click()
+        page.get_by_role("button", name="Easy").click()
         expect(page.locator("#progress-label")).not_to_contain_text("0 reviewed")
     expect(page.get_by_text("Session complete.")).to_be_visible()
 

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from quizzes.management.arguments import articles_from_slugs
-from quizzes.services.decks import build_deck
+from quizzes.services.decks import build_deck, default_deck_slug
 
 
 class _DryRun(Exception):
@@ -31,7 +31,9 @@ class Command(BaseCommand):
             help="An article whose facts become cards (repeat for several).",
         )
         parser.add_argument(
-            "--deck", metavar="SLUG", help="The deck's slug (default: the article's slug)."
+            "--deck",
+            metavar="SLUG",
+            help="The deck's slug (default: <article slug>-deck, as the admin's action names it).",
         )
         parser.add_argument("--title", default="", help="The deck's title.")
         parser.add_argument("--description", default=None, help="The deck's description.")
@@ -48,7 +50,7 @@ class Command(BaseCommand):
         if not deck_slug:
             if len(articles) > 1:
                 raise CommandError("Several articles: name the deck with --deck SLUG.")
-            deck_slug = articles[0].slug
+            deck_slug = default_deck_slug(articles[0])
         published = True if options["publish"] else False if options["unpublish"] else None
         try:
             with transaction.atomic():
@@ -63,13 +65,18 @@ class Command(BaseCommand):
                     raise _DryRun
         except ValidationError as exc:
             raise CommandError(f"The deck is not valid: {'; '.join(exc.messages)}") from exc
-        except ValueError as exc:  # a fact whose answer is not in its sentence
+        except ValueError as exc:  # a fact whose answer is not in its sentence, clashing keys
             raise CommandError(f"Nothing was built: {exc}") from exc
         except _DryRun:
             self.stdout.write(f"Dry run, nothing written. Would have: {result.summary()}")
             return
         verb = "Created" if result.deck_created else "Rebuilt"
         self.stdout.write(self.style.SUCCESS(f"{verb}: {result.summary()}"))
+        if not result.deck.published:
+            self.stdout.write(
+                "To publish it, run the same command with --publish, or use Publish on the "
+                "deck list in the admin."
+            )
         if result.stale:
             self.stdout.write(
                 self.style.WARNING(

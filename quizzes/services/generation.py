@@ -18,6 +18,7 @@ import random
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from quizzes.models.bank import MatchMode, QuestionKind
 from quizzes.models.content import FactKind
@@ -40,7 +41,7 @@ KIND_TAGS: dict[str, tuple[str, str]] = {
     FactKind.EVENT: ("events", "Events"),
 }
 NAME_KINDS = {FactKind.PERSON, FactKind.PLACE, FactKind.ORGANISATION}
-KIND_PLURALS = {
+KIND_PLURALS: dict[str, str] = {
     FactKind.PERSON: "people",
     FactKind.PLACE: "places",
     FactKind.ORGANISATION: "organisations",
@@ -355,7 +356,8 @@ def distractors_for(
 
     `extras_first` puts the teacher's own distractors first: a false statement reads best with
     one written to fit its sentence (“a green button”, not “a energy button”)."""
-    same_article, elsewhere = [], []
+    same_article: list[str] = []
+    elsewhere: list[str] = []
     for other in pool:
         if other.key == fact.key or other.kind != fact.kind:
             continue
@@ -389,7 +391,7 @@ def _explanation(fact: FactData) -> str:
     return f"According to {fact.source or 'the article'}: “{squash_spaces(fact.sentence)}”"
 
 
-def _draft(fact: FactData, generator: str, kind: str, text: str, **parts) -> QuestionDraft:
+def _draft(fact: FactData, generator: str, kind: str, text: str, **parts: Any) -> QuestionDraft:
     tag = KIND_TAGS.get(fact.kind)
     return QuestionDraft(
         key=f"{fact.key}:{generator}",
@@ -533,6 +535,7 @@ def generate_numeric(fact: FactData, pool: Sequence[FactData], *, seed: int = 0)
         return [Skip(fact.key, "numeric", "no number can be read", f"in “{fact.answer}”")]
     if isinstance(read, str):
         return [Skip(fact.key, "numeric", f"{read} is not a quantity", f"“{fact.answer}”")]
+    text: str | Skip
     if fact.prompt.strip():
         text = squash_spaces(fact.prompt)
     else:

@@ -6,7 +6,7 @@ FIXTURES := articles questions quizzes flashcards demo_users
 # `make run` is for local use: DEBUG on (a development secret key, SQLite) unless you say otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run serve test lint format demo-data manage clean
+.PHONY: run serve test test-fast lint typecheck format demo-data manage clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,13 +48,24 @@ serve: $(VENV)/.runtime-installed
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Everything but the slow lanes: the browser tests and the fuzzers (schemathesis over the API,
+# tests/test_web_fuzz.py). The markers are registered in pyproject.toml and set in tests/conftest.py.
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -m "not browser and not fuzz" $(PYTEST_ARGS)
+
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
+
+# mypy with the Django and DRF plugins (configured in pyproject.toml). The plugin imports the
+# settings, so it runs with DEBUG on, which needs no secret.
+typecheck: $(VENV)/.dev-installed
+	DEBUG=true $(BIN)/mypy
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -1,7 +1,8 @@
 """Settings for the Factcards site, read from the environment.
 
 Every variable is listed in `.env.example`. SQLite is the zero-set-up default; set
-`DATABASE_URL` to run on PostgreSQL.
+`DATABASE_URL` to run on PostgreSQL. A `.env` file in the project directory fills in whatever
+the environment leaves unset.
 """
 
 import os
@@ -13,8 +14,20 @@ import dj_email_url
 from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# `.env` first, so everything below reads it; a variable already in the environment always wins.
+# ENV_FILE names another file, or none when empty (pytest sets it empty: the tests never read a
+# developer's `.env`).
+ENV_FILE = os.environ.get("ENV_FILE")
+if ENV_FILE is None:
+    load_dotenv(BASE_DIR / ".env", override=False)
+elif ENV_FILE:
+    if not Path(ENV_FILE).is_file():
+        raise ImproperlyConfigured(f"ENV_FILE names {ENV_FILE!r}, which is not a file.")
+    load_dotenv(ENV_FILE, override=False)
 
 
 def env_str(name: str, default: str = "") -> str:

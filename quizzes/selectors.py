@@ -5,6 +5,7 @@ are; tests pin the counts.
 """
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -13,8 +14,14 @@ from quizzes.models import Attempt, Quiz, Response
 from quizzes.services.analytics import AttemptRow, QuizResultsRows, ResponseRow
 from quizzes.services.attempts import QuizSummary, summarise_attempts
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def attempt_for_owner(*, user, pk) -> Attempt:
+    # Pages pass `request.user`, signed in or not: the selectors answer both.
+    AnyUser = User | AnonymousUser
+
+
+def attempt_for_owner(*, user: "AnyUser", pk: int | str) -> Attempt:
     """The attempt with its quiz, if `user` owns it; Http404 otherwise (never 403: no leak)."""
     if not user.is_authenticated:
         raise Http404("No such attempt.")
@@ -24,7 +31,9 @@ def attempt_for_owner(*, user, pk) -> Attempt:
         raise Http404("No such attempt.") from None
 
 
-def response_for_owner(*, user, attempt_pk, question_id) -> Response | None:
+def response_for_owner(
+    *, user: "AnyUser", attempt_pk: int | str, question_id: int | str
+) -> Response | None:
     """The response to `question_id` in `user`'s attempt, its attempt and quiz joined: one query.
 
     None when there is no such row (not the owner, or not a question of the attempt): callers
@@ -40,7 +49,7 @@ def response_for_owner(*, user, attempt_pk, question_id) -> Response | None:
         return None
 
 
-def attempt_with_responses(*, user, pk) -> Attempt:
+def attempt_with_responses(*, user: "AnyUser", pk: int | str) -> Attempt:
     """`attempt_for_owner` with its responses (in slot order) prefetched."""
     if not user.is_authenticated:
         raise Http404("No such attempt.")
@@ -66,12 +75,12 @@ def attempt_response_at(*, attempt: Attempt, slot: int) -> Response | None:
     return Response.objects.filter(attempt=attempt, slot=slot).first()
 
 
-def attempts_for_student(*, user) -> list[Attempt]:
+def attempts_for_student(*, user: "User") -> list[Attempt]:
     """A student's attempt history, newest first, with each quiz."""
     return list(Attempt.objects.filter(user=user).select_related("quiz").order_by("-started_at"))
 
 
-def quizzes_for_student(*, user, now: datetime) -> list[tuple[Quiz, QuizSummary | None]]:
+def quizzes_for_student(*, user: "AnyUser", now: datetime) -> list[tuple[Quiz, QuizSummary | None]]:
     """The published quizzes, each with this student's summary (None when not logged in).
 
     Two queries: the quizzes, and the student's attempts at them.

@@ -2,6 +2,10 @@
 
 Expected counts are read from the fixture files themselves, so adding a question to the bank does
 not break these tests; only the minimums the demo promises are written down here.
+
+Loading the demo takes seconds, so the classes that read it share one load (`demo_loaded`, once
+per class) and each test runs in a savepoint inside it, as Django's `TestCase.setUpTestData`
+does: a test's own writes (a login's `last_login`, a second load) go with it.
 """
 
 import json
@@ -14,6 +18,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.http import HttpRequest
 
 from quizzes.models import (
@@ -61,6 +66,17 @@ def write_fixture(tmp_path: Path, name: str, objects: list[dict]) -> Path:
     return path
 
 
+@pytest.fixture(scope="class")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """The four demo fixtures, loaded into an empty database once for the class, inside a
+    transaction that is rolled back after its last test. Tests that use it are marked
+    `django_db`, so each runs in a savepoint of that transaction."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load(*ALL_FIXTURES)
+        yield
+        transaction.set_rollback(True)
+
+
 class TestTheFixtureFiles:
     def test_no_row_carries_a_primary_key(self):
         for obj in fixture_objects(*ALL_FIXTURES):
@@ -90,16 +106,14 @@ class TestTheFixtureFiles:
         assert counts_in_files("quizzes")["quizzes.quiz"] >= 3
 
 
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo_loaded")
 class TestLoading:
-    def test_all_four_fixtures_load_with_the_counts_in_the_files(self, db):
-        load(*ALL_FIXTURES)
-
+    def test_all_four_fixtures_load_with_the_counts_in_the_files(self):
         for label, expected in counts_in_files(*ALL_FIXTURES).items():
             assert apps.get_model(label)._default_manager.count() == expected, label
 
-    def test_many_to_many_links_load_as_written(self, db):
-        load(*ALL_FIXTURES)
-
+    def test_many_to_many_links_load_as_written(self):
         for obj in fixture_objects("questions"):
             if obj["model"] == "quizzes.question":
                 question = Question.objects.get(key=obj["fields"]["key"])
@@ -114,14 +128,15 @@ class TestLoading:
         for slug, size in quiz_sizes.items():
             assert QuizQuestion.objects.filter(quiz__slug=slug).count() == size, slug
 
-    def test_loading_twice_changes_no_counts(self, db):
-        load(*ALL_FIXTURES)
+    def test_loading_twice_changes_no_counts(self):
         once = counts_in_database()
 
         load(*ALL_FIXTURES)
 
         assert counts_in_database() == once
 
+
+class TestLoadingBesideOtherContent:
     def test_the_bank_loads_alongside_existing_content(self, db):
         other = QuestionFactory(key="teachers-own-question", text="Where did they meet?")
         other_quiz = QuizFactory(slug="teachers-own-quiz", questions=[other])
@@ -140,11 +155,9 @@ class TestLoading:
         assert Tag.objects.filter(pk=other_tag.pk).exists()
 
 
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo_loaded")
 class TestTheContent:
-    @pytest.fixture(autouse=True)
-    def _bank(self, db):
-        load(*ALL_FIXTURES)
-
     def test_every_fact_quotes_its_article_and_its_answer_verbatim(self):
         for fact in Fact.objects.select_related("article"):
             assert contains_verbatim(fact.article.body, fact.sentence), fact.key
@@ -230,17 +243,16 @@ class TestTheContent:
             assert orders == list(range(1, len(orders) + 1)), quiz.slug
 
 
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo_loaded")
 class TestDemoUsers:
-    def test_the_demo_users_can_log_in_with_the_documented_password(self, client, db):
-        load(*ALL_FIXTURES)
-
+    def test_the_demo_users_can_log_in_with_the_documented_password(self, client):
         # The login lockout (django-axes) needs the request that authenticates.
         assert client.login(request=HttpRequest(), username="teacher", password=PASSWORD)
         client.logout()
         assert client.login(request=HttpRequest(), username="student", password=PASSWORD)
 
-    def test_the_teacher_is_staff_in_the_teachers_group_and_the_student_is_not(self, db):
-        load(*ALL_FIXTURES)
+    def test_the_teacher_is_staff_in_the_teachers_group_and_the_student_is_not(self):
         users = get_user_model().objects
         teacher, student = users.get(username="teacher"), users.get(username="student")
 

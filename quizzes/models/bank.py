@@ -170,7 +170,7 @@ class Choice(models.Model):
     def natural_key(self):
         return (*self.question.natural_key(), self.order)
 
-    natural_key.dependencies = ["quizzes.question"]
+    natural_key.dependencies = ["quizzes.question"]  # type: ignore[attr-defined]
 
 
 class MatchMode(models.TextChoices):
@@ -206,4 +206,4 @@ class AcceptedAnswer(models.Model):
     def natural_key(self):
         return (*self.question.natural_key(), self.order)
 
-    natural_key.dependencies = ["quizzes.question"]
+    natural_key.dependencies = ["quizzes.question"]  # type: ignore[attr-defined]

@@ -90,7 +90,7 @@ class Card(models.Model):
     def natural_key(self):
         return (*self.deck.natural_key(), self.key)
 
-    natural_key.dependencies = ["quizzes.deck"]
+    natural_key.dependencies = ["quizzes.deck"]  # type: ignore[attr-defined]
 
 
 class LearningState(models.IntegerChoices):

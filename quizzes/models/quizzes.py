@@ -1,5 +1,7 @@
 """Quizzes: an ordered selection of questions with the rules for taking them."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -193,7 +195,7 @@ class Quiz(models.Model):
         """The review options as {option: bitmask of ReviewMoment}."""
         return {option: getattr(self, review_field(option)) for option, _, _ in REVIEW_OPTIONS}
 
-    def is_open(self, now) -> bool:
+    def is_open(self, now: datetime) -> bool:
         return (
             self.published
             and (self.opens_at is None or self.opens_at <= now)
@@ -229,4 +231,4 @@ class QuizQuestion(models.Model):
     def natural_key(self):
         return (*self.quiz.natural_key(), *self.question.natural_key())
 
-    natural_key.dependencies = ["quizzes.quiz", "quizzes.question"]
+    natural_key.dependencies = ["quizzes.quiz", "quizzes.question"]  # type: ignore[attr-defined]

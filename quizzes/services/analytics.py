@@ -222,7 +222,7 @@ def discrimination_index(pairs: Sequence[tuple[float, int, float]]) -> float | N
     return min(max(value, -1.0), 1.0)
 
 
-def _number_label(answer) -> str:
+def _number_label(answer: float) -> str:
     return f"{answer:g}" if isinstance(answer, float) else str(answer)
 
 
@@ -254,7 +254,7 @@ def _most_common_wrong(rows: list[ResponseRow], limit: int) -> list[WrongAnswer]
         counts[key] += 1
         spellings[key][label] += 1
 
-    def spelling(key) -> str:
+    def spelling(key: tuple) -> str:
         # The most common spelling of the group; ties go to the alphabetically first.
         return min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
 

@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -37,6 +38,9 @@ from quizzes.services.exceptions import (
     QuizNotOpen,
 )
 from quizzes.services.snapshots import question_snapshot, regraded_snapshot
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 # Pass as `answer` to change only the flag (a form whose answer inputs are locked).
 UNCHANGED = object()
@@ -83,7 +87,7 @@ def _build_layout(quiz: Quiz, rng: random.Random) -> tuple[list[QuizQuestion], d
     return quiz_questions, questions, layout
 
 
-def attempt_start(*, quiz: Quiz, user, now: datetime) -> tuple[Attempt, bool]:
+def attempt_start(*, quiz: Quiz, user: "User", now: datetime) -> tuple[Attempt, bool]:
     """Start an attempt, or resume the one in progress. Returns (attempt, created)."""
     try:
         with transaction.atomic():
@@ -97,7 +101,7 @@ def attempt_start(*, quiz: Quiz, user, now: datetime) -> tuple[Attempt, bool]:
         return current, False
 
 
-def _start(*, quiz: Quiz, user, now: datetime) -> tuple[Attempt, bool]:
+def _start(*, quiz: Quiz, user: "User", now: datetime) -> tuple[Attempt, bool]:
     # Serialise this student's starts: lock their user row for the transaction.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     current = Attempt.objects.in_progress().filter(quiz=quiz, user=user).first()
@@ -162,7 +166,7 @@ def attempt_save_answer(
     *,
     attempt: Attempt,
     question_id: int,
-    answer,
+    answer: object,
     now: datetime,
     flagged: bool | None = None,
     current: Response | None = None,
@@ -212,7 +216,9 @@ def attempt_save_answer(
     )
 
 
-def _save_locked(*, attempt: Attempt, question_id: int, answer, now, flagged) -> Response:
+def _save_locked(
+    *, attempt: Attempt, question_id: int, answer: object, now: datetime, flagged: bool | None
+) -> Response:
     with transaction.atomic():
         response = _locked_response(attempt=attempt, question_id=question_id, now=now)
         fields = []
@@ -260,7 +266,7 @@ def _grade(response: Response) -> None:
 
 def _total(attempt: Attempt, responses: list[Response]) -> None:
     attempt.score, attempt.grade = grading.attempt_totals(
-        scores=[r.score for r in responses],
+        scores=[r.score for r in responses if r.score is not None],
         max_score=attempt.max_score,
         maximum_grade=attempt.quiz.maximum_grade,
     )
@@ -473,7 +479,9 @@ def summarise_attempts(*, quiz: Quiz, attempts: list[Attempt], now: datetime) ->
     )
 
 
-def quiz_summary_for_student(*, quiz: Quiz, user, now: datetime) -> QuizSummary:
+def quiz_summary_for_student(
+    *, quiz: Quiz, user: "User | AnonymousUser", now: datetime
+) -> QuizSummary:
     """State, attempts used and left, and final grade of one student on one quiz."""
     attempts = list(Attempt.objects.filter(quiz=quiz, user=user)) if user.is_authenticated else []
     return summarise_attempts(quiz=quiz, attempts=attempts, now=now)

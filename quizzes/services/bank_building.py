@@ -12,6 +12,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -34,11 +35,15 @@ from quizzes.services.generation import (
     ExistingQuestion,
     FactData,
     QuestionDraft,
+    Result,
     Skip,
     check_kinds,
     content_checksum,
     generate_bank,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 EDITED = "edited by a teacher"
 
@@ -162,7 +167,7 @@ def generate_questions(
     seed: int = 0,
     dry_run: bool = False,
     prune: bool = False,
-    author=None,
+    author: User | None = None,
     progress: ProgressCallback | None = None,
 ) -> GenerationReport:
     """Generate questions from `facts` (distractors from `pool`, all facts when None) and write
@@ -206,7 +211,15 @@ def _prune(fact_rows, kinds, report) -> None:
     Question.objects.filter(pk__in=[q.pk for q in stale]).delete()
 
 
-def _write(results, fact_rows, report, *, author, progress, datas) -> None:
+def _write(
+    results: list[Result],
+    fact_rows: list[Fact],
+    report: GenerationReport,
+    *,
+    author: User | None,
+    progress: ProgressCallback | None,
+    datas: list[FactData],
+) -> None:
     facts_by_key = {f.key: f for f in fact_rows}
     drafts = [r for r in results if isinstance(r, QuestionDraft)]
     existing = {
@@ -260,7 +273,15 @@ def _tags_for(drafts: list[QuestionDraft]) -> dict[str, Tag]:
     return found
 
 
-def _write_draft(draft, question, *, fact, tags, author, duplicate_of) -> str | Skip:
+def _write_draft(
+    draft: QuestionDraft,
+    question: Question | None,
+    *,
+    fact: Fact,
+    tags: list[Tag],
+    author: User | None,
+    duplicate_of: str | None,
+) -> str | Skip:
     problems = draft.problems()
     if problems:  # the generators should never get here; say so rather than write it
         detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in problems.items())
@@ -319,7 +340,7 @@ def build_quiz(
     title: str | None = None,
     slug: str | None = None,
     seed: int = 0,
-    author=None,
+    author: User | None = None,
     published: bool = False,
 ) -> Quiz:
     """A quiz of `size` questions from the article's bank that never answers itself: kinds take

@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db import transaction
 
@@ -21,7 +22,7 @@ from quizzes.models import Card, Deck
 from quizzes.text import squash_spaces
 
 COLUMNS = ("front", "back", "tags")
-_TAGS_MAX = Card._meta.get_field("tags").max_length
+_TAGS_MAX = cast(int, Card._meta.get_field("tags").max_length)  # a CharField: always set
 _MAX_ROWS = 10_000
 
 

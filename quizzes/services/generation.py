@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from quizzes import gazetteer
 from quizzes.models.bank import MatchMode, QuestionKind
@@ -52,7 +53,7 @@ KIND_TAGS: dict[str, tuple[str, str]] = {
     FactKind.EVENT: ("events", "Events"),
 }
 NAME_KINDS = {FactKind.PERSON, FactKind.PLACE, FactKind.ORGANISATION}
-KIND_PLURALS = {
+KIND_PLURALS: dict[str, str] = {
     FactKind.PERSON: "people",
     FactKind.PLACE: "places",
     FactKind.ORGANISATION: "organisations",
@@ -397,7 +398,8 @@ def distractors_for(
     info = quality.FactInfo(
         fact.key, fact.article_slug, fact.sentence, fact.answer, fact.kind, fact.prompt
     )
-    same_article, elsewhere = [], []
+    same_article: list[str] = []
+    elsewhere: list[str] = []
     for other in pool:
         if other.key == fact.key or other.kind != fact.kind or is_credit_line(other.sentence):
             continue
@@ -452,7 +454,7 @@ def _explanation(fact: FactData) -> str:
     return f"According to {fact.source or 'the article'}: “{_quoted(fact.sentence)}”"
 
 
-def _draft(fact: FactData, generator: str, kind: str, text: str, **parts) -> QuestionDraft:
+def _draft(fact: FactData, generator: str, kind: str, text: str, **parts: Any) -> QuestionDraft:
     tag = KIND_TAGS.get(fact.kind)
     return QuestionDraft(
         key=f"{fact.key}:{generator}",

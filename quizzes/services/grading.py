@@ -12,7 +12,9 @@ Answer shapes (the same JSON values in forms and in the API):
 
 import math
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeGuard
 
 from rapidfuzz.distance import OSA
 
@@ -41,7 +43,7 @@ CHOICE_KINDS = {SINGLE_CHOICE, TRUE_FALSE}
 TEXT_KINDS = {SHORT_ANSWER, CLOZE}
 
 
-def _is_int(value) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -49,7 +51,7 @@ def _choice_ids(snapshot: dict) -> set[int]:
     return {choice["id"] for choice in snapshot.get("choices") or []}
 
 
-def validate_answer(*, snapshot: dict, answer) -> object:
+def validate_answer(*, snapshot: dict, answer: object) -> object:
     """The answer cleaned for storage, or `InvalidAnswer` when its shape does not fit the kind."""
     if answer is None:
         return None
@@ -189,7 +191,7 @@ def _clamp(value: float, low: float, high: float) -> float:
     return max(low, min(high, value))
 
 
-def grade_answer(*, snapshot: dict, answer) -> float:
+def grade_answer(*, snapshot: dict, answer: object) -> float:
     """The fraction of the marks an answer earns. Unanswered (None) earns 0.0."""
     if answer is None:
         return 0.0
@@ -199,7 +201,7 @@ def grade_answer(*, snapshot: dict, answer) -> float:
     }
     if kind in CHOICE_KINDS:
         return _clamp(fractions.get(answer, 0.0), -1.0, 1.0)
-    if kind == MULTIPLE_RESPONSE:
+    if kind == MULTIPLE_RESPONSE and isinstance(answer, list):
         return _clamp(sum(fractions.get(choice_id, 0.0) for choice_id in set(answer)), 0.0, 1.0)
     if kind in TEXT_KINDS:
         if not isinstance(answer, str):
@@ -275,21 +277,21 @@ def verdict(fraction: float | None) -> str:
     return "partial" if fraction > 0 else "incorrect"
 
 
-def describe_answer(*, snapshot: dict, answer) -> str:
+def describe_answer(*, snapshot: dict, answer: object) -> str:
     """The answer as the student sees it in the review ("" when unanswered)."""
     if answer is None:
         return ""
     texts = {choice["id"]: choice["text"] for choice in snapshot.get("choices") or []}
     if snapshot["kind"] in CHOICE_KINDS:
         return texts.get(answer, "")
-    if snapshot["kind"] == MULTIPLE_RESPONSE:
+    if snapshot["kind"] == MULTIPLE_RESPONSE and isinstance(answer, list):
         return "; ".join(texts.get(i, "?") for i in _in_display_order(snapshot, answer))
     if snapshot["kind"] == NUMERIC:
         return f"{answer:g}" if isinstance(answer, float) else str(answer)
     return str(answer)
 
 
-def _in_display_order(snapshot: dict, ids) -> list[int]:
+def _in_display_order(snapshot: dict, ids: Iterable[int]) -> list[int]:
     wanted = set(ids)
     return [c["id"] for c in snapshot.get("choices") or [] if c["id"] in wanted]
 
@@ -330,7 +332,7 @@ def _distinct_answers(texts: list[str]) -> list[str]:
     return [text for text, _ in kept]
 
 
-def choice_feedback(*, snapshot: dict, answer) -> list[str]:
+def choice_feedback(*, snapshot: dict, answer: object) -> list[str]:
     """The feedback texts of the choices picked (choice questions only)."""
     if answer is None or snapshot["kind"] not in CHOICE_KINDS | {MULTIPLE_RESPONSE}:
         return []

@@ -7,15 +7,16 @@ question that one of them accepts, the others accept too.
 import math
 import re
 from collections.abc import Mapping, Sequence
+from typing import SupportsFloat
 
-from quizzes.models.bank import QuestionKind
+from quizzes.models.bank import Question, QuestionKind
 from quizzes.text import normalise_answer
 
 BLANK_RE = re.compile(r"_{3,}")
 FULLY_CORRECT = 1.0
 
 
-def _is_full(fraction) -> bool:
+def _is_full(fraction: SupportsFloat | str) -> bool:
     return math.isclose(float(fraction), FULLY_CORRECT, abs_tol=1e-6)
 
 
@@ -107,7 +108,7 @@ def question_problems(
     return problems
 
 
-def question_instance_problems(question) -> dict[str, list[str]]:
+def question_instance_problems(question: Question) -> dict[str, list[str]]:
     """`question_problems` for a saved question, reading its choices and accepted answers."""
     return question_problems(
         kind=question.kind,

@@ -25,6 +25,7 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import fsrs
 from django.db import IntegrityError, transaction
@@ -34,6 +35,9 @@ from django.utils import timezone
 from quizzes.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
 from quizzes.parsing import whole_number
 from quizzes.permissions import SEE_UNPUBLISHED_DECKS, can
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 RATING_NAMES = {
     "again": Rating.AGAIN,
@@ -180,8 +184,8 @@ def _fsrs_card(state: CardState | None, card_id: int, now: datetime) -> fsrs.Car
     )
 
 
-def _snapshot(card: fsrs.Card) -> dict:
-    data = card.to_dict()
+def _snapshot(card: fsrs.Card) -> dict[str, object]:
+    data: dict[str, object] = dict(card.to_dict())
     data.pop("card_id", None)
     return data
 
@@ -219,12 +223,12 @@ def preview_intervals(
     }
 
 
-def preview_labels(**kwargs) -> dict[str, str]:
+def preview_labels(
+    *, deck: Deck, state: CardState | None, user_id: int, card_id: int, now: datetime
+) -> dict[str, str]:
     """`preview_intervals` as Anki-style labels keyed by rating name ("again": "<1m", ...)."""
-    return {
-        rating.name.lower(): format_interval(interval)
-        for rating, interval in preview_intervals(**kwargs).items()
-    }
+    intervals = preview_intervals(deck=deck, state=state, user_id=user_id, card_id=card_id, now=now)
+    return {rating.name.lower(): format_interval(gap) for rating, gap in intervals.items()}
 
 
 # --- reads --------------------------------------------------------------------------------
@@ -236,19 +240,19 @@ def start_of_day(now: datetime) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def new_cards_left_today(*, user, deck: Deck, now: datetime) -> int:
+def new_cards_left_today(*, user: User, deck: Deck, now: datetime) -> int:
     introduced = CardState.objects.introduced_since(user, deck, start_of_day(now)).count()
     return max(0, deck.new_cards_per_day - introduced)
 
 
-def new_cards_for(*, user, deck: Deck) -> QuerySet[Card]:
+def new_cards_for(*, user: User, deck: Deck) -> QuerySet[Card]:
     """The deck's cards this student has never reviewed, in the deck's order."""
     seen = CardState.objects.filter(user=user, card=OuterRef("pk"))
     return Card.objects.filter(deck=deck).filter(~Exists(seen)).order_by("position", "pk")
 
 
 def study_queue(
-    *, user, deck: Deck, now: datetime, limit: int = 1, learn_ahead: timedelta = LEARN_AHEAD
+    *, user: User, deck: Deck, now: datetime, limit: int = 1, learn_ahead: timedelta = LEARN_AHEAD
 ) -> StudyQueue:
     """The next `limit` cards: due reviews first (soonest first), then new cards within the
     daily limit, then cards due within `learn_ahead` (soonest first). A fixed number of
@@ -285,7 +289,7 @@ def study_queue(
     )
 
 
-def deck_counts(*, user, decks: list[Deck], now: datetime) -> dict[int, dict[str, int]]:
+def deck_counts(*, user: User, decks: list[Deck], now: datetime) -> dict[int, dict[str, int]]:
     """{deck id: {"due": n, "new": n, "total": n}} for the student, in four queries.
 
     A card looked at but not yet rated counts as new (it is), not as due.
@@ -330,7 +334,7 @@ def deck_counts(*, user, decks: list[Deck], now: datetime) -> dict[int, dict[str
     return counts
 
 
-def can_study(*, user, card: Card) -> bool:
+def can_study(*, user: User, card: Card) -> bool:
     """A student studies cards of published decks; a teacher may try any deck."""
     return card.deck.published or can(user, SEE_UNPUBLISHED_DECKS)
 
@@ -338,7 +342,7 @@ def can_study(*, user, card: Card) -> bool:
 # --- writes -------------------------------------------------------------------------------
 
 
-def first_look(*, user, card: Card, now: datetime) -> None:
+def first_look(*, user: User, card: Card, now: datetime) -> None:
     """The student sees `card` for the first time: create their state (one INSERT; a state that
     already exists, say from another tab, is left as it is)."""
     CardState.objects.bulk_create(
@@ -349,7 +353,7 @@ def first_look(*, user, card: Card, now: datetime) -> None:
 
 def review_card(
     *,
-    user,
+    user: User,
     card: Card,
     rating: Rating | str | int,
     now: datetime,
@@ -389,7 +393,7 @@ def review_card(
         raise
 
 
-def _earlier_result(*, user, client_review_id: str) -> ReviewResult | None:
+def _earlier_result(*, user: User, client_review_id: str) -> ReviewResult | None:
     log = (
         ReviewLog.objects.filter(user=user, client_review_id=client_review_id)
         .select_related("card")
@@ -403,7 +407,13 @@ def _earlier_result(*, user, client_review_id: str) -> ReviewResult | None:
 
 
 def _review_locked(
-    *, user, card: Card, rating: Rating, now: datetime, duration_ms, client_review_id
+    *,
+    user: User,
+    card: Card,
+    rating: Rating,
+    now: datetime,
+    duration_ms: int | None,
+    client_review_id: str,
 ) -> ReviewResult:
     deck = card.deck
     locked = CardState.objects.select_for_update().filter(user=user, card=card)
@@ -476,7 +486,7 @@ def replay(*, user_id: int, card: Card, logs: list[ReviewLog]) -> CardState | No
     return state
 
 
-def rebuild_card_state(*, user, card: Card) -> CardState | None:
+def rebuild_card_state(*, user: User, card: Card) -> CardState | None:
     """Recompute the student's state of `card` from the review log and save it.
 
     Deletes the state when the log is empty (the card is new again). Returns the saved state.

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 
 from quizzes.models import ThrottleCount
 
@@ -35,7 +36,7 @@ def test_a_student_resets_a_forgotten_password_by_email(client, student, mailout
         follow=True,
     )
     assert "Your password was changed" in done.content.decode()
-    assert client.login(username="student", password=NEW_PASSWORD)
+    assert client.login(request=HttpRequest(), username="student", password=NEW_PASSWORD)
     assert "This link does not work" in client.get(link, follow=True).content.decode()
 
 

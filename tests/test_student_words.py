@@ -37,8 +37,31 @@ def test_a_built_quiz_is_described_by_its_length_and_source():
     article = ArticleFactory(
         slug="geneva", title="Clinton meets Lavrov", publisher="Reuters", published=date(2009, 3, 6)
     )
-    for kind in ({}, {"short_answer": True}, {"true_false": True}):
-        QuestionFactory(fact=FactFactory(article=article), **kind)
+    # Three facts, three kinds, no question giving another's answer away (build_quiz's rules).
+    article.body = "Lavrov spoke first. Clinton replied. The talks lasted four hours."
+    article.save()
+    facts = [
+        FactFactory(article=article, sentence="Lavrov spoke first.", answer="Lavrov"),
+        FactFactory(article=article, sentence="Clinton replied.", answer="Clinton"),
+        FactFactory(
+            article=article,
+            sentence="The talks lasted four hours.",
+            answer="four hours",
+            kind="number",
+        ),
+    ]
+    QuestionFactory(
+        fact=facts[0],
+        text="Who spoke first?",
+        parts=[("Lavrov", 1), ("Kerry", 0), ("Rice", 0), ("Putin", 0)],
+    )
+    QuestionFactory(fact=facts[1], short_answer=True, text="Who replied?", parts=[("Clinton", 1)])
+    QuestionFactory(
+        fact=facts[2],
+        true_false=True,
+        text="The talks lasted four hours.",
+        parts=[("True", 1), ("False", 0)],
+    )
     quiz = build_quiz(article=article, size=3)
     assert quiz.description == (
         "3 questions on the article “Clinton meets Lavrov” (Reuters, 6 March 2009), of 3 kinds."

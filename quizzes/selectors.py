@@ -42,8 +42,12 @@ def response_for_owner(
     if not user.is_authenticated:
         raise Http404("No such attempt.")
     try:
-        return Response.objects.select_related("attempt__quiz").get(
-            attempt_id=attempt_pk, attempt__user=user, question_id=question_id
+        return (
+            Response.objects.select_related("attempt__quiz")
+            # The snapshot is the heaviest column and a save does not read it (the attempt's
+            # layout says what a valid answer is); the locked path reads it again anyway.
+            .defer("snapshot")
+            .get(attempt_id=attempt_pk, attempt__user=user, question_id=question_id)
         )
     except (Response.DoesNotExist, ValueError, TypeError, OverflowError):
         return None

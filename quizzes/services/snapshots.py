@@ -165,7 +165,9 @@ def versions_forget(*, question_ids: Iterable[int]) -> None:
         Question.objects.filter(pk__in=ids).update(current_version=None, edition=F("edition") + 1)
 
 
-def _forget_question(sender: type, instance: Question, created: bool = False, **kwargs: object) -> None:
+def _forget_question(
+    sender: type, instance: Question, created: bool = False, **kwargs: object
+) -> None:
     if not created:  # a new question has no version yet
         versions_forget(question_ids=[instance.pk])
 

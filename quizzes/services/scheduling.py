@@ -102,7 +102,7 @@ def is_new(state: CardState | None) -> bool:
 
 def state_label(state: CardState | None) -> str:
     """What the card is to the student: "New", "Learning", "Review" or "Relearning"."""
-    if is_new(state):
+    if state is None or is_new(state):
         return "New"
     return LearningState(state.state).label
 

@@ -1,24 +1,60 @@
+import hashlib
+
 from django.contrib import admin
+from django.core.cache import cache
 from django.db import models
-from django.db.models import Avg, Count, FloatField, IntegerField, OuterRef, Subquery, Value
+from django.db.models import (
+    Avg,
+    Count,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.forms import Textarea
 
 from quizzes.admin.columns import GradeColumns
 from quizzes.admin.forms import AcceptedAnswerFormSet, ChoiceFormSet, QuestionForm
-from quizzes.models import AcceptedAnswer, AttemptState, Choice, Question, Response, Tag
+from quizzes.models import AcceptedAnswer, AttemptState, Choice, Fact, Question, Response, Tag
 from quizzes.services.bank_building import audit_questions
+
+AUDIT_CACHE_SECONDS = 300
+
+
+def bank_fingerprint() -> str:
+    """What changes when the bank's quality can change: the counts and latest edits of
+    questions and facts, and the counts of choices and accepted answers (four small queries)."""
+    parts = [
+        Question.objects.aggregate(n=Count("pk"), edited=Max("updated_at")),
+        Fact.objects.aggregate(n=Count("pk"), edited=Max("updated_at")),
+        {"n": Choice.objects.count()},
+        {"n": AcceptedAnswer.objects.count()},
+    ]
+    text = "|".join(f"{p['n']}:{p.get('edited')}" for p in parts)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def bank_problems(request=None) -> dict[str, list[str]]:
-    """What the quality checks find in the whole bank, by question key: four queries whatever
-    the bank's size, and once per request (the filter and the column share it)."""
+    """What the quality checks find in the whole bank, by question key.
+
+    The audit reads every question (about 2 s for the demo bank), so its result is cached
+    under the bank's fingerprint: a changelist costs one query while nothing changed, and the
+    audit runs again after any question, choice, answer or fact is added, removed or edited
+    (a choice edited on its own page, which leaves counts and the question alone, shows within
+    AUDIT_CACHE_SECONDS). Once per request: the filter and the column share it."""
     cached = getattr(request, "_bank_problems", None)
     if cached is None:
-        questions = Question.objects.select_related("fact__article").prefetch_related(
-            "choices", "accepted_answers"
-        )
-        cached, _ = audit_questions(questions)
+        key = f"admin:bank-problems:{bank_fingerprint()}"
+        cached = cache.get(key)
+        if cached is None:
+            questions = Question.objects.select_related("fact__article").prefetch_related(
+                "choices", "accepted_answers"
+            )
+            cached, _ = audit_questions(questions)
+            cache.set(key, cached, AUDIT_CACHE_SECONDS)
         if request is not None:
             request._bank_problems = cached
     return cached

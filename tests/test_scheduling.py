@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -112,7 +113,8 @@ def test_daily_new_card_limit_counts_first_reviews_since_midnight(student, deck)
     assert queue.new == []
     assert queue.new_available == 0
 
-    tomorrow = NOW.replace(hour=0) + timedelta(days=1, minutes=1)
+    # the day turns at local midnight (TIME_ZONE), not UTC's
+    tomorrow = timezone.localtime(NOW).replace(hour=0, minute=0) + timedelta(days=1, minutes=1)
     queue = study_queue(user=student, deck=deck, now=tomorrow, limit=10)
     assert queue.new == cards[3:]
 

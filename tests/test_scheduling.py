@@ -170,6 +170,22 @@ def test_states_belong_to_one_student(student, other_student, deck):
     )
 
 
+def test_a_client_review_id_reused_for_another_card_is_refused_by_the_service(student, deck):
+    card, other = CardFactory(deck=deck), CardFactory(deck=deck)
+    review_card(user=student, card=card, rating="good", now=NOW, client_review_id="r-1")
+    with pytest.raises(scheduling.ReviewIdReused, match="another card"):
+        review_card(user=student, card=other, rating="good", now=NOW, client_review_id="r-1")
+    assert not CardState.objects.filter(user=student, card=other).exists()
+
+
+def test_which_decks_a_user_may_study_is_one_rule(student, teacher, deck):
+    draft = DeckFactory(published=False)
+    assert set(type(deck).objects.studyable_by(student)) == {deck}
+    assert set(type(deck).objects.studyable_by(teacher)) == {deck, draft}
+    assert (deck.is_studyable_by(student), draft.is_studyable_by(student)) == (True, False)
+    assert draft.is_studyable_by(teacher)
+
+
 def test_same_client_review_id_is_recorded_once(student, deck):
     card = CardFactory(deck=deck)
     first = review_card(user=student, card=card, rating="good", now=NOW, client_review_id="r-1")

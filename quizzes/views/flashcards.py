@@ -31,7 +31,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from quizzes.charts import bar_chart
 from quizzes.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
 from quizzes.parsing import MAX_ID, whole_number
-from quizzes.permissions import SEE_UNPUBLISHED_DECKS, can
 from quizzes.services import scheduling
 from quizzes.services.decks import card_answer
 from quizzes.services.scheduling import ReviewError
@@ -42,9 +41,8 @@ FRAGMENT_HEADER = "X-Factcards-Fragment"
 
 
 def _deck_for(user, slug: str) -> Deck:
-    # Published first: a student's page then costs no permission query.
     deck = Deck.objects.filter(slug=slug).first()
-    if deck is None or not (deck.published or can(user, SEE_UNPUBLISHED_DECKS)):
+    if deck is None or not deck.is_studyable_by(user):
         raise Http404("No such deck.")
     return deck
 
@@ -52,7 +50,7 @@ def _deck_for(user, slug: str) -> Deck:
 @require_GET
 @login_required
 def deck_list(request: HttpRequest) -> HttpResponse:
-    decks = list(Deck.objects.published().order_by("title"))
+    decks = list(Deck.objects.studyable_by(request.user).order_by("title"))
     counts = scheduling.deck_counts(user=request.user, decks=decks, now=timezone.now())
     rows = [(deck, counts[deck.pk]) for deck in decks]
     return render(request, "flashcards/deck_list.html", {"rows": rows})

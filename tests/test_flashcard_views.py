@@ -367,3 +367,19 @@ def test_a_duration_past_the_digit_limit_is_tolerated_not_stored(student_client,
     fields = {"card": card.pk, "rating": "good", "duration_ms": "1" * 5000}
     assert student_client.post(study_url(deck), fields).status_code == 302
     assert ReviewLog.objects.get().duration_ms is None
+
+
+@pytest.mark.parametrize("cards", [2, 20])
+def test_stats_page_runs_constant_queries(
+    student_client, student, deck, cards, django_assert_max_num_queries
+):
+    start = timezone.now() - timedelta(days=25)
+    for position in range(10, 10 + cards):
+        card = CardFactory(deck=deck, position=position)
+        result = review_card(user=student, card=card, rating="good", now=start)
+        review_card(user=student, card=card, rating="again", now=result.state.due)
+    # session, user, the deck, then the figures: reviews per day, retention, weeks, forecast
+    with django_assert_max_num_queries(8):
+        response = student_client.get("/flashcards/geneva/stats/")
+    assert response.status_code == 200
+    assert response.context["review_total"] == 2 * cards

@@ -155,7 +155,12 @@ CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         # Django's RedisCache on one shared client per process (quizzes/redis_cache.py).
-        "default": {"BACKEND": "quizzes.redis_cache.PooledRedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "quizzes.redis_cache.PooledRedisCache",
+            "LOCATION": CACHE_URL,
+            # Several sites (or test runs) can share one Redis database under their own prefix.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX"),
+        }
     }
 elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, got {CACHE_URL!r}.")

@@ -43,7 +43,7 @@ SERVE_ENV := ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 serve: $(VENV)/.runtime-installed
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput
-	$(SERVE_ENV) $(BIN)/gunicorn quizsite.wsgi --bind 127.0.0.1:8000 --workers 3
+	$(SERVE_ENV) $(BIN)/gunicorn quizsite.wsgi  # sized by gunicorn.conf.py: gthread, one worker per core
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

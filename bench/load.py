@@ -222,6 +222,10 @@ class Stack:
             "ALLOWED_HOSTS": f"{LOOPBACK},localhost,testserver",
             "SESSION_COOKIE_SECURE": "false",
             "CSRF_COOKIE_SECURE": "false",
+            # Plain HTTP on 127.0.0.1, as `make serve` runs it: no redirect to HTTPS (which
+            # answers every request with a 301), no HSTS.
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_HSTS_SECONDS": "0",
             "STATICFILES_MANIFEST": "true",
             "BENCH_STATIC_ROOT": str(self.tmp / "static"),
             "LOG_LEVEL": "WARNING",

@@ -122,12 +122,12 @@ def sitting(quiz: Quiz, client: Client, show_save: bool = False) -> dict:
     responses = list(
         Response.objects.filter(attempt=attempt)
         .order_by("slot")
-        .values("question_id", "slot", "snapshot")
+        .values("question_id", "slot", "version__snapshot")
     )
     save_url = reverse("attempt-save", kwargs={"pk": attempt.pk})
     save_counts: list[int] = []
     for response in responses:
-        best = max(response["snapshot"]["choices"], key=lambda c: c["fraction"])["id"]
+        best = max(response["version__snapshot"]["choices"], key=lambda c: c["fraction"])["id"]
         data = {
             "question": response["question_id"],
             "slot": response["slot"],

@@ -154,7 +154,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        # Django's RedisCache on one shared client per process (quizzes/redis_cache.py).
+        "default": {
+            "BACKEND": "quizzes.redis_cache.PooledRedisCache",
+            "LOCATION": CACHE_URL,
+            # Several sites (or test runs) can share one Redis database under their own prefix.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX"),
+        }
     }
 elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, got {CACHE_URL!r}.")
@@ -254,6 +260,8 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
 }
 API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 20)
+# With a shared cache, how long a checked token is remembered (quizzes/api/tokens.py).
+API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 60)
 
 # Content-Security-Policy (django-csp): only this site's own scripts, styles and images; no
 # inline script, style or event handler anywhere (the admin and Swagger UI included).

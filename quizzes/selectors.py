@@ -56,8 +56,13 @@ def response_for_owner(
     if not user.is_authenticated:
         raise Http404("No such attempt.")
     try:
-        return Response.objects.select_related("attempt__quiz").get(
-            attempt_id=attempt_pk, attempt__user=user, question_id=question_id
+        return (
+            # Not the question version: a save does not read the snapshot (the attempt's layout
+            # says what a valid answer is), and the locked path reads it again anyway.
+            Response.objects.select_related(None)
+            .select_related("attempt__quiz")
+            .defer("regraded_snapshot")
+            .get(attempt_id=attempt_pk, attempt__user=user, question_id=question_id)
         )
     except (Response.DoesNotExist, ValueError, TypeError, OverflowError):
         return None
@@ -79,7 +84,8 @@ def attempt_with_responses(*, user: "AnyUser", pk: int | str) -> Attempt:
 def attempt_response_map(*, attempt: Attempt) -> list[Response]:
     """The responses for a question map: slot, question, answered and flagged (no snapshots)."""
     return list(
-        Response.objects.filter(attempt=attempt)
+        Response.objects.select_related(None)
+        .filter(attempt=attempt)
         .order_by("slot")
         .only("pk", "attempt_id", "question_id", "slot", "answer", "flagged", "checked")
     )
@@ -124,8 +130,9 @@ def published_quiz(*, slug: str) -> Quiz:
 def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
     """The finished attempts at `quiz` and their responses as plain rows, in three queries.
 
-    Responses bring only what the analysis reads from their snapshots (key, kind, text and the
-    choices as shown), through JSON key lookups, rather than whole snapshots.
+    Responses bring only what the analysis reads from their question versions (key, kind, text
+    and the choices), through JSON key lookups, rather than whole snapshots. (A re-grade changes
+    only grading data, none of these.)
     """
     finished = Attempt.objects.finished().filter(quiz=quiz)
     attempts = []
@@ -141,11 +148,11 @@ def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
     responses = [
         ResponseRow(
             attempt_id=row["attempt_id"],
-            question=row["snapshot__key"],
+            question=row["version__snapshot__key"],
             question_id=row["question_id"],
-            text=row["snapshot__text"] or "",
-            kind=row["snapshot__kind"],
-            choices=row["snapshot__choices"] or (),
+            text=row["version__snapshot__text"] or "",
+            kind=row["version__snapshot__kind"],
+            choices=row["version__snapshot__choices"] or (),
             fraction=row["fraction"],
             answer=row["answer"],
             total=totals.get(row["attempt_id"], 0.0),
@@ -157,10 +164,10 @@ def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
             "question_id",
             "fraction",
             "answer",
-            "snapshot__key",
-            "snapshot__text",
-            "snapshot__kind",
-            "snapshot__choices",
+            "version__snapshot__key",
+            "version__snapshot__text",
+            "version__snapshot__kind",
+            "version__snapshot__choices",
         )
     ]
     keys = quiz.quiz_questions.order_by("order", "pk").values_list("question__key", flat=True)

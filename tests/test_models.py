@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from quizzes.models import Attempt, Choice, Quiz, Response
+from quizzes.models import Attempt, Choice, QuestionVersion, Quiz, Response
 from quizzes.services.questions import question_instance_problems, question_problems
 from tests.factories import ArticleFactory, FactFactory, QuestionFactory, QuizFactory, UserFactory
 
@@ -172,8 +172,11 @@ class TestAttemptConstraints:
     def test_one_response_per_question_per_attempt(self):
         question = QuestionFactory()
         attempt = self._attempt(QuizFactory(questions=[question]), UserFactory(), 1)
-        Response.objects.create(attempt=attempt, question=question, slot=1, snapshot={}, marks=1)
+        version = QuestionVersion.objects.create(question=question, digest="0" * 64, snapshot={})
+        Response.objects.create(
+            attempt=attempt, question=question, slot=1, version=version, marks=1
+        )
         with pytest.raises(IntegrityError), transaction.atomic():
             Response.objects.create(
-                attempt=attempt, question=question, slot=2, snapshot={}, marks=1
+                attempt=attempt, question=question, slot=2, version=version, marks=1
             )

@@ -92,7 +92,7 @@ def test_cache_url_selects_a_shared_redis_cache_and_refuses_other_schemes():
     # each process does not, since it could not forget a logged-out session in the others.
     # Either way the login lockout (django-axes) comes first.
     assert backend("redis://127.0.0.1:6379/0").stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "quizzes.redis_cache.PooledRedisCache",
         "django.contrib.sessions.backends.cached_db",
         "axes.backends.AxesStandaloneBackend",
         "quizzes.auth.CachedUserBackend",

@@ -17,7 +17,16 @@ from django.forms import Textarea
 
 from quizzes.admin.columns import GradeColumns
 from quizzes.admin.forms import AcceptedAnswerFormSet, ChoiceFormSet, QuestionForm
-from quizzes.models import AcceptedAnswer, AttemptState, Choice, Fact, Question, Response, Tag
+from quizzes.models import (
+    AcceptedAnswer,
+    AttemptState,
+    Choice,
+    Fact,
+    Question,
+    QuestionVersion,
+    Response,
+    Tag,
+)
 from quizzes.services.bank_building import audit_questions
 
 AUDIT_CACHE_SECONDS = 300
@@ -216,3 +225,27 @@ class AcceptedAnswerAdmin(GradeColumns, admin.ModelAdmin):
     list_select_related = ("question",)
     search_fields = ("text", "question__text")
     raw_id_fields = ("question",)
+
+
+@admin.register(QuestionVersion)
+class QuestionVersionAdmin(admin.ModelAdmin):
+    """The versions attempts showed: read only (an edit of the question makes the next one)."""
+
+    list_display = ("__str__", "question", "created_at")
+    list_select_related = ("question",)
+    raw_id_fields = ("question",)
+    search_fields = ("question__key", "digest")
+    fields = readonly_fields = ("question", "created_at", "digest", "shown_text")
+
+    @admin.display(description="Text")
+    def shown_text(self, obj):
+        return obj.snapshot.get("text", "")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

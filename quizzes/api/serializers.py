@@ -37,7 +37,7 @@ from quizzes.services.attempts import checked_review_item, marks_shown
 from quizzes.services.generation import GENERATED_KINDS
 from quizzes.services.questions import question_problems
 from quizzes.services.quizzes import QuizSlot, quiz_problems, quiz_save
-from quizzes.services.snapshots import public_question
+from quizzes.services.snapshots import public_question, versions_forget
 
 
 class GradeField(serializers.DecimalField):
@@ -323,6 +323,9 @@ class QuestionSerializer(ModelSerializer):
                 AcceptedAnswer(question=question, order=order, **row)
                 for order, row in enumerate(accepted, start=1)
             )
+        if choices is not None or accepted is not None:
+            # Bulk writes send no signal: say that the question's next start needs a new version.
+            versions_forget(question_ids=[question.pk])
         if tags is not None:
             question.tags.set(_tags_from_slugs(tags))
 

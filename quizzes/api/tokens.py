@@ -9,24 +9,87 @@
   (the admin, an account page, a reset, `changepassword`), through a `post_save` signal on the
   user's password hash: a decoupled side effect of the user row, not a rule of one view. Django
   re-hashing the same password at a login (a hasher upgrade) keeps them.
+- With a shared cache (`CACHE_URL`), a token that checked out is remembered for
+  `API_TOKEN_CACHE_SECONDS` (60) under its SHA-512 digest (never the token itself), so the
+  requests after it read the cache instead of the token table; the user comes from the user
+  cache (`quizzes.auth.CachedUserBackend`, which drops a saved user at once). Deleting a token
+  (a logout, a revoke, a password change, an expiry) drops its entry in the same request, in
+  every process, through a `post_delete` signal; the entry never outlives the token's expiry.
+  A per-process cache could not drop it in the other processes, so without `CACHE_URL` every
+  request reads the table.
 """
 
 from __future__ import annotations
 
+import binascii
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import get_hasher, identify_hasher
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_init, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
+from knox.crypto import hash_token
 from knox.models import AuthToken
+from rest_framework import exceptions
+
+from quizzes.auth import CachedUserBackend, user_cache_key
+
+
+def token_cache_key(digest: str) -> str:
+    return f"factcards:api-token:{digest}"
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
     """knox's authentication, minus its sweep of the user's other tokens on every request (a
     query per call); expired tokens are refused here and deleted at the user's next login."""
+
+    def authenticate_credentials(self, token):
+        if not settings.SHARED_CACHE:
+            return super().authenticate_credentials(token)
+        try:
+            digest = hash_token(token.decode("utf-8"))
+        except (TypeError, ValueError, binascii.Error):
+            raise exceptions.AuthenticationFailed("Invalid token.") from None
+        remembered = cache.get(token_cache_key(digest))
+        if remembered is not None:
+            user = CachedUserBackend().get_user(remembered["user_id"])
+            if user is not None and remembered["expiry"] > timezone.now().timestamp():
+                auth_token = AuthToken(user=user, digest=digest, **remembered["token"])
+                auth_token._state.adding = False
+                return user, auth_token
+            cache.delete(token_cache_key(digest))
+        user, auth_token = super().authenticate_credentials(token)
+        self._remember(auth_token)
+        return user, auth_token
+
+    def _remember(self, auth_token: AuthToken) -> None:
+        now = timezone.now()
+        lifetime = settings.API_TOKEN_CACHE_SECONDS
+        if auth_token.expiry is not None:
+            lifetime = min(lifetime, int((auth_token.expiry - now).total_seconds()))
+        if lifetime <= 0:
+            return
+        # The user row, which the next requests read from the user cache, comes with the token.
+        cache.add(user_cache_key(auth_token.user_id), auth_token.user, settings.USER_CACHE_SECONDS)
+        cache.set(
+            token_cache_key(auth_token.digest),
+            {
+                "user_id": auth_token.user_id,
+                "expiry": (auth_token.expiry or now + timedelta(days=3650)).timestamp(),
+                "token": {
+                    "pk": auth_token.pk,
+                    "token_key": auth_token.token_key,
+                    "created": auth_token.created,
+                    "expiry": auth_token.expiry,
+                },
+            },
+            lifetime,
+        )
 
     def _cleanup_token(self, auth_token) -> bool:
         if auth_token.expiry is not None and auth_token.expiry < timezone.now():
@@ -105,7 +168,12 @@ def _is_hash_upgrade(user, old_hash: str) -> bool:
     return old_hasher.algorithm != preferred.algorithm or preferred.must_update(old_hash)
 
 
+def _forget_token(sender, instance, **kwargs) -> None:
+    cache.delete(token_cache_key(instance.digest))
+
+
 def connect_signals() -> None:
+    post_delete.connect(_forget_token, sender=AuthToken, dispatch_uid="token-forget")
     user_model = get_user_model()
     post_init.connect(_remember_credentials, sender=user_model, dispatch_uid="token-state")
     post_save.connect(_revoke_on_credentials_change, sender=user_model, dispatch_uid="token-revoke")

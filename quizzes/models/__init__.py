@@ -2,7 +2,15 @@
 
 from quizzes.models.accounts import ThrottleCount
 from quizzes.models.attempts import Attempt, AttemptState, Response
-from quizzes.models.bank import AcceptedAnswer, Choice, MatchMode, Question, QuestionKind, Tag
+from quizzes.models.bank import (
+    AcceptedAnswer,
+    Choice,
+    MatchMode,
+    Question,
+    QuestionKind,
+    QuestionVersion,
+    Tag,
+)
 from quizzes.models.content import Article, Fact, FactKind
 from quizzes.models.flashcards import Card, CardState, Deck, LearningState, Rating, ReviewLog
 from quizzes.models.quizzes import (
@@ -32,6 +40,7 @@ __all__ = [
     "MatchMode",
     "Question",
     "QuestionKind",
+    "QuestionVersion",
     "Quiz",
     "QuizQuestion",
     "Rating",

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from quizzes.models.bank import Question
+from quizzes.models.bank import Question, QuestionVersion
 from quizzes.models.quizzes import Quiz
 
 
@@ -28,6 +28,24 @@ class AttemptQuerySet(models.QuerySet):
     def overdue(self, now):
         """In-progress attempts whose deadline has passed."""
         return self.in_progress().filter(deadline__isnull=False, deadline__lt=now)
+
+
+def shown_snapshot(snapshot: dict, *, choice_order: list[int]) -> dict:
+    """A version's snapshot with its choices in `choice_order` (ids it leaves out go last)."""
+    if not choice_order or not snapshot.get("choices"):
+        return snapshot
+    position = {choice_id: index for index, choice_id in enumerate(choice_order)}
+    choices = sorted(snapshot["choices"], key=lambda c: position.get(c["id"], len(position)))
+    return {**snapshot, "choices": choices}
+
+
+class ResponseManager(models.Manager):
+    """Responses come with their question version (one join): every reader of `snapshot` needs
+    it. Row locks name their own tables (`of=`), so that a locked response never locks the
+    version that other students' responses share."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("version")
 
 
 class Attempt(models.Model):
@@ -110,7 +128,21 @@ class Response(models.Model):
         help_text="The live question; the snapshot keeps it as shown, even after an edit.",
     )
     slot = models.PositiveIntegerField(help_text="Position in the attempt, from 1.")
-    snapshot = models.JSONField(help_text="The question as it was shown, frozen at the start.")
+    version = models.ForeignKey(
+        QuestionVersion,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        help_text="The version of the question shown, shared with every response that showed it.",
+    )
+    choice_order = models.JSONField(
+        default=list, blank=True, help_text="The choice ids in the order this student saw them."
+    )
+    regraded_snapshot = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="After a re-grade: the question as shown with today's grading data; empty: "
+        "the version's.",
+    )
     marks = models.DecimalField(
         max_digits=6, decimal_places=2, help_text="Marks on offer for this question."
     )
@@ -123,6 +155,8 @@ class Response(models.Model):
     fraction = models.FloatField(null=True, blank=True)
     score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
 
+    objects = ResponseManager()
+
     class Meta:
         ordering = ["attempt", "slot"]
         constraints = [
@@ -134,3 +168,14 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.attempt} · question {self.slot}"
+
+    @property
+    def snapshot(self) -> dict:
+        """The question as this student was shown it: the version, in this student's order."""
+        if self.regraded_snapshot is not None:
+            return self.regraded_snapshot
+        return shown_snapshot(self.version.snapshot, choice_order=self.choice_order)
+
+    @snapshot.setter
+    def snapshot(self, value: dict) -> None:
+        self.regraded_snapshot = value

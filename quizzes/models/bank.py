@@ -109,6 +109,22 @@ class Question(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    current_version = models.ForeignKey(
+        "QuestionVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The version new attempts show; emptied by any edit and made again by the next "
+        "start (quizzes/services/snapshots.py).",
+    )
+    edition = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Counts edits, so that a start that read the question before an edit never "
+        "makes what it read the current version.",
+    )
 
     objects = QuestionQuerySet.as_manager()
 
@@ -207,3 +223,33 @@ class AcceptedAnswer(models.Model):
         return (*self.question.natural_key(), self.order)
 
     natural_key.dependencies = ["quizzes.question"]  # type: ignore[attr-defined]
+
+
+class QuestionVersion(models.Model):
+    """A question as plain data, frozen: what every attempt that showed this version shows.
+
+    Made once per version of the question (at the first start after an edit) and shared by
+    every response that shows it, as Moodle keeps question versions; the snapshot is
+    `question_snapshot()`'s dict, choices in the question's own order (each response keeps the
+    order its student saw). Kept when the question is deleted, so finished attempts keep theirs.
+    """
+
+    question = models.ForeignKey(
+        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="versions"
+    )
+    digest = models.CharField(
+        max_length=64, help_text="SHA-256 of the snapshot: the same content is the same version."
+    )
+    snapshot = models.JSONField(help_text="The question as plain data, as students are shown it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["question", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "digest"], name="one_version_per_question_content"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.snapshot.get('key', 'question')} (version {self.pk})"

@@ -38,7 +38,7 @@ from quizzes.services.exceptions import (
     NoAttemptsLeft,
     QuizNotOpen,
 )
-from quizzes.services.snapshots import question_snapshot, regraded_snapshot
+from quizzes.services.snapshots import current_versions, regraded_snapshot
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -73,19 +73,24 @@ def _deadline(quiz: Quiz, started_at: datetime) -> datetime | None:
 
 
 def _build_layout(quiz: Quiz, rng: random.Random) -> tuple[list[QuizQuestion], dict, list[dict]]:
-    quiz_questions = list(QuizQuestion.objects.filter(quiz=quiz).order_by("order", "pk"))
-    questions = Question.objects.with_parts().in_bulk([qq.question_id for qq in quiz_questions])
+    """The quiz's questions in this attempt's order, their current versions, and the layout."""
+    quiz_questions = list(
+        QuizQuestion.objects.filter(quiz=quiz)
+        .select_related("question__current_version")
+        .order_by("order", "pk")
+    )
+    versions = current_versions(questions=[qq.question for qq in quiz_questions])
     if quiz.shuffle_questions:
         rng.shuffle(quiz_questions)
     layout = []
     for qq in quiz_questions:
-        question = questions[qq.question_id]
-        choice_ids = [c.pk for c in question.choices.all()]
+        snapshot = versions[qq.question_id].snapshot
+        choice_ids = [c["id"] for c in snapshot.get("choices") or []]
         # True/false keeps its conventional order; the other choice kinds shuffle when asked.
-        if quiz.shuffle_choices and question.kind != QuestionKind.TRUE_FALSE:
+        if quiz.shuffle_choices and snapshot["kind"] != QuestionKind.TRUE_FALSE:
             rng.shuffle(choice_ids)
-        layout.append({"question": question.pk, "kind": question.kind, "choices": choice_ids})
-    return quiz_questions, questions, layout
+        layout.append({"question": qq.question_id, "kind": snapshot["kind"], "choices": choice_ids})
+    return quiz_questions, versions, layout
 
 
 def attempt_start(*, quiz: Quiz, user: "User", now: datetime) -> tuple[Attempt, bool]:
@@ -117,7 +122,7 @@ def _start(*, quiz: Quiz, user: "User", now: datetime) -> tuple[Attempt, bool]:
     if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
         raise NoAttemptsLeft()
 
-    quiz_questions, questions, layout = _build_layout(quiz, random.Random())
+    quiz_questions, versions, layout = _build_layout(quiz, random.Random())
     attempt = Attempt.objects.create(
         quiz=quiz,
         user=user,
@@ -134,7 +139,8 @@ def _start(*, quiz: Quiz, user: "User", now: datetime) -> tuple[Attempt, bool]:
             attempt=attempt,
             question_id=item["question"],
             slot=slot,
-            snapshot=question_snapshot(questions[item["question"]], choice_order=item["choices"]),
+            version=versions[item["question"]],
+            choice_order=item["choices"],
             marks=marks[item["question"]],
         )
         for slot, item in enumerate(layout, start=1)
@@ -149,7 +155,7 @@ def _locked_response(*, attempt: Attempt, question_id: int, now: datetime) -> Re
     """The response to `question_id`, with it and its attempt locked; refuses a closed attempt."""
     try:
         response = (
-            Response.objects.select_for_update()
+            Response.objects.select_for_update(of=("self", "attempt"))
             .select_related("attempt")
             .get(attempt_id=attempt.pk, question_id=question_id)
         )
@@ -280,13 +286,17 @@ def attempt_finish(*, attempt: Attempt, now: datetime) -> Attempt:
     same result without grading again.
     """
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz")
+            .get(pk=attempt.pk)
+        )
         if locked.state != AttemptState.IN_PROGRESS:
             return locked
         # Lock the responses too: a save racing this finish either lands before (and is graded)
         # or waits and then finds the response graded (and is refused).
         responses = list(
-            Response.objects.select_for_update().filter(attempt=locked).order_by("slot")
+            Response.objects.select_for_update(of=("self",)).filter(attempt=locked).order_by("slot")
         )
         for response in responses:
             _grade(response)
@@ -326,7 +336,11 @@ def attempt_regrade(*, attempt: Attempt) -> list[dict]:
     re-graded (an attempt in progress is graded when it finishes).
     """
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz")
+            .get(pk=attempt.pk)
+        )
         if locked.state != AttemptState.FINISHED:
             return []
         responses = list(Response.objects.filter(attempt=locked).order_by("slot"))
@@ -348,7 +362,7 @@ def attempt_regrade(*, attempt: Attempt) -> list[dict]:
                         "new_score": response.score,
                     }
                 )
-        Response.objects.bulk_update(responses, ["snapshot", "fraction", "score"])
+        Response.objects.bulk_update(responses, ["regraded_snapshot", "fraction", "score"])
         _total(locked, responses)
         locked.save(update_fields=["score", "grade"])
         attempt.score, attempt.grade = locked.score, locked.grade

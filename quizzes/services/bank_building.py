@@ -41,6 +41,7 @@ from quizzes.services.generation import (
     content_checksum,
     generate_bank,
 )
+from quizzes.services.snapshots import versions_forget
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -327,6 +328,10 @@ def _write_draft(
         for order, (text, fraction, match) in enumerate(draft.accepted_answers, start=1)
     )
     question.tags.add(*tags)
+    if outcome == "updated":
+        # The parts were written in bulk, which sends no signal: the next start takes a new
+        # version.
+        versions_forget(question_ids=[question.pk])
     return outcome
 
 

@@ -1,10 +1,27 @@
 """A question frozen as a student was shown it, and the part of it a student may see.
 
-A `Response` keeps its question's snapshot, so editing or deleting the question later never
-changes a finished attempt's score or review.
+A question's snapshot is made once per version of the question (`QuestionVersion`) and shared
+by every response that shows that version; each response keeps only the order its student saw
+the choices in. Editing or deleting the question later never changes a finished attempt's score
+or review: an edit makes the next start take a new version, and the old one stays.
+
+How a version stays current: `Question.current_version` points at the version new attempts
+show. Any save of the question, its choices or accepted answers, or the fact or article it
+quotes empties that pointer and counts an edition (a decoupled cache invalidation, through
+signals; code that writes parts in bulk, which sends no signal, calls `versions_forget()`). The
+next start builds the snapshot of each question without a current version, stores it (one
+version per content: the same content is the same version, so two starts at once share it),
+and points the question at it, unless the question was edited meanwhile.
 """
 
-from quizzes.models import Question
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.signals import post_delete, post_save
+
+from quizzes.models import AcceptedAnswer, Article, Choice, Fact, Question, QuestionVersion
 
 
 def question_snapshot(question: Question, *, choice_order: list[int] | None = None) -> dict:
@@ -83,3 +100,98 @@ def regraded_snapshot(snapshot: dict, question: Question) -> dict:
         "numeric": current["numeric"],
         "explanation": current["explanation"],
     }
+
+
+# --- versions ---------------------------------------------------------------------------------
+
+
+def snapshot_digest(snapshot: dict) -> str:
+    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def current_versions(*, questions: Sequence[Question]) -> dict[int, QuestionVersion]:
+    """Each question's current version (by question id), made for those that have none.
+
+    Load the questions with `select_related("current_version")`. A fixed number of queries
+    whatever their number: none when every question has its version, else six (the questions'
+    parts, the new versions, reading them back, pointing the questions at them).
+    """
+    versions = {q.pk: q.current_version for q in questions if q.current_version is not None}
+    stale = [q for q in questions if q.current_version is None]
+    if not stale:
+        return versions
+    full = Question.objects.select_related("fact__article").prefetch_related(
+        "choices", "accepted_answers"
+    )
+    snapshots = {pk: question_snapshot(q) for pk, q in full.in_bulk([q.pk for q in stale]).items()}
+    digests = {pk: snapshot_digest(snapshot) for pk, snapshot in snapshots.items()}
+    # Two starts at once make the same rows: the second's insert waits for the first and is
+    # ignored, and both read back the same versions.
+    QuestionVersion.objects.bulk_create(
+        [
+            QuestionVersion(question_id=pk, digest=digests[pk], snapshot=snapshot)
+            for pk, snapshot in snapshots.items()
+        ],
+        ignore_conflicts=True,
+    )
+    match = Q()
+    for pk, digest in digests.items():
+        match |= Q(question_id=pk, digest=digest)
+    made = {
+        v.question_id: v for v in QuestionVersion.objects.filter(match) if v.question_id is not None
+    }
+    versions.update(made)
+    if not made:
+        return versions
+    # Point each question at its version, unless it was edited since it was read (its edition
+    # moved on): then the next start makes the version of the edited question.
+    unchanged = Q()
+    for question in stale:
+        unchanged |= Q(pk=question.pk, edition=question.edition)
+    Question.objects.filter(unchanged, current_version__isnull=True).update(
+        current_version=Case(
+            *(When(pk=pk, then=Value(version.pk)) for pk, version in made.items()),
+            default=None,
+        )
+    )
+    return versions
+
+
+def versions_forget(*, question_ids: Iterable[int]) -> None:
+    """The questions were edited: their next start makes a new version."""
+    ids = list(question_ids)
+    if ids:
+        Question.objects.filter(pk__in=ids).update(current_version=None, edition=F("edition") + 1)
+
+
+def _forget_question(
+    sender: type, instance: Question, created: bool = False, **kwargs: object
+) -> None:
+    if not created:  # a new question has no version yet
+        versions_forget(question_ids=[instance.pk])
+
+
+def _forget_part(sender: type, instance: Choice | AcceptedAnswer, **kwargs: object) -> None:
+    if instance.question_id is not None:
+        versions_forget(question_ids=[instance.question_id])
+
+
+def _forget_fact(sender: type, instance: Fact, **kwargs: object) -> None:
+    versions_forget(
+        question_ids=Question.objects.filter(fact=instance).values_list("pk", flat=True)
+    )
+
+
+def _forget_article(sender: type, instance: Article, **kwargs: object) -> None:
+    questions = Question.objects.filter(fact__article=instance).values_list("pk", flat=True)
+    versions_forget(question_ids=questions)
+
+
+def connect_signals() -> None:
+    post_save.connect(_forget_question, sender=Question, dispatch_uid="version-question")
+    for part in (Choice, AcceptedAnswer):
+        post_save.connect(_forget_part, sender=part, dispatch_uid=f"version-save-{part.__name__}")
+        post_delete.connect(_forget_part, sender=part, dispatch_uid=f"version-del-{part.__name__}")
+    post_save.connect(_forget_fact, sender=Fact, dispatch_uid="version-fact")
+    post_save.connect(_forget_article, sender=Article, dispatch_uid="version-article")

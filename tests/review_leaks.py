@@ -118,6 +118,9 @@ def governed_texts(snapshot: dict) -> dict[str, list[str]]:
 def own_text(snapshot: dict) -> str:
     """What the student saw while answering: the question and its options."""
     texts = [snapshot["text"], *(c["text"] for c in snapshot.get("choices") or [])]
+    texts += [p["stem"] for p in snapshot.get("pairs") or []]
+    texts += [a["text"] for a in snapshot.get("answers") or []]
+    texts += snapshot.get("items") or []
     return squash(" ".join(texts))
 
 
@@ -194,6 +197,15 @@ def item_leaks(item: dict, snapshot: dict, off: set[str]) -> list[tuple[str, str
             found.append(("right_answer", "correct_answer"))
         if any(choice.get("correct") is not None for choice in item.get("choices") or []):
             found.append(("right_answer", "choices[].correct"))
+        if any(row.get("right") is not None for row in item.get("pairs") or []):
+            found.append(("right_answer", "pairs[].right"))
+        if any(row.get("right") is not None for row in item.get("order") or []):
+            found.append(("right_answer", "order[].right"))
+    if "correctness" in off:
+        if any(row.get("correct") is not None for row in item.get("pairs") or []):
+            found.append(("correctness", "pairs[].correct"))
+        if any(row.get("followed_right") is not None for row in item.get("order") or []):
+            found.append(("correctness", "order[].followed_right"))
     return found
 
 

@@ -176,8 +176,8 @@ def review_item(
     """
     kind = snapshot["kind"]
     answered = answer is not None
-    picked = _picked(answer)
     is_choice = kind in grading.CHOICE_KINDS | {grading.MULTIPLE_RESPONSE}
+    picked = _picked(answer) if is_choice else set()
     correct_ids = _correct_choice_ids(snapshot) if is_choice and options.right_answer else set()
     fact = snapshot.get("fact") if options.source else None
     return {
@@ -196,6 +196,26 @@ def review_item(
             for choice in snapshot.get("choices") or []
         ]
         if is_choice
+        else [],
+        "pairs": [
+            {
+                **row,
+                "right": row["right"] if options.right_answer else None,
+                "correct": row["correct"] if options.correctness else None,
+            }
+            for row in grading.matched_pairs(snapshot=snapshot, answer=answer)
+        ]
+        if kind == grading.MATCHING
+        else [],
+        "order": [
+            {
+                **row,
+                "right": row["right"] if options.right_answer else None,
+                "followed_right": row["followed_right"] if options.correctness else None,
+            }
+            for row in grading.ordered_items(snapshot=snapshot, answer=answer)
+        ]
+        if kind == grading.ORDERING
         else [],
         "marks": marks,
         "score": score if options.marks else None,

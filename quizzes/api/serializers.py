@@ -769,6 +769,12 @@ class ReviewItemSerializer(serializers.Serializer):
     choices = ReviewChoiceSerializer(many=True, help_text="Choice questions: their options.")
     pairs = ReviewPairSerializer(many=True, help_text="Matching: stem by stem.")
     order = ReviewPlaceSerializer(many=True, help_text="Ordering: place by place, as answered.")
+    right_order = serializers.ListField(
+        child=serializers.CharField(),
+        allow_null=True,
+        help_text="Ordering: the items in the right order; null unless the review shows right "
+        "answers.",
+    )
     marks = GradeField(max_digits=6, decimal_places=2, help_text="Marks on offer.")
     score = GradeField(max_digits=8, decimal_places=2, allow_null=True)
     fraction = serializers.FloatField(allow_null=True)

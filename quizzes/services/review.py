@@ -217,6 +217,9 @@ def review_item(
         ]
         if kind == grading.ORDERING
         else [],
+        "right_order": list(snapshot.get("items") or [])
+        if kind == grading.ORDERING and options.right_answer
+        else None,
         "marks": marks,
         "score": score if options.marks else None,
         "fraction": fraction if options.marks else None,

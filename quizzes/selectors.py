@@ -132,6 +132,10 @@ def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
             text=row["snapshot__text"] or "",
             kind=row["snapshot__kind"],
             choices=row["snapshot__choices"] or (),
+            parts={
+                key: row[f"snapshot__{key}"] or []
+                for key in ("pairs", "answers", "items", "item_ids")
+            },
             fraction=row["fraction"],
             answer=row["answer"],
             total=totals.get(row["attempt_id"], 0.0),
@@ -147,6 +151,11 @@ def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
             "snapshot__text",
             "snapshot__kind",
             "snapshot__choices",
+            # Matching and ordering: to name a wrong answer by its texts.
+            "snapshot__pairs",
+            "snapshot__answers",
+            "snapshot__items",
+            "snapshot__item_ids",
         )
     ]
     keys = quiz.quiz_questions.order_by("order", "pk").values_list("question__key", flat=True)

@@ -147,8 +147,10 @@ def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
             kind=row["snapshot__kind"],
             choices=row["snapshot__choices"] or (),
             parts={
-                key: row[f"snapshot__{key}"] or []
-                for key in ("pairs", "answers", "items", "item_ids")
+                "pairs": row["snapshot__pairs"] or [],
+                "answers": row["snapshot__answers"] or [],
+                "items": row["snapshot__items"] or [],
+                "item_ids": row["snapshot__item_ids"] or [],
             },
             fraction=row["fraction"],
             answer=row["answer"],

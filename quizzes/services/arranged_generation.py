@@ -33,12 +33,12 @@ from quizzes.services.generation import (
 )
 from quizzes.text import normalise_answer, squash_spaces
 
-MATCHING_KINDS = {FactKind.PERSON: "person", FactKind.PLACE: "place"}
+MATCHING_KINDS: dict[str, str] = {FactKind.PERSON: "person", FactKind.PLACE: "place"}
 MAX_PAIRS = 5
 MAX_ITEMS = 5
 MAX_ITEM_WORDS = 16
 MAX_STEM_WORDS = 18
-TAGS = {FactKind.PERSON: "people", FactKind.PLACE: "places", FactKind.DATE: "dates"}
+TAGS: dict[str, str] = {FactKind.PERSON: "people", FactKind.PLACE: "places", FactKind.DATE: "dates"}
 
 
 def _source(facts: Sequence[FactData]) -> str:

@@ -159,7 +159,7 @@ def content_checksum(
     `pairs` (stem, answer) with "" for an extra answer's stem; `items` in the right order.
     The last two count only when there are any, so older checksums stay as they were.
     """
-    payload = {
+    payload: dict[str, object] = {
         "kind": str(kind),
         "text": text,
         "explanation": explanation,

@@ -51,13 +51,6 @@ def test_deck_list_shows_published_decks_with_due_and_new_counts(
     assert re.search(r'class="count-new">1<', html)  # the daily limit of 2, one used
 
 
-def test_teachers_see_draft_decks_in_the_list_marked_as_drafts(teacher_client, deck):
-    DeckFactory(title="Work in progress", published=False)
-    html = teacher_client.get("/flashcards/").content.decode()
-    assert "Work in progress" in html
-    assert "Draft: students do not see this deck until it is published." in html
-
-
 def test_unpublished_decks_are_not_found_for_students(student_client):
     draft = DeckFactory(published=False)
     assert student_client.get(study_url(draft)).status_code == 404

@@ -153,6 +153,12 @@ def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
             text=row["version__snapshot__text"] or "",
             kind=row["version__snapshot__kind"],
             choices=row["version__snapshot__choices"] or (),
+            parts={
+                "pairs": row["version__snapshot__pairs"] or [],
+                "answers": row["version__snapshot__answers"] or [],
+                "items": row["version__snapshot__items"] or [],
+                "item_ids": row["version__snapshot__item_ids"] or [],
+            },
             fraction=row["fraction"],
             answer=row["answer"],
             total=totals.get(row["attempt_id"], 0.0),
@@ -168,6 +174,11 @@ def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
             "version__snapshot__text",
             "version__snapshot__kind",
             "version__snapshot__choices",
+            # Matching and ordering: to name a wrong answer by its texts.
+            "version__snapshot__pairs",
+            "version__snapshot__answers",
+            "version__snapshot__items",
+            "version__snapshot__item_ids",
         )
     ]
     keys = quiz.quiz_questions.order_by("order", "pk").values_list("question__key", flat=True)

@@ -41,6 +41,7 @@ from quizzes.models import (
     ReviewLog,
 )
 from quizzes.services.attempts import attempt_finish, attempt_start
+from quizzes.services.snapshots import part_ids, stem_ids
 from tests.factories import (
     CardFactory,
     DeckFactory,
@@ -138,6 +139,8 @@ def world(db):
         QuestionFactory(short_answer=True),
         QuestionFactory(cloze=True),
         QuestionFactory(numeric=True),
+        QuestionFactory(matching=True),
+        QuestionFactory(ordering=True),
     ]
     quiz = QuizFactory(
         slug="every-kind",
@@ -295,6 +298,13 @@ def save_forms(draw, world):
     data = {name: draw(fields[name]) for name in chosen}
     if "answer_field" in data:
         data["answer"] = draw(answer_values(world))
+        # A matching question's selects and an ordering question's places: real ids or not.
+        parts = [i for q in world["questions"] for i in [*part_ids(q), *stem_ids(q)]]
+        part = st.one_of(st.sampled_from(parts), garbage)
+        for prefix, key, value in draw(
+            st.lists(st.tuples(st.sampled_from(["match-", "place-"]), part, part), max_size=4)
+        ):
+            data[f"{prefix}{key}"] = value
     if draw(st.booleans()) and "question" in data:  # a repeated field
         data["question"] = [data["question"], draw(id_like)]
     target = draw(

@@ -16,12 +16,20 @@ from django.db.models.functions import Coalesce, Greatest
 from django.forms import Textarea
 
 from quizzes.admin.columns import GradeColumns
-from quizzes.admin.forms import AcceptedAnswerFormSet, ChoiceFormSet, QuestionForm
+from quizzes.admin.forms import (
+    AcceptedAnswerFormSet,
+    ChoiceFormSet,
+    MatchPairFormSet,
+    OrderingItemFormSet,
+    QuestionForm,
+)
 from quizzes.models import (
     AcceptedAnswer,
     AttemptState,
     Choice,
     Fact,
+    MatchPair,
+    OrderingItem,
     Question,
     QuestionVersion,
     Response,
@@ -34,16 +42,18 @@ AUDIT_CACHE_SECONDS = 300
 
 def bank_fingerprint() -> str:
     """What changes when the bank's quality can change, in one query: the counts and latest
-    edits of questions and facts, and the counts of choices and accepted answers."""
-    q, f, c, a = (
+    edits of questions and facts, and the counts of choices, accepted answers, match pairs
+    and ordering items."""
+    q, f, c, a, m, o = (
         connection.ops.quote_name(model._meta.db_table)
-        for model in (Question, Fact, Choice, AcceptedAnswer)
+        for model in (Question, Fact, Choice, AcceptedAnswer, MatchPair, OrderingItem)
     )
     # Table names from the models' own metadata, quoted: nothing here comes from a request.
     sql = (
         f"SELECT (SELECT COUNT(*) FROM {q}), (SELECT MAX(updated_at) FROM {q}), "  # noqa: S608
         f"(SELECT COUNT(*) FROM {f}), (SELECT MAX(updated_at) FROM {f}), "
-        f"(SELECT COUNT(*) FROM {c}), (SELECT COUNT(*) FROM {a})"
+        f"(SELECT COUNT(*) FROM {c}), (SELECT COUNT(*) FROM {a}), "
+        f"(SELECT COUNT(*) FROM {m}), (SELECT COUNT(*) FROM {o})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
@@ -65,7 +75,7 @@ def bank_problems(request=None) -> dict[str, list[str]]:
         cached = cache.get(key)
         if cached is None:
             questions = Question.objects.select_related("fact__article").prefetch_related(
-                "choices", "accepted_answers"
+                "choices", "accepted_answers", "match_pairs", "ordering_items"
             )
             cached, _ = audit_questions(questions)
             cache.set(key, cached, AUDIT_CACHE_SECONDS)
@@ -107,6 +117,28 @@ class AcceptedAnswerInline(admin.TabularInline):
     extra = 0
 
 
+class MatchPairInline(admin.TabularInline):
+    """Matching: each stem with its answer; a row with no stem is an extra answer."""
+
+    model = MatchPair
+    formset = MatchPairFormSet
+    fields = ("order", "stem", "answer")
+    extra = 0
+    verbose_name = "matching pair (leave the stem empty for an extra answer)"
+    verbose_name_plural = "matching pairs and extra answers"
+
+
+class OrderingItemInline(admin.TabularInline):
+    """Ordering: the items, numbered in their right order."""
+
+    model = OrderingItem
+    formset = OrderingItemFormSet
+    fields = ("order", "text")
+    extra = 0
+    verbose_name = "ordering item (in its right place)"
+    verbose_name_plural = "ordering items, in the right order"
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
@@ -133,10 +165,11 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ("key", "text", "explanation", "fact__answer")
     autocomplete_fields = ("fact", "tags")
     readonly_fields = ("generator", "generated_checksum", "created_at", "updated_at")
-    inlines = [ChoiceInline, AcceptedAnswerInline]
+    inlines = [ChoiceInline, AcceptedAnswerInline, MatchPairInline, OrderingItemInline]
     fieldsets = (
         (None, {"fields": ("kind", "text", "explanation", "fact", "tags", "default_marks")}),
         ("Numeric questions", {"fields": ("numeric_answer", "numeric_tolerance")}),
+        ("Matching and ordering questions", {"fields": ("all_or_nothing", "shared_answers")}),
         (
             "Bookkeeping",
             {
@@ -249,3 +282,19 @@ class QuestionVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(MatchPair)
+class MatchPairAdmin(admin.ModelAdmin):
+    list_display = ("stem", "answer", "question", "order")
+    list_select_related = ("question",)
+    search_fields = ("stem", "answer", "question__text")
+    raw_id_fields = ("question",)
+
+
+@admin.register(OrderingItem)
+class OrderingItemAdmin(admin.ModelAdmin):
+    list_display = ("text", "question", "order")
+    list_select_related = ("question",)
+    search_fields = ("text", "question__text")
+    raw_id_fields = ("question",)

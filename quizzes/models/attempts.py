@@ -30,13 +30,25 @@ class AttemptQuerySet(models.QuerySet):
         return self.in_progress().filter(deadline__isnull=False, deadline__lt=now)
 
 
-def shown_snapshot(snapshot: dict, *, choice_order: list[int]) -> dict:
-    """A version's snapshot with its choices in `choice_order` (ids it leaves out go last)."""
-    if not choice_order or not snapshot.get("choices"):
+def shown_snapshot(snapshot: dict, *, choice_order: list) -> dict:
+    """A version's snapshot in the order this student saw it (ids `choice_order` leaves out go
+    last): its choices, or for a matching question its answers and for an ordering question its
+    items (those kinds have no choices; the attempt's shuffle of their parts takes their place).
+    """
+    if not choice_order:
         return snapshot
-    position = {choice_id: index for index, choice_id in enumerate(choice_order)}
-    choices = sorted(snapshot["choices"], key=lambda c: position.get(c["id"], len(position)))
-    return {**snapshot, "choices": choices}
+    position = {part_id: index for index, part_id in enumerate(choice_order)}
+
+    def ordered(parts: list[dict]) -> list[dict]:
+        return sorted(parts, key=lambda p: position.get(p["id"], len(position)))
+
+    if snapshot.get("choices"):
+        return {**snapshot, "choices": ordered(snapshot["choices"])}
+    if snapshot.get("kind") == "matching" and snapshot.get("answers"):
+        return {**snapshot, "answers": ordered(snapshot["answers"])}
+    if snapshot.get("kind") == "ordering" and snapshot.get("shown_items"):
+        return {**snapshot, "shown_items": ordered(snapshot["shown_items"])}
+    return snapshot
 
 
 class ResponseManager(models.Manager):

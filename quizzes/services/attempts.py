@@ -38,7 +38,13 @@ from quizzes.services.exceptions import (
     NoAttemptsLeft,
     QuizNotOpen,
 )
-from quizzes.services.snapshots import current_versions, regraded_snapshot
+from quizzes.services.snapshots import (
+    current_versions,
+    regraded_snapshot,
+    shuffled_parts,
+    snapshot_part_ids,
+    snapshot_stem_ids,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -89,7 +95,12 @@ def _build_layout(quiz: Quiz, rng: random.Random) -> tuple[list[QuizQuestion], d
         # True/false keeps its conventional order; the other choice kinds shuffle when asked.
         if quiz.shuffle_choices and snapshot["kind"] != QuestionKind.TRUE_FALSE:
             rng.shuffle(choice_ids)
-        layout.append({"question": qq.question_id, "kind": snapshot["kind"], "choices": choice_ids})
+        entry = {"question": qq.question_id, "kind": snapshot["kind"], "choices": choice_ids}
+        if snapshot["kind"] in QuestionKind.part_kinds():
+            # Always shuffled, whatever the quiz says: the bank's order would give the answer.
+            entry["parts"] = shuffled_parts(snapshot_part_ids(snapshot), rng)
+            entry["stems"] = snapshot_stem_ids(snapshot)
+        layout.append(entry)
     return quiz_questions, versions, layout
 
 
@@ -140,7 +151,9 @@ def _start(*, quiz: Quiz, user: "User", now: datetime) -> tuple[Attempt, bool]:
             question_id=item["question"],
             slot=slot,
             version=versions[item["question"]],
-            choice_order=item["choices"],
+            # A matching or ordering question has no choices: its shuffled answers or items
+            # take their place (see `shown_snapshot`).
+            choice_order=item.get("parts") or item["choices"],
             marks=marks[item["question"]],
         )
         for slot, item in enumerate(layout, start=1)
@@ -197,7 +210,14 @@ def attempt_save_answer(
     if "kind" in item and attempt.state == AttemptState.IN_PROGRESS:
         updates: dict = {}
         if answer is not UNCHANGED:
-            shape = {"kind": item["kind"], "choices": [{"id": c} for c in item["choices"]]}
+            shape = {
+                "kind": item["kind"],
+                "choices": [{"id": c} for c in item["choices"]],
+                # What the answer of a matching or an ordering question may name.
+                "pairs": [{"id": s} for s in item.get("stems", [])],
+                "answers": [{"id": a} for a in item.get("parts", [])],
+                "item_ids": item.get("parts", []),
+            }
             cleaned = grading.validate_answer(snapshot=shape, answer=answer)
             updates.update(answer=cleaned, answered_at=now if cleaned is not None else None)
         if flagged is not None:

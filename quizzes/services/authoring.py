@@ -1,0 +1,257 @@
+"""Writing a question with its parts: the one path the importers (and the API) take.
+
+`question_save` checks a question against `question_problems` (the rules the admin's formsets and
+`loaddata` apply too) and the models' field rules, then writes the question, its choices, its
+accepted answers and its tags in one transaction. A refusal is a `QuestionInvalid` whose
+`messages` map each field to what is wrong with it, as a form or a serializer reports it.
+
+Writes are shaped for bulk imports: the children go in with `bulk_create`, tags are resolved by
+the caller once per import (`tags_named`), and nothing is read that the caller could prefetch,
+so a question costs a constant, small number of queries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from quizzes.models import AcceptedAnswer, Choice, MatchMode, Question, Tag
+from quizzes.services.questions import question_problems
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# The question's own columns that `fields` may set (anything else in `fields` is ignored).
+QUESTION_FIELDS = (
+    "key",
+    "kind",
+    "text",
+    "explanation",
+    "fact",
+    "default_marks",
+    "numeric_answer",
+    "numeric_tolerance",
+)
+TAG_LENGTH = 60  # Tag.slug and Tag.name
+
+
+class QuestionInvalid(ValidationError):
+    """A question the rules refuse; `messages` maps each field to its messages."""
+
+    def __init__(self, messages: Mapping[str, list[str]]):
+        self.field_messages = {field: list(texts) for field, texts in messages.items()}
+        super().__init__(self.field_messages)
+
+    def summary(self) -> str:
+        """One line: “choices: Two choices say the same thing: “Paris”.; text: …”."""
+        return "; ".join(
+            f"{field}: {' '.join(texts)}" for field, texts in self.field_messages.items()
+        )
+
+
+def tag_slug(name: str) -> str:
+    """The slug a tag name is stored under: `slugify`, or for a name with no ASCII letters or
+    digits ("Женева"), one made from its digest, so that it stays the same name's tag.
+
+    >>> tag_slug("Cold war")
+    'cold-war'
+    >>> tag_slug("Женева")
+    'tag-cdca34f143'
+    """
+    slug = slugify(name)[:TAG_LENGTH].strip("-")
+    if slug:
+        return slug
+    return "tag-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+
+
+def tags_named(names: Iterable[str]) -> dict[str, Tag]:
+    """The tags with these names (by slug), created when missing: name -> Tag, in two queries
+    whatever the number of names. A name longer than a tag holds raises `QuestionInvalid`."""
+    names = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    long = [n for n in names if len(n) > TAG_LENGTH]
+    if long:
+        raise QuestionInvalid(
+            {"tags": [f"A tag has at most {TAG_LENGTH} characters: “{n}”." for n in long]}
+        )
+    slugs = {name: tag_slug(name) for name in names}
+    found = {tag.slug: tag for tag in Tag.objects.filter(slug__in=set(slugs.values()))}
+    missing = {slug: name for name, slug in slugs.items() if slug not in found}
+    if missing:
+        created = Tag.objects.bulk_create(
+            [Tag(slug=slug, name=name) for slug, name in missing.items()]
+        )
+        found.update({tag.slug: tag for tag in created})
+    return {name: found[slug] for name, slug in slugs.items()}
+
+
+def _marks(value: Any) -> Decimal | None:
+    try:
+        marks = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return None
+    return marks if marks.is_finite() else None
+
+
+def question_save(
+    *,
+    fields: Mapping[str, Any],
+    question: Question | None = None,
+    tags: Sequence[Tag] | None = None,
+    author: User | None = None,
+) -> Question:
+    """Create a question (or change `question`) from `fields` and write it with its parts.
+
+    `fields` holds the question's columns (`QUESTION_FIELDS`) and its parts: `choices` (mappings
+    with `text`, `fraction`, `feedback`, and `id` to keep an existing choice, whose id attempts
+    refer to) and `accepted_answers` (`text`, `fraction`, `match`). On a change, a part left out
+    of `fields` is kept as it is; `tags` None keeps the tags (a new question gets none).
+    Prefetch `choices`, `accepted_answers` and `tags` on `question` to save the queries.
+
+    Raises `QuestionInvalid` (field -> messages) before anything is written.
+    """
+    creating = question is None
+    current = question
+    if "choices" in fields:
+        choices = [dict(c) for c in fields["choices"]]
+    elif current is not None:
+        choices = [
+            {"id": c.pk, "text": c.text, "fraction": c.fraction, "feedback": c.feedback}
+            for c in current.choices.all()
+        ]
+    else:
+        choices = []
+    if "accepted_answers" in fields:
+        accepted = [dict(a) for a in fields["accepted_answers"]]
+    elif current is not None:
+        accepted = [
+            {"text": a.text, "fraction": a.fraction, "match": a.match}
+            for a in current.accepted_answers.all()
+        ]
+    else:
+        accepted = []
+
+    if question is None:
+        question = Question(author=author)
+    for name in QUESTION_FIELDS:
+        if name in fields:
+            setattr(question, name, fields[name])
+    if "default_marks" in fields:
+        question.default_marks = _marks(fields["default_marks"])  # type: ignore[assignment]
+
+    problems = question_problems(
+        kind=question.kind or "",
+        text=question.text or "",
+        choices=choices,
+        accepted_answers=accepted,
+        numeric_answer=question.numeric_answer,
+    )
+
+    def add(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
+    # The models' check constraints, said here: `full_clean` below leaves them to the database
+    # (Django checks each with a query of its own, per row: 5,000 imported questions would pay
+    # for tens of thousands of queries to learn what these lines say).
+    if question.default_marks is None:
+        add("default_marks", "The default mark must be a number.")
+    elif question.default_marks < 0:
+        add("default_marks", "The default mark cannot be negative.")
+    tolerance = question.numeric_tolerance
+    if tolerance is None or not math.isfinite(float(tolerance)) or float(tolerance) < 0:
+        add("numeric_tolerance", "The tolerance must be a number of 0 or more.")
+    known = {c.pk for c in current.choices.all()} if current is not None else set()
+    kept = [c["id"] for c in choices if c.get("id") is not None]
+    if any(pk not in known for pk in kept) or len(kept) != len(set(kept)):
+        add("choices", "A choice id must be one of this question's choices, at most once.")
+    if problems:
+        raise QuestionInvalid(problems)
+
+    choice_rows = [
+        Choice(
+            question=question,
+            pk=c.get("id"),
+            text=str(c["text"]),
+            fraction=float(c.get("fraction", 0)),
+            feedback=str(c.get("feedback") or ""),
+            order=order,
+        )
+        for order, c in enumerate(choices, start=1)
+    ]
+    answer_rows = [
+        AcceptedAnswer(
+            question=question,
+            text=str(a["text"]),
+            fraction=float(a.get("fraction", 1)),
+            match=a.get("match") or MatchMode.NORMALISED,
+            order=order,
+        )
+        for order, a in enumerate(accepted, start=1)
+    ]
+    _full_clean(question, choice_rows, answer_rows)
+
+    with transaction.atomic():
+        question.save()
+        if creating or "choices" in fields:
+            _write_choices(question, choice_rows, replacing=not creating)
+        if creating or "accepted_answers" in fields:
+            if not creating:
+                question.accepted_answers.all().delete()
+            AcceptedAnswer.objects.bulk_create(answer_rows)
+        if tags is not None:
+            if creating:
+                through = Question.tags.through
+                through.objects.bulk_create(
+                    [through(question=question, tag=tag) for tag in dict.fromkeys(tags)]
+                )
+            else:
+                question.tags.set(tags)
+    return question
+
+
+def _full_clean(question: Question, choices: list[Choice], answers: list[AcceptedAnswer]) -> None:
+    """The models' field rules (lengths, kinds, match modes), all messages at once, by field."""
+    problems: dict[str, list[str]] = {}
+    try:
+        # The key's uniqueness is the caller's lookup (and a unique index); see above for the
+        # constraints.
+        question.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for field, texts in error.message_dict.items():
+            problems.setdefault(field, []).extend(texts)
+    for part, rows in (("choices", choices), ("accepted_answers", answers)):
+        for index, row in enumerate(rows, start=1):
+            try:
+                row.full_clean(
+                    exclude=["question"], validate_unique=False, validate_constraints=False
+                )
+            except ValidationError as error:
+                for field, texts in error.message_dict.items():
+                    problems.setdefault(part, []).extend(f"#{index} {field}: {t}" for t in texts)
+    if problems:
+        raise QuestionInvalid(problems)
+
+
+def _write_choices(question: Question, rows: list[Choice], *, replacing: bool) -> None:
+    """The choices in their order; a row with an id updates that choice (attempts refer to it),
+    the others are new, and the question's other choices are deleted."""
+    kept = [row for row in rows if row.pk is not None]
+    new = [row for row in rows if row.pk is None]
+    if replacing:
+        question.choices.exclude(pk__in=[row.pk for row in kept]).delete()
+    if kept:
+        # Two passes, so that reordering never collides on (question, order).
+        shift = 1_000_000  # above any order a question has
+        for row in kept:
+            row.order += shift
+        Choice.objects.bulk_update(kept, ["text", "fraction", "feedback", "order"])
+        for row in kept:
+            row.order -= shift
+        Choice.objects.bulk_update(kept, ["order"])
+    Choice.objects.bulk_create(new)

@@ -3,9 +3,11 @@ from django.db import models
 from django.db.models import Avg, Count, FloatField, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.forms import Textarea
+from django.urls import path
 
 from quizzes.admin.columns import GradeColumns
 from quizzes.admin.forms import AcceptedAnswerFormSet, ChoiceFormSet, QuestionForm
+from quizzes.admin.interchange import export_action, import_view
 from quizzes.models import AcceptedAnswer, AttemptState, Choice, Question, Response, Tag
 from quizzes.services.bank_building import audit_questions
 
@@ -84,6 +86,7 @@ class QuestionAdmin(admin.ModelAdmin):
     autocomplete_fields = ("fact", "tags")
     readonly_fields = ("generator", "generated_checksum", "created_at", "updated_at")
     inlines = [ChoiceInline, AcceptedAnswerInline]
+    actions = [export_action("gift"), export_action("moodle-xml")]
     fieldsets = (
         (None, {"fields": ("kind", "text", "explanation", "fact", "tags", "default_marks")}),
         ("Numeric questions", {"fields": ("numeric_answer", "numeric_tolerance")}),
@@ -102,6 +105,19 @@ class QuestionAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+    def get_urls(self):
+        page = path(
+            "import/",
+            self.admin_site.admin_view(self.import_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_import",
+        )
+        # Before the default URLs: their "<path:object_id>/" would swallow "import/".
+        return [page, *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload a GIFT, Moodle XML or Aiken file, see what it will create, confirm."""
+        return import_view(self, request)
 
     @admin.display(description="Question", ordering="text")
     def short_text(self, obj):

@@ -16,7 +16,7 @@ what changed and creates nothing twice.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -327,11 +327,16 @@ def _keeping_choice_ids(fields: dict, question: Question) -> dict:
 # --- export -----------------------------------------------------------------------------------
 
 
-def export_questions(*, questions: QuerySet[Question], format: str) -> str:
-    """The questions as a GIFT or Moodle XML file, in the queryset's order. Raises `WriteError`
-    naming a question the format cannot hold, `ValueError` for an unknown format."""
-    rows = questions.select_related("fact__article").prefetch_related(
-        "choices", "accepted_answers", "tags"
+def export_questions(*, questions: QuerySet[Question] | Iterable[Question], format: str) -> str:
+    """The questions as a GIFT or Moodle XML file, in their order. Raises `WriteError` naming a
+    question the format cannot hold, `ValueError` for an unknown format. A queryset gets its
+    parts prefetched; other questions should come with them (`Question.objects.with_parts()`)."""
+    rows = (
+        questions.select_related("fact__article").prefetch_related(
+            "choices", "accepted_answers", "tags"
+        )
+        if isinstance(questions, QuerySet)
+        else questions
     )
     return write_questions(
         (

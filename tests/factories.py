@@ -118,6 +118,23 @@ class QuestionFactory(factory.django.DjangoModelFactory):
             numeric_tolerance=0,
             parts=[],
         )
+        # Matching parts: (stem, answer); an empty stem is an extra answer.
+        matching = factory.Trait(
+            kind=models.QuestionKind.MATCHING,
+            text="Match each person with what they did.",
+            parts=[
+                ("Hillary Clinton", "met Lavrov in Geneva"),
+                ("Sergei Lavrov", "pressed the reset button"),
+                ("Barack Obama", "sent a letter to Moscow"),
+                ("", "resigned from office"),
+            ],
+        )
+        # Ordering parts: the items in their right order.
+        ordering = factory.Trait(
+            kind=models.QuestionKind.ORDERING,
+            text="Put these events in the order they happened.",
+            parts=["The talks opened", "The button was pressed", "The ministers dined"],
+        )
 
     key = factory.Sequence(lambda n: f"q-{n}")
     kind = models.QuestionKind.SINGLE_CHOICE
@@ -138,6 +155,16 @@ class QuestionFactory(factory.django.DjangoModelFactory):
             _add_choices(question, parts)
         elif question.kind in models.QuestionKind.text_kinds():
             _add_accepted(question, parts)
+        elif question.kind == models.QuestionKind.MATCHING:
+            models.MatchPair.objects.bulk_create(
+                models.MatchPair(question=question, stem=stem, answer=answer, order=order)
+                for order, (stem, answer) in enumerate(parts)
+            )
+        elif question.kind == models.QuestionKind.ORDERING:
+            models.OrderingItem.objects.bulk_create(
+                models.OrderingItem(question=question, text=text, order=order)
+                for order, text in enumerate(parts)
+            )
         return question
 
     @classmethod

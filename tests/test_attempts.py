@@ -459,3 +459,46 @@ def test_the_admin_regrade_action_reports_what_changed(quiz, student, teacher, c
     assert "grade 100 → 75" in text
     assert "Q1 1 → 0" in text
     assert "Re-graded 1 attempt(s); 1 changed." in text
+
+
+# --- matching and ordering ------------------------------------------------------------------
+
+
+def test_matching_and_ordering_are_shuffled_saved_graded_and_regraded(student):
+    people = QuestionFactory(matching=True)
+    events = QuestionFactory(ordering=True)
+    quiz = QuizFactory(questions=[people, events])
+    attempt, _ = attempt_start(quiz=quiz, user=student, now=NOW)
+    matching, ordering = responses(attempt)
+    shown = [i["id"] for i in ordering.snapshot["shown_items"]]
+    assert shown != ordering.snapshot["item_ids"], "the items were shown in the right order"
+    assert attempt.layout[1]["parts"] == shown  # the shuffle is the attempt's, kept
+    right_pairs = {p["id"]: p["answer_id"] for p in matching.snapshot["pairs"]}
+    first_stem = next(iter(right_pairs))
+    wrong = next(
+        a["id"] for a in matching.snapshot["answers"] if a["id"] != right_pairs[first_stem]
+    )
+    attempt_save_answer(
+        attempt=attempt,
+        question_id=people.pk,
+        answer={**right_pairs, first_stem: wrong},
+        now=NOW,
+    )
+    attempt_save_answer(
+        attempt=attempt, question_id=events.pk, answer=ordering.snapshot["item_ids"], now=NOW
+    )
+    with pytest.raises(InvalidAnswer):
+        attempt_save_answer(attempt=attempt, question_id=events.pk, answer=shown[:2], now=NOW)
+    attempt_finish(attempt=attempt, now=NOW)
+    matching.refresh_from_db()
+    assert matching.fraction == pytest.approx(2 / 3)
+    # The teacher finds the first pair was wrong: its stem's answer is the one picked.
+    wrong_text = next(a["text"] for a in matching.snapshot["answers"] if a["id"] == wrong)
+    people.match_pairs.filter(order=0).update(answer=wrong_text)
+    people.match_pairs.filter(answer=wrong_text).exclude(order=0).update(answer="its old answer")
+    attempt_regrade(attempt=attempt)
+    matching.refresh_from_db()
+    assert matching.snapshot["pairs"][0]["answer"] == wrong_text
+    # Every stem is now right: the one fixed, and the other whose new answer was never offered
+    # keeps its old one.
+    assert matching.fraction == pytest.approx(1.0)

@@ -252,3 +252,18 @@ def test_export_bank_to_a_missing_folder_is_a_clear_error(tmp_path):
     )
     with pytest.raises(CommandError, match="is a directory"):
         call_command("export_bank", "--output", str(tmp_path))
+
+
+def test_an_ordering_question_with_two_items_is_refused_with_its_rule(tmp_path):
+    objects = [
+        question(kind="ordering", text="Put them in order."),
+        *(
+            {
+                "model": "quizzes.orderingitem",
+                "fields": {"question": ["q-lavrov"], "text": t, "order": i},
+            }
+            for i, t in enumerate(["First", "Second"])
+        ),
+    ]
+    message = fault(write(tmp_path, objects), lines=2)
+    assert "items: An ordering question needs at least 3 items." in message

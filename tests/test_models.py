@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from quizzes.models import Attempt, Choice, Quiz, Response
+from quizzes.models import Attempt, Choice, MatchPair, Quiz, Response
 from quizzes.services.questions import question_instance_problems, question_problems
 from tests.factories import ArticleFactory, FactFactory, QuestionFactory, QuizFactory, UserFactory
 
@@ -54,7 +54,17 @@ class TestFact:
 
 class TestQuestionRules:
     @pytest.mark.parametrize(
-        "trait", ["single", "multiple_response", "true_false", "short_answer", "cloze", "numeric"]
+        "trait",
+        [
+            "single",
+            "multiple_response",
+            "true_false",
+            "short_answer",
+            "cloze",
+            "numeric",
+            "matching",
+            "ordering",
+        ],
     )
     def test_factory_questions_of_every_kind_are_valid(self, trait):
         question = QuestionFactory(**({} if trait == "single" else {trait: True}))
@@ -113,6 +123,72 @@ class TestQuestionRules:
             accepted_answers=[{"text": "Lavrov", "fraction": 0.5}],
         )
         assert "accepted_answers" in problems
+
+    def test_a_matching_question_needs_two_stems(self):
+        problems = question_problems(
+            kind="matching",
+            text="Match them.",
+            pairs=[{"stem": "Clinton", "answer": "met Lavrov"}],
+            extra_answers=["resigned"],
+        )
+        assert "at least 2 stems" in problems["pairs"][0]
+
+    def test_two_stems_with_one_answer_are_refused_unless_shared_answers_are_allowed(self):
+        pairs = [
+            {"stem": "Clinton", "answer": "a minister"},
+            {"stem": "Lavrov", "answer": "a minister"},
+        ]
+        refused = question_problems(kind="matching", text="Match them.", pairs=pairs)
+        assert "same answer" in refused["pairs"][0]
+        assert (
+            question_problems(kind="matching", text="Match them.", pairs=pairs, shared_answers=True)
+            == {}
+        )
+
+    def test_an_extra_answer_that_is_a_stems_answer_is_refused(self):
+        problems = question_problems(
+            kind="matching",
+            text="Match them.",
+            pairs=[
+                {"stem": "Clinton", "answer": "met Lavrov"},
+                {"stem": "Obama", "answer": "wrote"},
+            ],
+            extra_answers=["wrote"],
+        )
+        assert "already a stem's answer" in problems["extra_answers"][0]
+
+    def test_an_ordering_question_needs_three_distinct_items(self):
+        assert (
+            "at least 3"
+            in question_problems(kind="ordering", text="Order them.", items=["First", "Second"])[
+                "items"
+            ][0]
+        )
+        assert (
+            "same thing"
+            in question_problems(
+                kind="ordering", text="Order them.", items=["First", "Second", "first!"]
+            )["items"][0]
+        )
+
+    def test_only_matching_and_ordering_grade_all_or_nothing(self):
+        problems = question_problems(
+            kind="numeric", text="Which year?", numeric_answer=2009, all_or_nothing=True
+        )
+        assert set(problems) == {"all_or_nothing"}
+
+    def test_loaded_rules_read_the_saved_pairs_and_items(self):
+        question = QuestionFactory(matching=True)
+        question.match_pairs.filter(stem="Barack Obama").update(answer="met Lavrov in Geneva")
+        assert "same answer" in question_instance_problems(question)["pairs"][0]
+        ordering = QuestionFactory(ordering=True)
+        ordering.ordering_items.filter(order=2).delete()
+        assert "at least 3" in question_instance_problems(ordering)["items"][0]
+
+    def test_the_database_refuses_a_pair_without_an_answer(self):
+        question = QuestionFactory(matching=True)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            MatchPair.objects.create(question=question, stem="Rice", answer="", order=99)
 
     def test_numeric_needs_its_value(self):
         assert "numeric_answer" in question_problems(kind="numeric", text="Which year?")

@@ -2,7 +2,16 @@
 
 from quizzes.models.accounts import ThrottleCount
 from quizzes.models.attempts import Attempt, AttemptState, Response
-from quizzes.models.bank import AcceptedAnswer, Choice, MatchMode, Question, QuestionKind, Tag
+from quizzes.models.bank import (
+    AcceptedAnswer,
+    Choice,
+    MatchMode,
+    MatchPair,
+    OrderingItem,
+    Question,
+    QuestionKind,
+    Tag,
+)
 from quizzes.models.content import Article, Fact, FactKind
 from quizzes.models.flashcards import Card, CardState, Deck, LearningState, Rating, ReviewLog
 from quizzes.models.quizzes import (
@@ -30,6 +39,8 @@ __all__ = [
     "GradingMethod",
     "LearningState",
     "MatchMode",
+    "MatchPair",
+    "OrderingItem",
     "Question",
     "QuestionKind",
     "Quiz",

@@ -38,8 +38,8 @@ class QuestionKind(models.TextChoices):
     SHORT_ANSWER = "short_answer", "Short answer"
     NUMERIC = "numeric", "Numeric"
     CLOZE = "cloze", "Cloze (gap-fill)"
-    # Room is left for "ordering" (choices carry an order) and "matching" (choices would carry
-    # a match text); neither has a grader yet, so neither is offered.
+    MATCHING = "matching", "Matching"
+    ORDERING = "ordering", "Ordering"
 
     @classmethod
     def choice_kinds(cls):
@@ -49,6 +49,11 @@ class QuestionKind(models.TextChoices):
     def text_kinds(cls):
         return {cls.SHORT_ANSWER, cls.CLOZE}
 
+    @classmethod
+    def part_kinds(cls):
+        """Kinds answered by arranging parts: matching pairs, ordering items."""
+        return {cls.MATCHING, cls.ORDERING}
+
 
 class QuestionQuerySet(models.QuerySet):
     def get_by_natural_key(self, key):
@@ -57,7 +62,7 @@ class QuestionQuerySet(models.QuerySet):
     def with_parts(self):
         """Everything a snapshot or a review needs, in a constant number of queries."""
         return self.select_related("fact__article").prefetch_related(
-            "choices", "accepted_answers", "tags"
+            "choices", "accepted_answers", "match_pairs", "ordering_items", "tags"
         )
 
 
@@ -90,6 +95,16 @@ class Question(models.Model):
     )
     numeric_tolerance = models.FloatField(
         default=0, help_text="Numeric questions: answers within ± this much are correct."
+    )
+    all_or_nothing = models.BooleanField(
+        default=False,
+        help_text="Matching and ordering: full marks only when every pair or item is right, "
+        "else 0 (otherwise each right pair, or each item followed by the right one, earns "
+        "its share).",
+    )
+    shared_answers = models.BooleanField(
+        default=False,
+        help_text="Matching: two stems may have the same answer (it is offered once).",
     )
     generator = models.CharField(
         max_length=40, blank=True, help_text="Which generator made it (empty when hand-written)."
@@ -198,6 +213,62 @@ class AcceptedAnswer(models.Model):
                 condition=models.Q(fraction__gte=0) & models.Q(fraction__lte=1),
                 name="accepted_fraction_in_range",
             ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def natural_key(self):
+        return (*self.question.natural_key(), self.order)
+
+    natural_key.dependencies = ["quizzes.question"]  # type: ignore[attr-defined]
+
+
+class MatchPair(models.Model):
+    """A stem of a matching question and its answer; a pair with no stem is an extra answer,
+    offered in every list but matching no stem."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="match_pairs")
+    stem = models.CharField(
+        max_length=500, blank=True, help_text="Empty: the answer is an extra that matches no stem."
+    )
+    answer = models.CharField(max_length=300)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "order"], name="match_pair_order_unique"),
+            models.CheckConstraint(condition=~models.Q(answer=""), name="match_pair_has_answer"),
+        ]
+
+    def __str__(self):
+        return f"{self.stem} → {self.answer}" if self.stem else f"(extra) {self.answer}"
+
+    def natural_key(self):
+        return (*self.question.natural_key(), self.order)
+
+    natural_key.dependencies = ["quizzes.question"]  # type: ignore[attr-defined]
+
+
+class OrderingItem(models.Model):
+    """An item of an ordering question; `order` is its right place."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="ordering_items")
+    text = models.CharField(max_length=500)
+    order = models.PositiveIntegerField(default=0, help_text="The item's right place, from 0.")
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "order"], name="ordering_item_order_unique"
+            ),
+            models.CheckConstraint(condition=~models.Q(text=""), name="ordering_item_has_text"),
         ]
 
     def __str__(self):

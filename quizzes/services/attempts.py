@@ -37,7 +37,13 @@ from quizzes.services.exceptions import (
     NoAttemptsLeft,
     QuizNotOpen,
 )
-from quizzes.services.snapshots import question_snapshot, regraded_snapshot
+from quizzes.services.snapshots import (
+    part_ids,
+    question_snapshot,
+    regraded_snapshot,
+    shuffled_parts,
+    stem_ids,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -83,7 +89,12 @@ def _build_layout(quiz: Quiz, rng: random.Random) -> tuple[list[QuizQuestion], d
         # True/false keeps its conventional order; the other choice kinds shuffle when asked.
         if quiz.shuffle_choices and question.kind != QuestionKind.TRUE_FALSE:
             rng.shuffle(choice_ids)
-        layout.append({"question": question.pk, "kind": question.kind, "choices": choice_ids})
+        entry = {"question": question.pk, "kind": question.kind, "choices": choice_ids}
+        if question.kind in QuestionKind.part_kinds():
+            # Always shuffled, whatever the quiz says: the bank's order would give the answer.
+            entry["parts"] = shuffled_parts(part_ids(question), rng)
+            entry["stems"] = stem_ids(question)
+        layout.append(entry)
     return quiz_questions, questions, layout
 
 
@@ -133,7 +144,11 @@ def _start(*, quiz: Quiz, user: "User", now: datetime) -> tuple[Attempt, bool]:
             attempt=attempt,
             question_id=item["question"],
             slot=slot,
-            snapshot=question_snapshot(questions[item["question"]], choice_order=item["choices"]),
+            snapshot=question_snapshot(
+                questions[item["question"]],
+                choice_order=item["choices"],
+                part_order=item.get("parts"),
+            ),
             marks=marks[item["question"]],
         )
         for slot, item in enumerate(layout, start=1)
@@ -190,7 +205,14 @@ def attempt_save_answer(
     if "kind" in item and attempt.state == AttemptState.IN_PROGRESS:
         updates: dict = {}
         if answer is not UNCHANGED:
-            shape = {"kind": item["kind"], "choices": [{"id": c} for c in item["choices"]]}
+            shape = {
+                "kind": item["kind"],
+                "choices": [{"id": c} for c in item["choices"]],
+                # What the answer of a matching or an ordering question may name.
+                "pairs": [{"id": s} for s in item.get("stems", [])],
+                "answers": [{"id": a} for a in item.get("parts", [])],
+                "item_ids": item.get("parts", []),
+            }
             cleaned = grading.validate_answer(snapshot=shape, answer=answer)
             updates.update(answer=cleaned, answered_at=now if cleaned is not None else None)
         if flagged is not None:

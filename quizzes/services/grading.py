@@ -6,10 +6,19 @@ Answer shapes (the same JSON values in forms and in the API):
 - multiple_response: a list of distinct int choice ids (may be empty)
 - short_answer, cloze: a string of at most 300 characters
 - numeric: a number (int or float)
+- matching: {"<stem id>": "<answer id>", …} (stems left out are unanswered), or the same as a
+  list of [stem id, answer id] pairs; stored as the dict
+- ordering: the list of every item id, each once, in the student's order
+
+Matching earns the share of stems matched right (Moodle's rule); ordering earns, of the n - 1
+items that have a next item, the share whose next item in the answer is the right one
+(Moodle's default, "relative to the next item, excluding the last"). A question that grades
+all or nothing earns 1 when every stem or item is right, else 0.
 
 `None` always means "not answered" and grades 0.
 """
 
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -39,6 +48,8 @@ TRUE_FALSE = "true_false"
 SHORT_ANSWER = "short_answer"
 NUMERIC = "numeric"
 CLOZE = "cloze"
+MATCHING = "matching"
+ORDERING = "ordering"
 CHOICE_KINDS = {SINGLE_CHOICE, TRUE_FALSE}
 TEXT_KINDS = {SHORT_ANSWER, CLOZE}
 
@@ -84,7 +95,47 @@ def validate_answer(*, snapshot: dict, answer: object) -> object:
         if not (_is_int(answer) or isinstance(answer, float)) or not math.isfinite(answer):
             raise InvalidAnswer("Type a number, such as 42 or 3.5.")
         return answer
+    if kind == MATCHING:
+        return _valid_matching(snapshot, answer)
+    if kind == ORDERING:
+        return _valid_ordering(snapshot, answer)
     raise InvalidAnswer(f"Unknown question kind “{kind}”.")
+
+
+def _valid_matching(snapshot: dict, answer: object) -> dict | None:
+    if isinstance(answer, list | tuple):
+        if not all(isinstance(p, list | tuple) and len(p) == 2 for p in answer):
+            raise InvalidAnswer("Give each stem's answer as a pair [stem id, answer id].")
+        stems = [p[0] for p in answer]
+        if len(set(map(str, stems))) != len(stems):
+            raise InvalidAnswer("A stem was answered twice.")
+        answer = dict(answer)
+    if not isinstance(answer, dict):
+        raise InvalidAnswer("Choose an answer for each stem: {stem id: answer id}.")
+    stem_ids = {p["id"] for p in snapshot.get("pairs") or []}
+    answer_ids = {a["id"] for a in snapshot.get("answers") or []}
+    cleaned = {}
+    for stem, chosen in answer.items():
+        if stem not in stem_ids:
+            raise InvalidAnswer("That stem does not belong to this question.")
+        if chosen is None or chosen == "":
+            continue  # this stem left unanswered
+        if not isinstance(chosen, str) or chosen not in answer_ids:
+            raise InvalidAnswer("That answer does not belong to this question.")
+        cleaned[stem] = chosen
+    return cleaned or None
+
+
+def _valid_ordering(snapshot: dict, answer: object) -> list[str] | None:
+    if not isinstance(answer, list | tuple) or not all(isinstance(i, str) for i in answer):
+        raise InvalidAnswer("Give the item ids in your order.")
+    if not answer:
+        return None
+    if len(set(answer)) != len(answer):
+        raise InvalidAnswer("An item was placed twice.")
+    if set(answer) != set(snapshot.get("item_ids") or []):
+        raise InvalidAnswer("Put every item of this question in a place, and only those.")
+    return list(answer)
 
 
 FUZZY, NORMALISED_MATCH = 1, 2
@@ -231,7 +282,43 @@ def grade_answer(*, snapshot: dict, answer: object) -> float:
         # A hair of slack so that 0.1 + 0.2 counts as 0.3.
         slack = 1e-9 * max(1.0, abs(float(numeric["value"])))
         return 1.0 if abs(float(answer) - float(numeric["value"])) <= tolerance + slack else 0.0
+    if kind == MATCHING and isinstance(answer, dict):
+        pairs = snapshot.get("pairs") or []
+        right = sum(1 for p in pairs if answer.get(p["id"]) == p["answer_id"])
+        return _share(right, len(pairs), all_or_nothing=bool(snapshot.get("all_or_nothing")))
+    if kind == ORDERING and isinstance(answer, list):
+        return ordering_fraction(
+            right=snapshot.get("item_ids") or [],
+            given=answer,
+            all_or_nothing=bool(snapshot.get("all_or_nothing")),
+        )
     return 0.0
+
+
+def _share(right: int, out_of: int, *, all_or_nothing: bool) -> float:
+    if out_of <= 0:
+        return 0.0
+    if all_or_nothing:
+        return 1.0 if right == out_of else 0.0
+    return right / out_of
+
+
+def ordering_fraction(*, right: list[str], given: list[str], all_or_nothing: bool) -> float:
+    """Moodle's RELATIVE_NEXT_EXCLUDE_LAST: of the items that have a next item in the answer,
+    the share whose next item is the one that follows it in the right order.
+
+    >>> ordering_fraction(right=list("abcd"), given=list("abdc"), all_or_nothing=False)
+    0.3333333333333333
+    """
+    if all_or_nothing:
+        return 1.0 if list(given) == list(right) and right else 0.0
+    following = dict(itertools.pairwise(right))
+    links = list(itertools.pairwise(given))
+    return _share(
+        sum(1 for item, after in links if following.get(item) == after),
+        len(right) - 1,
+        all_or_nothing=False,
+    )
 
 
 def response_score(*, fraction: float, marks: Decimal) -> Decimal:
@@ -288,7 +375,52 @@ def describe_answer(*, snapshot: dict, answer: object) -> str:
         return "; ".join(texts.get(i, "?") for i in _in_display_order(snapshot, answer))
     if snapshot["kind"] == NUMERIC:
         return f"{answer:g}" if isinstance(answer, float) else str(answer)
+    if snapshot["kind"] == MATCHING and isinstance(answer, dict):
+        answers = {a["id"]: a["text"] for a in snapshot.get("answers") or []}
+        return "; ".join(
+            f"{p['stem']}: {answers.get(answer.get(p['id']), '—')}"
+            for p in snapshot.get("pairs") or []
+        )
+    if snapshot["kind"] == ORDERING and isinstance(answer, list):
+        items = dict(zip(snapshot.get("item_ids") or [], snapshot.get("items") or [], strict=False))
+        return "; ".join(f"{n}. {items.get(i, '?')}" for n, i in enumerate(answer, start=1))
     return str(answer)
+
+
+def matched_pairs(*, snapshot: dict, answer: object) -> list[dict]:
+    """A matching answer stem by stem: {"stem", "given" (text or ""), "right" (the answer's
+    text), "correct" (bool)}, for the review and the immediate feedback."""
+    answers = {a["id"]: a["text"] for a in snapshot.get("answers") or []}
+    chosen = answer if isinstance(answer, dict) else {}
+    return [
+        {
+            "stem": p["stem"],
+            "given": answers.get(chosen.get(p["id"]), ""),
+            "right": p["answer"],
+            "correct": chosen.get(p["id"]) == p["answer_id"],
+        }
+        for p in snapshot.get("pairs") or []
+    ]
+
+
+def ordered_items(*, snapshot: dict, answer: object) -> list[dict]:
+    """An ordering answer place by place: {"text", "right" (the right item's text at this
+    place), "followed_right" (its next item is the right one; the last item: None)}."""
+    texts = dict(zip(snapshot.get("item_ids") or [], snapshot.get("items") or [], strict=False))
+    right = snapshot.get("item_ids") or []
+    given = answer if isinstance(answer, list) else []
+    following = dict(itertools.pairwise(right))
+    rows = []
+    for index, item in enumerate(given):
+        after = given[index + 1] if index + 1 < len(given) else None
+        rows.append(
+            {
+                "text": texts.get(item, "?"),
+                "right": texts.get(right[index], "") if index < len(right) else "",
+                "followed_right": None if after is None else following.get(item) == after,
+            }
+        )
+    return rows
 
 
 def _in_display_order(snapshot: dict, ids: Iterable[int]) -> list[int]:
@@ -312,6 +444,10 @@ def describe_correct(*, snapshot: dict) -> str:
         value, tolerance = snapshot["numeric"]["value"], snapshot["numeric"]["tolerance"]
         text = f"{value:g}"
         return f"{text} (± {tolerance:g})" if tolerance else text
+    if kind == MATCHING:
+        return "; ".join(f"{p['stem']}: {p['answer']}" for p in snapshot.get("pairs") or [])
+    if kind == ORDERING:
+        return "; ".join(f"{n}. {t}" for n, t in enumerate(snapshot.get("items") or [], start=1))
     return ""
 
 

@@ -31,10 +31,18 @@ def question_problems(
     choices: Sequence[Mapping] = (),
     accepted_answers: Sequence[Mapping] = (),
     numeric_answer: float | None = None,
+    pairs: Sequence[Mapping] = (),
+    extra_answers: Sequence[str] = (),
+    items: Sequence[str] = (),
+    all_or_nothing: bool = False,
+    shared_answers: bool = False,
 ) -> dict[str, list[str]]:
     """What is wrong with a question, by field; an empty dict means it is valid.
 
     `choices` and `accepted_answers` are mappings with at least `text` and `fraction`.
+    Matching: `pairs` are mappings with `stem` and `answer`, `extra_answers` answers that match
+    no stem; `shared_answers` lets two stems have the same answer. Ordering: `items` in their
+    right order. (The keys `quizzes.interchange.bank.to_bank` emits.)
     """
     problems: dict[str, list[str]] = {}
 
@@ -78,6 +86,27 @@ def question_problems(
         if accepted_answers:
             add("accepted_answers", "Choice questions are graded by their choices, not answers.")
 
+    if kind not in QuestionKind.part_kinds():
+        if pairs or extra_answers:
+            add("pairs", "Only matching questions have pairs.")
+        if items:
+            add("items", "Only ordering questions have items.")
+        if all_or_nothing:
+            add("all_or_nothing", "Only matching and ordering questions grade all or nothing.")
+    else:
+        if choices:
+            add("choices", "Matching and ordering questions have no choices.")
+        if accepted_answers:
+            add("accepted_answers", "Matching and ordering questions have no accepted answers.")
+    if kind == QuestionKind.MATCHING:
+        _matching_problems(add, pairs, extra_answers, shared_answers=shared_answers)
+        if items:
+            add("items", "A matching question has pairs, not items.")
+    if kind == QuestionKind.ORDERING:
+        _ordering_problems(add, items)
+        if pairs or extra_answers:
+            add("pairs", "An ordering question has items, not pairs.")
+
     if kind in QuestionKind.text_kinds():
         if not accepted_answers:
             add("accepted_answers", "This kind of question needs at least one accepted answer.")
@@ -108,9 +137,74 @@ def question_problems(
     return problems
 
 
+MIN_STEMS = 2
+MIN_ITEMS = 3
+
+
+def _matching_problems(add, pairs, extra_answers, *, shared_answers: bool) -> None:
+    if len(pairs) < MIN_STEMS:
+        add("pairs", f"A matching question needs at least {MIN_STEMS} stems, each with its answer.")
+    stems: set[str] = set()
+    answers: dict[str, str] = {}
+    for pair in pairs:
+        stem, answer = str(pair["stem"]).strip(), str(pair["answer"]).strip()
+        if not stem or not answer:
+            add("pairs", "Every stem needs a text and an answer.")
+            continue
+        if normalise_answer(stem) in stems:
+            add("pairs", f"Two stems say the same thing: “{stem}”.")
+        stems.add(normalise_answer(stem))
+        if answer in answers and not shared_answers:
+            add(
+                "pairs",
+                f"Two stems have the same answer “{answer}” (tick “shared answers” if meant).",
+            )
+        answers.setdefault(answer, stem)
+    for extra in extra_answers:
+        extra = str(extra).strip()
+        if not extra:
+            add("extra_answers", "An extra answer cannot be empty.")
+        elif extra in answers:
+            add("extra_answers", f"The extra answer “{extra}” is already a stem's answer.")
+        answers.setdefault(extra, "")
+
+
+def _ordering_problems(add, items) -> None:
+    if len(items) < MIN_ITEMS:
+        add("items", f"An ordering question needs at least {MIN_ITEMS} items.")
+    seen: set[str] = set()
+    for item in items:
+        norm = normalise_answer(str(item))
+        if not str(item).strip():
+            add("items", "Every item needs a text.")
+        elif norm in seen:
+            add("items", f"Two items say the same thing: “{item}”.")
+        seen.add(norm)
+
+
+def part_fields(*, pairs: Sequence[Mapping], items: Sequence[Mapping]) -> dict:
+    """`pairs`, `extra_answers` and `items` as `question_problems` takes them, from rows of
+    match pairs (`stem`, `answer`, `order`) and ordering items (`text`, `order`)."""
+    pairs = sorted(pairs, key=lambda p: p.get("order") or 0)
+    return {
+        "pairs": [{"stem": p["stem"], "answer": p["answer"]} for p in pairs if p["stem"]],
+        "extra_answers": [p["answer"] for p in pairs if not p["stem"]],
+        "items": [i["text"] for i in sorted(items, key=lambda i: i.get("order") or 0)],
+    }
+
+
 def question_instance_problems(question: Question) -> dict[str, list[str]]:
     """`question_problems` for a saved question, reading its choices and accepted answers."""
     return question_problems(
+        **part_fields(
+            pairs=[
+                {"stem": p.stem, "answer": p.answer, "order": p.order}
+                for p in question.match_pairs.all()
+            ],
+            items=[{"text": i.text, "order": i.order} for i in question.ordering_items.all()],
+        ),
+        all_or_nothing=question.all_or_nothing,
+        shared_answers=question.shared_answers,
         kind=question.kind,
         text=question.text,
         choices=[{"text": c.text, "fraction": c.fraction} for c in question.choices.all()],

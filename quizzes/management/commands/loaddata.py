@@ -23,7 +23,7 @@ from django.db import DatabaseError
 from django.db.models.fields import AutoFieldMixin
 
 from quizzes.fixture_json import FixtureFault, missing_key
-from quizzes.models import AcceptedAnswer, Choice, Question
+from quizzes.models import AcceptedAnswer, Choice, MatchPair, OrderingItem, Question
 from quizzes.services.questions import question_instance_problems
 
 
@@ -117,10 +117,10 @@ class Command(LoaddataCommand):
                     faults.append(f"{labels[pk]}: {_describe(instance)}: {_flatten(exc)}")
                 if model is Question:
                     questions.setdefault(pk, labels[pk])
-                elif model in (Choice, AcceptedAnswer):
+                elif model in (Choice, AcceptedAnswer, MatchPair, OrderingItem):
                     questions.setdefault(instance.question_id, labels[pk])
         for question in Question.objects.filter(pk__in=questions).prefetch_related(
-            "choices", "accepted_answers"
+            "choices", "accepted_answers", "match_pairs", "ordering_items"
         ):
             problems = question_instance_problems(question)
             if problems:

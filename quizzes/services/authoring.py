@@ -22,8 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from quizzes.models import AcceptedAnswer, Choice, MatchMode, Question, Tag
-from quizzes.services.questions import question_problems
+from quizzes.models import AcceptedAnswer, Choice, MatchMode, MatchPair, OrderingItem, Question, Tag
+from quizzes.services.questions import part_fields, question_problems
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -38,6 +38,8 @@ QUESTION_FIELDS = (
     "default_marks",
     "numeric_answer",
     "numeric_tolerance",
+    "all_or_nothing",
+    "shared_answers",
 )
 TAG_LENGTH = 60  # Tag.slug and Tag.name
 
@@ -110,8 +112,10 @@ def question_save(
 
     `fields` holds the question's columns (`QUESTION_FIELDS`) and its parts: `choices` (mappings
     with `text`, `fraction`, `feedback`, and `id` to keep an existing choice, whose id attempts
-    refer to) and `accepted_answers` (`text`, `fraction`, `match`). On a change, a part left out
-    of `fields` is kept as it is; `tags` None keeps the tags (a new question gets none).
+    refer to), `accepted_answers` (`text`, `fraction`, `match`), and for matching and ordering
+    `pairs` (`stem`, `answer`), `extra_answers` (texts) and `items` (texts, in the right order),
+    as `to_bank` gives them. On a change, a part left out of `fields` is kept as it is (pairs
+    and extra answers go together); `tags` None keeps the tags (a new question gets none).
     Prefetch `choices`, `accepted_answers` and `tags` on `question` to save the queries.
 
     Raises `QuestionInvalid` (field -> messages) before anything is written.
@@ -136,6 +140,23 @@ def question_save(
         ]
     else:
         accepted = []
+    if current is not None:
+        saved_parts = part_fields(
+            pairs=[
+                {"stem": p.stem, "answer": p.answer, "order": p.order}
+                for p in current.match_pairs.all()
+            ],
+            items=[{"text": i.text, "order": i.order} for i in current.ordering_items.all()],
+        )
+    else:
+        saved_parts = {"pairs": [], "extra_answers": [], "items": []}
+    writes_pairs = creating or "pairs" in fields or "extra_answers" in fields
+    if writes_pairs:
+        pairs = [dict(p) for p in fields.get("pairs", ())]
+        extra = [str(e) for e in fields.get("extra_answers", ())]
+    else:
+        pairs, extra = saved_parts["pairs"], saved_parts["extra_answers"]
+    items = [str(i) for i in fields["items"]] if "items" in fields else saved_parts["items"]
 
     if question is None:
         question = Question(author=author)
@@ -151,6 +172,11 @@ def question_save(
         choices=choices,
         accepted_answers=accepted,
         numeric_answer=question.numeric_answer,
+        pairs=pairs,
+        extra_answers=extra,
+        items=items,
+        all_or_nothing=bool(question.all_or_nothing),
+        shared_answers=bool(question.shared_answers),
     )
 
     def add(field: str, message: str) -> None:
@@ -194,7 +220,23 @@ def question_save(
         )
         for order, a in enumerate(accepted, start=1)
     ]
-    _full_clean(question, choice_rows, answer_rows)
+    pair_rows = [
+        MatchPair(question=question, stem=str(p["stem"]), answer=str(p["answer"]), order=order)
+        for order, p in enumerate(pairs)
+    ] + [
+        MatchPair(question=question, stem="", answer=answer, order=len(pairs) + order)
+        for order, answer in enumerate(extra)
+    ]
+    item_rows = [
+        OrderingItem(question=question, text=text, order=order) for order, text in enumerate(items)
+    ]
+    _full_clean(
+        question,
+        choices=choice_rows,
+        accepted_answers=answer_rows,
+        pairs=pair_rows,
+        items=item_rows,
+    )
 
     with transaction.atomic():
         question.save()
@@ -204,6 +246,12 @@ def question_save(
             if not creating:
                 question.accepted_answers.all().delete()
             AcceptedAnswer.objects.bulk_create(answer_rows)
+        if writes_pairs:
+            _replace_rows(question, MatchPair, pair_rows, saved=current and current.match_pairs)
+        if creating or "items" in fields:
+            _replace_rows(
+                question, OrderingItem, item_rows, saved=current and current.ordering_items
+            )
         if tags is not None:
             if creating:
                 through = Question.tags.through
@@ -215,7 +263,7 @@ def question_save(
     return question
 
 
-def _full_clean(question: Question, choices: list[Choice], answers: list[AcceptedAnswer]) -> None:
+def _full_clean(question: Question, **parts: list) -> None:
     """The models' field rules (lengths, kinds, match modes), all messages at once, by field."""
     problems: dict[str, list[str]] = {}
     try:
@@ -225,7 +273,7 @@ def _full_clean(question: Question, choices: list[Choice], answers: list[Accepte
     except ValidationError as error:
         for field, texts in error.message_dict.items():
             problems.setdefault(field, []).extend(texts)
-    for part, rows in (("choices", choices), ("accepted_answers", answers)):
+    for part, rows in parts.items():
         for index, row in enumerate(rows, start=1):
             try:
                 row.full_clean(
@@ -255,3 +303,24 @@ def _write_choices(question: Question, rows: list[Choice], *, replacing: bool) -
             row.order -= shift
         Choice.objects.bulk_update(kept, ["order"])
     Choice.objects.bulk_create(new)
+
+
+def _replace_rows(question: Question, model: type, rows: list, *, saved) -> None:
+    """Replace the question's `model` rows with `rows`; a row that says what a saved one said
+    keeps its primary key (snapshots name stems and items by it)."""
+    if saved is not None:
+        free: dict[tuple, list[int]] = {}
+        for old in saved.all():
+            free.setdefault(_row_content(old), []).append(old.pk)
+        for row in rows:
+            pks = free.get(_row_content(row))
+            if pks:
+                row.pk = pks.pop(0)
+        model.objects.filter(question=question).delete()
+    model.objects.bulk_create(rows)
+
+
+def _row_content(row) -> tuple:
+    if isinstance(row, MatchPair):
+        return (row.stem, row.answer)
+    return (row.text,)

@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 IMPORT_PREFIX = "import:"
 KEY_LENGTH = 200  # Question.key
 PROGRESS_EVERY = 250
+PARTS = ("choices", "accepted_answers", "match_pairs", "ordering_items", "tags")
+PART_KINDS = {QuestionKind.MATCHING, QuestionKind.ORDERING}
 CONTENT_TYPES = {GIFT: "text/plain; charset=utf-8", MOODLE_XML: "application/xml; charset=utf-8"}
 
 # progress(stage, done, total): stage is "read" (the parse) or "write" (the database).
@@ -228,7 +230,7 @@ def import_questions(
             q.key: q
             for q in Question.objects.filter(
                 key__in=[item.key for item, _, _ in planned]
-            ).prefetch_related("choices", "accepted_answers", "tags")
+            ).prefetch_related(*PARTS)
         }
         total = len(planned)
         for done, (item, fields, tag_names) in enumerate(planned, start=1):
@@ -290,6 +292,12 @@ def _fields(bank: dict, key: str) -> dict:
             {"text": a["text"], "fraction": a["fraction"], "match": a["match"]}
             for a in bank["accepted_answers"]
         ],
+        "pairs": [{"stem": p["stem"], "answer": p["answer"]} for p in bank["pairs"]],
+        "extra_answers": list(bank["extra_answers"]),
+        "items": list(bank["items"]),
+        "all_or_nothing": bool(bank["all_or_nothing"]) and bank["kind"] in PART_KINDS,
+        # Moodle lets two stems share an answer; the bank asks for it to be said.
+        "shared_answers": len({p["answer"] for p in bank["pairs"]}) < len(bank["pairs"]),
     }
 
 
@@ -307,6 +315,12 @@ def _same(question: Question, fields: dict, tags: Sequence[Tag]) -> bool:
         == [(c["text"], c["fraction"], c["feedback"]) for c in fields["choices"]]
         and [(a.text, a.fraction, a.match) for a in question.accepted_answers.all()]
         == [(a["text"], a["fraction"], a["match"]) for a in fields["accepted_answers"]]
+        and question.all_or_nothing == fields["all_or_nothing"]
+        and question.shared_answers == fields["shared_answers"]
+        and [(p.stem, p.answer) for p in question.match_pairs.all() if p.stem]
+        == [(p["stem"], p["answer"]) for p in fields["pairs"]]
+        and [p.answer for p in question.match_pairs.all() if not p.stem] == fields["extra_answers"]
+        and [i.text for i in question.ordering_items.all()] == fields["items"]
         and {t.pk for t in question.tags.all()} == {t.pk for t in tags}
     )
 
@@ -332,9 +346,7 @@ def export_questions(*, questions: QuerySet[Question] | Iterable[Question], form
     question the format cannot hold, `ValueError` for an unknown format. A queryset gets its
     parts prefetched; other questions should come with them (`Question.objects.with_parts()`)."""
     rows = (
-        questions.select_related("fact__article").prefetch_related(
-            "choices", "accepted_answers", "tags"
-        )
+        questions.select_related("fact__article").prefetch_related(*PARTS)
         if isinstance(questions, QuerySet)
         else questions
     )

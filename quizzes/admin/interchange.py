@@ -127,8 +127,8 @@ def import_view(model_admin, request):
     return TemplateResponse(request, "admin/quizzes/question/import.html", context)
 
 
-def export_response(questions, *, format: str, stem: str) -> HttpResponse:
-    text = export_questions(questions=questions, format=format)
+def export_response(questions, *, format: str, stem: str, notes=None) -> HttpResponse:
+    text = export_questions(questions=questions, format=format, notes=notes)
     response = HttpResponse(text, content_type=CONTENT_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="{export_filename(stem, format)}"'
     return response
@@ -151,11 +151,15 @@ def export_action(format: str, *, of_quizzes: bool = False):
         else:
             questions = questions_to_export().filter(pk__in=queryset.values("pk"))
             stem = "questions"
+        notes: list[str] = []
         try:
-            return export_response(questions, format=format, stem=stem)
+            response = export_response(questions, format=format, stem=stem, notes=notes)
         except WriteError as error:
             model_admin.message_user(request, f"Nothing exported: {error}", messages.ERROR)
             return None
+        for note in notes:  # shown on the next page the teacher opens
+            model_admin.message_user(request, note, messages.WARNING)
+        return response
 
     what = "the selected quizzes' questions" if of_quizzes else "the selected questions"
     action.__name__ = f"export_{format.replace('-', '_')}"

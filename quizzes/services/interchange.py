@@ -341,27 +341,42 @@ def _keeping_choice_ids(fields: dict, question: Question) -> dict:
 # --- export -----------------------------------------------------------------------------------
 
 
-def export_questions(*, questions: QuerySet[Question] | Iterable[Question], format: str) -> str:
-    """The questions as a GIFT or Moodle XML file, in their order. Raises `WriteError` naming a
-    question the format cannot hold, `ValueError` for an unknown format. A queryset gets its
-    parts prefetched; other questions should come with them (`Question.objects.with_parts()`)."""
+def export_questions(
+    *,
+    questions: QuerySet[Question] | Iterable[Question],
+    format: str,
+    notes: list[str] | None = None,
+) -> str:
+    """The questions as a GIFT or Moodle XML file, in their order. A queryset gets its parts
+    prefetched; other questions should come with them (`Question.objects.with_parts()`).
+
+    What the format cannot hold and the export leaves out is said in `notes` (when a list is
+    given): GIFT's ordering form has no general feedback, so an ordering question's
+    explanation stays behind. Raises `WriteError` naming a question the format cannot hold at
+    all, `ValueError` for an unknown format."""
     rows = (
         questions.select_related("fact__article").prefetch_related(*PARTS)
         if isinstance(questions, QuerySet)
         else questions
     )
-    return write_questions(
-        (
-            from_bank(
-                question_snapshot(question),
-                name=export_name(question),
-                tags=[tag.name for tag in question.tags.all()],
-                default_mark=float(question.default_marks),
-            )
-            for question in rows
-        ),
-        format=format,
-    )
+
+    def exported(question: Question) -> Interchange:
+        item = from_bank(
+            question_snapshot(question),
+            name=export_name(question),
+            tags=[tag.name for tag in question.tags.all()],
+            default_mark=float(question.default_marks),
+        )
+        if format == GIFT and item.kind == QuestionKind.ORDERING and item.general_feedback:
+            if notes is not None:
+                notes.append(
+                    f"“{item.name}”: GIFT's ordering form has no general feedback; its "
+                    "explanation was left out (Moodle XML keeps it)."
+                )
+            item = replace(item, general_feedback="")
+        return item
+
+    return write_questions((exported(question) for question in rows), format=format)
 
 
 def export_filename(stem: str, format: str) -> str:

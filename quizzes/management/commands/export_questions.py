@@ -51,11 +51,14 @@ class Command(BaseCommand):
         questions = questions_to_export(
             tags=[tag_slug(t) for t in tags or []], quiz=found_quiz, articles=articles or []
         )
+        notes: list[str] = []
         try:
-            text = export_questions(questions=questions, format=format)
+            text = export_questions(questions=questions, format=format, notes=notes)
         except WriteError as error:
             raise CommandError(f"Nothing was written: {error}") from error
         count = questions.count()
+        for note in notes:
+            self.stderr.write(self.style.WARNING(note))
         if path is None:
             self.stdout.write(text, ending="")
             return

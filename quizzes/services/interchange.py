@@ -32,8 +32,11 @@ from quizzes.interchange.model import default_name
 from quizzes.models import Question, QuestionKind, Tag
 from quizzes.services.authoring import (
     TAG_LENGTH,
+    PreparedQuestion,
     QuestionInvalid,
+    question_prepare,
     question_save,
+    questions_create,
     tag_slug,
     tags_named,
 )
@@ -49,7 +52,8 @@ PARTS = ("choices", "accepted_answers", "match_pairs", "ordering_items", "tags")
 PART_KINDS = {QuestionKind.MATCHING, QuestionKind.ORDERING}
 CONTENT_TYPES = {GIFT: "text/plain; charset=utf-8", MOODLE_XML: "application/xml; charset=utf-8"}
 
-# progress(stage, done, total): stage is "read" (the parse) or "write" (the database).
+# progress(stage, done, total): "read" (the parse), "check" (the rules, and the updates
+# written), then "save" once (the new questions, written together).
 Progress = Callable[[str, int, int], None]
 
 
@@ -233,12 +237,14 @@ def import_questions(
             ).prefetch_related(*PARTS)
         }
         total = len(planned)
+        new: list[PreparedQuestion] = []
         for done, (item, fields, tag_names) in enumerate(planned, start=1):
             try:
                 question_tags = list(dict.fromkeys(tags[n] for n in tag_names))
                 current = existing.get(item.key)
                 if current is None:
-                    question_save(fields=fields, tags=question_tags, author=author)
+                    # Checked now, written below with the other new ones in a few queries.
+                    new.append(question_prepare(fields=fields, tags=question_tags, author=author))
                     report.created.append(item)
                 elif _same(current, fields, question_tags):
                     report.unchanged.append(item)
@@ -252,7 +258,10 @@ def import_questions(
             except QuestionInvalid as error:
                 report.refused.append(_with(item, reason=error.summary()))
             if progress and (done % PROGRESS_EVERY == 0 or done == total):
-                progress("write", done, total)
+                progress("check", done, total)
+        questions_create(new)
+        if progress and new:
+            progress("save", len(new), len(new))
         report.refused.sort(key=lambda i: i.line)
         report.written = not dry_run and not report.blocked
         if not report.written:

@@ -56,7 +56,7 @@ class Command(BaseCommand):
 
         def progress(stage, done, total):
             if verbosity >= 1:
-                verb = "Read" if stage == "read" else "Saved"
+                verb = {"read": "Read", "check": "Checked", "save": "Saved"}[stage]
                 self.stderr.write(f"  {verb} {done} of {total} question(s)")
 
         try:

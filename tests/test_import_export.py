@@ -270,3 +270,17 @@ def test_an_export_costs_a_constant_number_of_queries(django_assert_max_num_quer
     # the questions, then choices, accepted answers, match pairs, ordering items and tags
     with django_assert_max_num_queries(6):
         export_questions(questions=Question.objects.all(), format="moodle-xml")
+
+
+def test_an_import_costs_the_same_queries_for_ten_questions_or_forty():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(count: int, tag: str) -> int:
+        source = "\n\n".join(f"::Q{n}::Which city, {n}?{{=Geneva ~Paris}}" for n in range(count))
+        with CaptureQueriesContext(connection) as captured:
+            report = gift_import(source, tag=tag)
+        assert len(report.created) == count
+        return len(captured)
+
+    assert queries(10, "ten") == queries(40, "forty")

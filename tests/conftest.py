@@ -65,3 +65,15 @@ def api_client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def midday(monkeypatch):
+    """The clock at noon today (local time): a review "an hour ago" is today's whatever time the
+    suite runs. Between midnight and one it would be yesterday's, and the day's new-card count
+    would differ."""
+    from django.utils import timezone
+
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+    return noon

@@ -315,6 +315,37 @@ def test_a_question_twice_in_a_quiz_is_400(api):
     assert response.json() == {"questions": ["A question can appear in a quiz only once."]}
 
 
+def test_a_published_quiz_without_questions_is_400_and_nothing_is_written(api):
+    response = api.post(
+        "/api/quizzes/",
+        {"slug": "empty", "title": "Empty", "published": True, "questions": []},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "published": [
+            "A published quiz needs at least one question: add one, or untick “Published”."
+        ]
+    }
+    assert not Quiz.objects.exists()
+
+
+def test_a_published_quiz_keeps_a_question_whatever_the_change(api):
+    quiz = QuizFactory(slug="live", questions=2, published=True)
+    emptied = api.patch("/api/quizzes/live/", {"questions": []}, format="json")
+    assert emptied.status_code == 400 and "published" in emptied.json()
+    assert quiz.quiz_questions.count() == 2
+
+    draft = QuizFactory(slug="draft", questions=0, published=False)
+    published = api.patch("/api/quizzes/draft/", {"published": True}, format="json")
+    assert published.status_code == 400 and "published" in published.json()
+    draft.refresh_from_db()
+    assert draft.published is False
+    # unpublishing and emptying together is fine
+    both = api.patch("/api/quizzes/live/", {"published": False, "questions": []}, format="json")
+    assert both.status_code == 200, both.json()
+
+
 def test_updating_a_quiz_replaces_its_questions(api):
     quiz = QuizFactory(slug="reset", questions=3)
     replacement = QuestionFactory()

@@ -43,13 +43,13 @@ def test_token_authentication_works(student, deck):
     assert client.get("/api/decks/").status_code == 200
 
 
-def test_decks_lists_published_decks_with_counts(api, student, deck):
+def test_decks_lists_published_decks_with_counts(midday, api, student, deck):
     DeckFactory(slug="draft", published=False)
     review_card(
         user=student,
         card=deck.cards.first(),
         rating="again",
-        now=timezone.now() - timedelta(hours=1),
+        now=midday - timedelta(hours=1),
     )
 
     body = api.get("/api/decks/").json()
@@ -60,9 +60,9 @@ def test_decks_lists_published_decks_with_counts(api, student, deck):
     assert api.get("/api/decks/geneva/").json()["counts"]["total"] == 5
 
 
-def test_due_serves_reviews_first_then_new_cards_within_the_limit(api, student, deck):
+def test_due_serves_reviews_first_then_new_cards_within_the_limit(midday, api, student, deck):
     first = deck.cards.get(position=4)
-    review_card(user=student, card=first, rating="again", now=timezone.now() - timedelta(hours=1))
+    review_card(user=student, card=first, rating="again", now=midday - timedelta(hours=1))
 
     body = api.get("/api/decks/geneva/due/?limit=10").json()
 

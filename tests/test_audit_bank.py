@@ -117,3 +117,22 @@ def test_the_demo_bank_and_its_built_quiz_pass_strictly():
     call_command("loaddata", "articles", "questions", "quizzes", verbosity=0)
     assert "0 problem(s)" in run("--strict")
     assert "0 problem(s)" in run("--quiz", "reuters-generated-practice", "--strict")
+
+
+def test_the_admin_audits_the_bank_once_until_it_changes(client, bank, monkeypatch):
+    from quizzes.admin import bank as bank_admin
+
+    audits = []
+    real = bank_admin.audit_questions
+    monkeypatch.setattr(bank_admin, "audit_questions", lambda qs: audits.append(1) or real(qs))
+    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
+    url = reverse("admin:quizzes_question_changelist")
+
+    client.get(url)
+    client.get(url, {"needs_a_look": "yes"})
+    assert len(audits) == 1  # the second page reads the cached result
+
+    spoil("country:single", "Nairobi")
+    page = client.get(url)
+    assert len(audits) == 2  # an edit is seen at once
+    assert "option “Nairobi” is a city, the answer a country" in page.content.decode()

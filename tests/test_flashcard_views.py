@@ -35,10 +35,12 @@ def test_pages_need_a_login(client, deck):
         assert "/accounts/login/" in response["Location"]
 
 
-def test_deck_list_shows_published_decks_with_due_and_new_counts(student_client, student, deck):
+def test_deck_list_shows_published_decks_with_due_and_new_counts(
+    midday, student_client, student, deck
+):
     DeckFactory(title="Hidden draft", published=False)
     card = deck.cards.first()
-    review_card(user=student, card=card, rating="again", now=timezone.now() - timedelta(minutes=5))
+    review_card(user=student, card=card, rating="again", now=midday - timedelta(minutes=5))
 
     response = student_client.get("/flashcards/")
 
@@ -47,6 +49,13 @@ def test_deck_list_shows_published_decks_with_due_and_new_counts(student_client,
     assert "Hidden draft" not in html
     assert re.search(r'class="count-due">1<', html)
     assert re.search(r'class="count-new">1<', html)  # the daily limit of 2, one used
+
+
+def test_teachers_see_draft_decks_in_the_list_marked_as_drafts(teacher_client, deck):
+    DeckFactory(title="Work in progress", published=False)
+    html = teacher_client.get("/flashcards/").content.decode()
+    assert "Work in progress" in html
+    assert "Draft: students do not see this deck until it is published." in html
 
 
 def test_unpublished_decks_are_not_found_for_students(student_client):
@@ -358,3 +367,19 @@ def test_a_duration_past_the_digit_limit_is_tolerated_not_stored(student_client,
     fields = {"card": card.pk, "rating": "good", "duration_ms": "1" * 5000}
     assert student_client.post(study_url(deck), fields).status_code == 302
     assert ReviewLog.objects.get().duration_ms is None
+
+
+@pytest.mark.parametrize("cards", [2, 20])
+def test_stats_page_runs_constant_queries(
+    student_client, student, deck, cards, django_assert_max_num_queries
+):
+    start = timezone.now() - timedelta(days=25)
+    for position in range(10, 10 + cards):
+        card = CardFactory(deck=deck, position=position)
+        result = review_card(user=student, card=card, rating="good", now=start)
+        review_card(user=student, card=card, rating="again", now=result.state.due)
+    # session, user, the deck, then the figures: reviews per day, retention, weeks, forecast
+    with django_assert_max_num_queries(8):
+        response = student_client.get("/flashcards/geneva/stats/")
+    assert response.status_code == 200
+    assert response.context["review_total"] == 2 * cards

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -112,7 +113,8 @@ def test_daily_new_card_limit_counts_first_reviews_since_midnight(student, deck)
     assert queue.new == []
     assert queue.new_available == 0
 
-    tomorrow = NOW.replace(hour=0) + timedelta(days=1, minutes=1)
+    # the day turns at local midnight (TIME_ZONE), not UTC's
+    tomorrow = timezone.localtime(NOW).replace(hour=0, minute=0) + timedelta(days=1, minutes=1)
     queue = study_queue(user=student, deck=deck, now=tomorrow, limit=10)
     assert queue.new == cards[3:]
 
@@ -166,6 +168,22 @@ def test_states_belong_to_one_student(student, other_student, deck):
         study_queue(user=student, deck=deck, now=NOW, limit=5, learn_ahead=timedelta(0)).cards()
         == []
     )
+
+
+def test_a_client_review_id_reused_for_another_card_is_refused_by_the_service(student, deck):
+    card, other = CardFactory(deck=deck), CardFactory(deck=deck)
+    review_card(user=student, card=card, rating="good", now=NOW, client_review_id="r-1")
+    with pytest.raises(scheduling.ReviewIdReused, match="another card"):
+        review_card(user=student, card=other, rating="good", now=NOW, client_review_id="r-1")
+    assert not CardState.objects.filter(user=student, card=other).exists()
+
+
+def test_which_decks_a_user_may_study_is_one_rule(student, teacher, deck):
+    draft = DeckFactory(published=False)
+    assert set(type(deck).objects.studyable_by(student)) == {deck}
+    assert set(type(deck).objects.studyable_by(teacher)) == {deck, draft}
+    assert (deck.is_studyable_by(student), draft.is_studyable_by(student)) == (True, False)
+    assert draft.is_studyable_by(teacher)
 
 
 def test_same_client_review_id_is_recorded_once(student, deck):

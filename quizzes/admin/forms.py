@@ -7,6 +7,7 @@ from quizzes.models import REVIEW_OPTIONS, Quiz
 from quizzes.models.quizzes import review_field
 from quizzes.services import review
 from quizzes.services.questions import question_problems
+from quizzes.services.quizzes import quiz_problems
 
 
 def _live_rows(formset) -> list[dict]:
@@ -97,10 +98,10 @@ class QuizQuestionFormSet(OrderedInlineFormSet):
             if form.cleaned_data.get("marks") is None and question is not None:
                 form.cleaned_data["marks"] = form.instance.marks = question.default_marks
         super().clean()
-        if self.instance.published and not any(f.cleaned_data.get("question") for f in live):
-            raise ValidationError(
-                "A published quiz needs at least one question: add one, or untick “Published”."
-            )
+        count = sum(1 for f in live if f.cleaned_data.get("question"))
+        problems = quiz_problems(published=self.instance.published, question_count=count)
+        if problems:
+            raise ValidationError(problems["published"])
 
 
 class _QuestionPartFormSet(OrderedInlineFormSet):

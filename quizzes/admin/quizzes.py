@@ -16,6 +16,7 @@ from quizzes.grades import format_grade
 from quizzes.models import QuestionKind, Quiz, QuizQuestion
 from quizzes.selectors import quiz_results_rows
 from quizzes.services.analytics import quiz_results
+from quizzes.services.quizzes import quiz_publish
 
 RESULTS_PERMISSION = "quizzes.view_attempt"
 
@@ -89,20 +90,17 @@ class QuizAdmin(admin.ModelAdmin):
     @admin.action(description="Publish the selected quizzes", permissions=["change"])
     def publish(self, request, queryset):
         """Publish the quizzes that have questions; say which were left out and why."""
-        empty = sorted(q.title for q in queryset if q._question_count == 0)
-        titles = sorted(q.title for q in queryset if q._question_count > 0 and not q.published)
-        Quiz.objects.filter(pk__in=[q.pk for q in queryset if q._question_count > 0]).update(
-            published=True
-        )
+        report = quiz_publish(quizzes=queryset)
+        titles = report.published
         self.message_user(
             request,
             f"Published {len(titles)} quiz(zes)" + (f": {', '.join(titles)}." if titles else "."),
             messages.SUCCESS,
         )
-        if empty:
+        if report.empty:
             self.message_user(
                 request,
-                f"Not published, they have no questions yet: {', '.join(empty)}.",
+                f"Not published, they have no questions yet: {', '.join(report.empty)}.",
                 messages.WARNING,
             )
 

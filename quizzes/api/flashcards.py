@@ -26,9 +26,8 @@ from rest_framework.response import Response
 
 from quizzes.models import Card, Deck, LearningState
 from quizzes.parsing import whole_number
-from quizzes.permissions import SEE_UNPUBLISHED_DECKS, can
 from quizzes.services import scheduling
-from quizzes.services.scheduling import ReviewError, format_interval
+from quizzes.services.scheduling import ReviewError, ReviewIdReused, format_interval
 
 DUE_LIMIT_DEFAULT = 20
 DUE_LIMIT_MAX = 100
@@ -122,15 +121,6 @@ class ReviewOutputSerializer(serializers.Serializer):
 # --- views --------------------------------------------------------------------------------
 
 
-def _decks_for(user):
-    return Deck.objects.all() if can(user, SEE_UNPUBLISHED_DECKS) else Deck.objects.published()
-
-
-def _visible(user, deck: Deck) -> bool:
-    # Published first: a student's request then costs no permission query.
-    return deck.published or can(user, SEE_UNPUBLISHED_DECKS)
-
-
 class DeckViewSet(viewsets.ReadOnlyModelViewSet):
     """Published decks with the student's counts (teachers also see unpublished ones)."""
 
@@ -140,12 +130,12 @@ class DeckViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return _decks_for(self.request.user).order_by("title", "pk")
+            return Deck.objects.studyable_by(self.request.user).order_by("title", "pk")
         return Deck.objects.all()  # one deck: get_object() checks that this user may see it
 
     def get_object(self):
         deck = super().get_object()
-        if not _visible(self.request.user, deck):
+        if not deck.is_studyable_by(self.request.user):
             raise Http404("No such deck.")
         return deck
 
@@ -239,7 +229,7 @@ class CardViewSet(viewsets.GenericViewSet):
 
     def get_object(self):
         card = super().get_object()
-        if not _visible(self.request.user, card.deck):
+        if not card.deck.is_studyable_by(self.request.user):
             raise Http404("No such card in a deck you may study.")
         return card
 
@@ -271,13 +261,10 @@ class CardViewSet(viewsets.GenericViewSet):
                 duration_ms=data.get("duration_ms"),
                 client_review_id=data.get("client_review_id") or "",
             )
+        except ReviewIdReused as exc:
+            raise serializers.ValidationError({"client_review_id": [str(exc)]}) from exc
         except ReviewError as exc:
             raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
-        if result.log.card_id != card.pk:
-            # A client_review_id reused for another card: refuse rather than misreport.
-            raise serializers.ValidationError(
-                {"client_review_id": ["This id was already used for a review of another card."]}
-            )
         due = result.log.state_after["due"]
         output = {
             "card": card.pk,

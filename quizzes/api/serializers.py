@@ -36,6 +36,7 @@ from quizzes.services import review
 from quizzes.services.attempts import checked_review_item, marks_shown
 from quizzes.services.generation import GENERATED_KINDS
 from quizzes.services.questions import question_problems
+from quizzes.services.quizzes import QuizSlot, quiz_problems, quiz_save
 from quizzes.services.snapshots import public_question
 
 
@@ -502,41 +503,42 @@ class QuizWriteSerializer(ModelSerializer):
             Quiz(**values).clean()
         except DjangoValidationError as exc:
             raise _django_errors(exc) from exc
+        published = attrs.get("published", self.instance.published if self.instance else False)
+        if "questions" in attrs:
+            count = len(attrs["questions"])
+        else:
+            count = self.instance.quiz_questions.count() if self.instance else 0
+        problems = quiz_problems(published=published, question_count=count)
+        if problems:
+            raise serializers.ValidationError(problems)
         return attrs
 
-    @transaction.atomic
     def create(self, validated_data):
-        questions = validated_data.pop("questions", [])
-        tags = validated_data.pop("tags", [])
-        quiz = Quiz.objects.create(**validated_data)
-        self._write_parts(quiz, questions=questions, tags=tags)
-        return quiz
+        return self._save(None, validated_data)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
-        questions = validated_data.pop("questions", None)
-        tags = validated_data.pop("tags", None)
-        for field, value in validated_data.items():
-            setattr(instance, field, value)
-        instance.save()
-        self._write_parts(instance, questions=questions, tags=tags)
-        return instance
+        return self._save(instance, validated_data)
 
     @staticmethod
-    def _write_parts(quiz, *, questions, tags):
-        if questions is not None:
-            quiz.quiz_questions.all().delete()
-            QuizQuestion.objects.bulk_create(
-                QuizQuestion(
-                    quiz=quiz,
-                    question=row["question"],
-                    order=order,
-                    marks=row.get("marks", row["question"].default_marks),
-                )
-                for order, row in enumerate(questions, start=1)
+    @transaction.atomic
+    def _save(quiz, validated_data):
+        data = dict(validated_data)
+        rows = data.pop("questions", None)
+        tags = data.pop("tags", None)
+        slots = (
+            None
+            if rows is None
+            else [QuizSlot(question=row["question"], marks=row.get("marks")) for row in rows]
+        )
+        try:
+            return quiz_save(
+                fields=data,
+                quiz=quiz,
+                questions=slots,
+                tags=None if tags is None else _tags_from_slugs(tags),
             )
-        if tags is not None:
-            quiz.tags.set(_tags_from_slugs(tags))
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from exc
 
 
 class QuizStandingSerializer(serializers.Serializer):

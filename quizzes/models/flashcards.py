@@ -1,6 +1,8 @@
 """Flashcard decks, cards and each student's spaced-repetition state (FSRS)."""
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +20,12 @@ class DeckQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(published=True)
+
+    def studyable_by(self, user):
+        """The decks `user` may study: the published ones, and for a teacher every deck."""
+        from quizzes.permissions import SEE_UNPUBLISHED_DECKS, can
+
+        return self.all() if can(user, SEE_UNPUBLISHED_DECKS) else self.published()
 
 
 class Deck(models.Model):
@@ -48,6 +56,13 @@ class Deck(models.Model):
 
     def __str__(self):
         return self.title
+
+    def is_studyable_by(self, user: AbstractBaseUser | AnonymousUser) -> bool:
+        """`DeckQuerySet.studyable_by` for one deck (published first: a student costs no
+        permission query)."""
+        from quizzes.permissions import SEE_UNPUBLISHED_DECKS, can
+
+        return self.published or can(user, SEE_UNPUBLISHED_DECKS)
 
     def natural_key(self):
         return (self.slug,)

@@ -7,6 +7,7 @@ while the attempt is being finished, two starts at once.
 """
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -400,16 +401,14 @@ def review_access(*, attempt: Attempt, now: datetime) -> ReviewAccess:
     moment = review.review_moment(
         finished_at=attempt.finished_at, closes_at=quiz.closes_at, now=now
     )
-    when = {
-        "settings": quiz.review_settings(),
-        "moment": moment,
-        "finished_at": attempt.finished_at,
-        "closes_at": quiz.closes_at,
-    }
-    options = review.options_at(settings=when["settings"], moment=moment)
+    review_settings = quiz.review_settings()
+    options = review.options_at(settings=review_settings, moment=moment)
+    when = {"finished_at": attempt.finished_at, "closes_at": quiz.closes_at}
     if not options.attempt:
-        return ReviewAccess(False, options, moment, reason=review.closed_reason(**when))
-    return ReviewAccess(True, options, moment, note=review.hidden_note(**when))
+        reason = review.closed_reason(settings=review_settings, moment=moment, **when)
+        return ReviewAccess(False, options, moment, reason=reason)
+    note = review.hidden_note(settings=review_settings, moment=moment, **when)
+    return ReviewAccess(True, options, moment, note=note)
 
 
 def marks_shown(*, attempt: Attempt, now: datetime, quiz: Quiz | None = None) -> bool:
@@ -428,7 +427,9 @@ def marks_shown(*, attempt: Attempt, now: datetime, quiz: Quiz | None = None) ->
     return bool(quiz.review_marks & moment)
 
 
-def response_review_items(*, responses, options: review.ReviewOptions) -> list[dict]:
+def response_review_items(
+    *, responses: Iterable[Response], options: review.ReviewOptions
+) -> list[dict]:
     """The review item of each response, in slot order as given."""
     return [
         review.review_item(
@@ -478,7 +479,7 @@ def summarise_attempts(*, quiz: Quiz, attempts: list[Attempt], now: datetime) ->
     finished = [a for a in attempts if a.state == AttemptState.FINISHED and a.grade is not None]
     # The quiz grade comes from every finished attempt: hidden while any of their marks is.
     grade_hidden = not all(marks_shown(attempt=a, now=now, quiz=quiz) for a in finished)
-    grades = [a.grade for a in finished]
+    grades = [a.grade for a in finished if a.grade is not None]
     used = len(attempts)
     if current is not None:
         state = "in_progress"

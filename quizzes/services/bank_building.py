@@ -198,7 +198,7 @@ def generate_questions(
     return report
 
 
-def _prune(fact_rows, kinds, report) -> None:
+def _prune(fact_rows: list[Fact], kinds: Iterable[str], report: GenerationReport) -> None:
     made = set(report.created + report.updated + report.unchanged)
     candidates = (
         Question.objects.filter(fact__in=fact_rows, kind__in=kinds, quiz_questions__isnull=True)
@@ -418,7 +418,7 @@ def question_data(question: Question) -> quality.QuestionData:
             (a.text, a.fraction, a.match) for a in question.accepted_answers.all()
         ),
         numeric_answer=question.numeric_answer,
-        fact_key=question.fact.key if question.fact_id else None,
+        fact_key=question.fact.key if question.fact is not None else None,
         # a generated question a teacher has edited since is the teacher's own
         generator=question.generator
         if question.generator and question.generated_checksum == question_checksum(question)
@@ -426,7 +426,7 @@ def question_data(question: Question) -> quality.QuestionData:
     )
 
 
-def _fits(candidate, chosen, context) -> bool:
+def _fits(candidate: Question, chosen: list[Question], context: quality.Context | None) -> bool:
     data = [question_data(q) for q in [*chosen, candidate]]
     problems, _ = quality.quiz_quality(data, context)
     return not problems.get(candidate.key) and not any(
@@ -434,7 +434,13 @@ def _fits(candidate, chosen, context) -> bool:
     )
 
 
-def _balanced(questions, *, size: int, rng: random.Random, context) -> list[Question]:
+def _balanced(
+    questions: Iterable[Question],
+    *,
+    size: int,
+    rng: random.Random,
+    context: quality.Context | None,
+) -> list[Question]:
     by_kind: dict[str, list[Question]] = defaultdict(list)
     for question in questions:
         if not quality.question_quality(question_data(question), context):

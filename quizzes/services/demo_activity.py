@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from quizzes.models import Attempt, CardState, Deck, FeedbackMode, Quiz, ReviewLog
@@ -76,13 +77,15 @@ class DemoActivityReport:
         return text
 
 
-def _unit(*parts) -> float:
+def _unit(*parts: object) -> float:
     """A number in [0, 1) fixed by `parts` (a question's difficulty, whatever the run)."""
     digest = hashlib.sha256(":".join(str(p) for p in parts).encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def demo_answer(snapshot: dict, *, right: bool, rng: random.Random, wrong_texts: list[str]):
+def demo_answer(
+    snapshot: dict, *, right: bool, rng: random.Random, wrong_texts: list[str]
+) -> object:
     """An answer of the snapshot's kind: a correct one when `right`, else a plausible wrong one.
     None when the question gives nothing to build it from."""
     kind = snapshot.get("kind")
@@ -129,7 +132,13 @@ def _quiz_window(quiz: Quiz, *, start: datetime, now: datetime) -> tuple[datetim
 
 
 def _take_quiz(
-    *, quiz: Quiz, user, ability: float, began: datetime, rng: random.Random, wrong_texts
+    *,
+    quiz: Quiz,
+    user: User,
+    ability: float,
+    began: datetime,
+    rng: random.Random,
+    wrong_texts: list[str],
 ) -> Attempt | None:
     """One sitting: answer every question (a few left blank), check them on an
     immediate-feedback quiz, hand in within the time limit."""
@@ -148,7 +157,7 @@ def _take_quiz(
         difficulty = _unit("difficulty", response.snapshot.get("key")) * 0.5 - 0.25
         right = rng.random() < min(max(ability - difficulty, 0.05), 0.97)
         answer = demo_answer(response.snapshot, right=right, rng=rng, wrong_texts=wrong_texts)
-        if answer is None:
+        if answer is None or response.question_id is None:
             continue
         try:
             attempt_save_answer(
@@ -172,7 +181,13 @@ def _typed_answers(quiz: Quiz) -> list[str]:
 
 
 def _study(
-    *, deck: Deck, user, ability: float, start: datetime, now: datetime, rng: random.Random
+    *,
+    deck: Deck,
+    user: User,
+    ability: float,
+    start: datetime,
+    now: datetime,
+    rng: random.Random,
 ) -> int:
     """Short study sessions every few days since `start`: the study page's queue, one card at a
     time, rated as a student of `ability` would."""
@@ -201,7 +216,7 @@ def _study(
     return reviews
 
 
-def _has_activity(user) -> bool:
+def _has_activity(user: User) -> bool:
     return (
         Attempt.objects.filter(user=user).exists() or ReviewLog.objects.filter(user=user).exists()
     )

@@ -528,7 +528,11 @@ def _too_long(fact: FactData, generator: str) -> Skip | None:
 
 
 def generate_cloze(
-    fact: FactData, pool: Sequence[FactData], *, seed: int = 0, context=None
+    fact: FactData,
+    pool: Sequence[FactData],
+    *,
+    seed: int = 0,
+    context: quality.Context | None = None,
 ) -> list[Result]:
     long = _too_long(fact, "cloze")
     if long:
@@ -546,7 +550,11 @@ def _choice_stem(fact: FactData) -> str | Skip:
 
 
 def generate_single_choice(
-    fact: FactData, pool: Sequence[FactData], *, seed: int = 0, context=None
+    fact: FactData,
+    pool: Sequence[FactData],
+    *,
+    seed: int = 0,
+    context: quality.Context | None = None,
 ) -> list[Result]:
     if len(quality.list_items(fact.answer, fact.kind)) > 1:
         return [
@@ -581,7 +589,11 @@ def generate_single_choice(
 
 
 def generate_multiple_response(
-    fact: FactData, pool: Sequence[FactData], *, seed: int = 0, context=None
+    fact: FactData,
+    pool: Sequence[FactData],
+    *,
+    seed: int = 0,
+    context: quality.Context | None = None,
 ) -> list[Result]:
     """A sentence that lists several things of one kind (“Poland and the Czech Republic”): tick
     every one of them among as many wrong ones of their role. Each right one earns its share;
@@ -671,7 +683,11 @@ def _false_number(fact: FactData, gapped: str, rng: random.Random) -> str | None
 
 
 def generate_true_false(
-    fact: FactData, pool: Sequence[FactData], *, seed: int = 0, context=None
+    fact: FactData,
+    pool: Sequence[FactData],
+    *,
+    seed: int = 0,
+    context: quality.Context | None = None,
 ) -> list[Result]:
     """Two statements: the sentence as written (true) and the sentence with only the answer
     span swapped (false) for a wrong answer of the same role, or for a number clearly apart."""
@@ -705,10 +721,10 @@ def generate_true_false(
             false_text = _fit_into(gapped, answer[: answer.rfind(items[-1])] + wrong[0])
     elif false_text is None:
         # the first wrong answer whose statement passes the checks (“Stockholm, Portugal” not)
-        for wrong in distractors_for(
+        for candidate in distractors_for(
             fact, pool, stem=gapped, rng=rng, limit=4, context=context, avoid=fact.sentence
         ):
-            text = _fit_into(gapped, wrong)
+            text = _fit_into(gapped, candidate)
             draft = _draft(
                 fact, "tf-false", QuestionKind.TRUE_FALSE, text, choices=TRUE_FALSE_CHOICES_FALSE
             )
@@ -726,7 +742,11 @@ def generate_true_false(
 
 
 def generate_short_answer(
-    fact: FactData, pool: Sequence[FactData], *, seed: int = 0, context=None
+    fact: FactData,
+    pool: Sequence[FactData],
+    *,
+    seed: int = 0,
+    context: quality.Context | None = None,
 ) -> list[Result]:
     if not fact.prompt.strip():
         return [Skip(fact.key, "short", "no prompt", "a short-answer question asks the prompt")]
@@ -747,7 +767,11 @@ def generate_short_answer(
 
 
 def generate_numeric(
-    fact: FactData, pool: Sequence[FactData], *, seed: int = 0, context=None
+    fact: FactData,
+    pool: Sequence[FactData],
+    *,
+    seed: int = 0,
+    context: quality.Context | None = None,
 ) -> list[Result]:
     """A number to type: the prompt (or the sentence with only the figure gapped), with the
     unit said (“(in billion tonnes)”), the value in that unit."""
@@ -900,12 +924,12 @@ def generate_bank(
     pool = facts if pool is None else pool
     context = quality.Context.of({f.key: f for f in [*pool, *facts]}.values())
     seen: dict[tuple[str, str], str] = {}
-    hand_written: dict[tuple[str, str], str] = {}
+    hand_written: dict[tuple[str | None, str], str] = {}
     for question in existing:
         if not question.generator and question.fact_key:
             root = context.root(question.fact_key)
             hand_written.setdefault((root, question.kind), question.key)
-    asked: dict[tuple[str, str, bool | None], str] = {}
+    asked: dict[tuple[str | None, str, bool | None], str] = {}
     results: list[Result] = []
     for fact in facts:
         root = context.root(fact.key)
@@ -916,7 +940,14 @@ def generate_bank(
     return _balanced_statements(results, facts, seed=seed)
 
 
-def _unless_twin(draft, fact, root, seen, hand_written, asked) -> Result:
+def _unless_twin(
+    draft: QuestionDraft,
+    fact: FactData,
+    root: str | None,
+    seen: dict[tuple[str, str], str],
+    hand_written: dict[tuple[str | None, str], str],
+    asked: dict[tuple[str | None, str, bool | None], str],
+) -> Result:
     text_key = (draft.kind, normalise_answer(draft.text))
     if text_key in seen:
         return Skip(

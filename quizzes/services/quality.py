@@ -426,8 +426,9 @@ def malformed(text: str) -> list[str]:
     """Grammar a generator can break when it swaps words in: doubled or wrong articles and
     stray punctuation."""
     problems = []
-    if _DOUBLE_ARTICLE.search(text):
-        problems.append(f"two articles in a row: “{_DOUBLE_ARTICLE.search(text).group(0)}”")
+    doubled = _DOUBLE_ARTICLE.search(text)
+    if doubled:
+        problems.append(f"two articles in a row: “{doubled.group(0)}”")
     found = _A_BEFORE_VOWEL.search(text)
     if found and not found.group(1).casefold().startswith(("one", "eu", "uni", "use", "ukr")):
         problems.append(f"“a” before a vowel: “{found.group(0)}”")
@@ -647,7 +648,7 @@ def quiz_quality(
             facts.setdefault(root, q.key)
         if fact is not None:
             sentence = normalise_answer(fact.sentence)
-            if sentence in sentences and sentences[sentence] != facts.get(root):
+            if sentence in sentences and sentences[sentence] != (facts.get(root) if root else None):
                 per_question[q.key].append(f"comes from the same sentence as {sentences[sentence]}")
             sentences.setdefault(sentence, q.key)
     for q in questions:

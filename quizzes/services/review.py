@@ -13,6 +13,7 @@ follows "general feedback", the article sentence follows "source".
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -150,7 +151,7 @@ def _correct_choice_ids(snapshot: dict) -> set[int]:
     return {c["id"] for c in choices if float(c["fraction"]) == best}
 
 
-def _picked(answer) -> set:
+def _picked(answer: object) -> set:
     if answer is None:
         return set()
     return set(answer) if isinstance(answer, list) else {answer}
@@ -159,10 +160,10 @@ def _picked(answer) -> set:
 def review_item(
     *,
     snapshot: dict,
-    answer,
+    answer: object,
     fraction: float | None,
-    score,
-    marks,
+    score: Decimal | None,
+    marks: Decimal,
     options: ReviewOptions,
     slot: int | None = None,
 ) -> dict:
@@ -248,7 +249,7 @@ def _first_later(
 
 
 def _when(moment: ReviewMoment, *, finished_at: datetime | None, closes_at: datetime | None) -> str:
-    if moment == ReviewMoment.AFTER_CLOSE:
+    if moment == ReviewMoment.AFTER_CLOSE and closes_at is not None:
         return f"once the quiz closes ({_local(closes_at)})"
     if moment == ReviewMoment.LATER_WHILE_OPEN and finished_at is not None:
         return f"later, from {_local(finished_at + IMMEDIATELY_AFTER_PERIOD)}"

@@ -34,7 +34,6 @@ from django.utils import timezone
 
 from quizzes.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
 from quizzes.parsing import whole_number
-from quizzes.permissions import SEE_UNPUBLISHED_DECKS, can
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -52,6 +51,10 @@ _FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
 
 class ReviewError(ValueError):
     """A review the rules refuse (unknown rating, a card the student may not study)."""
+
+
+class ReviewIdReused(ReviewError):
+    """A `client_review_id` already recorded for a review of another card."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ def is_new(state: CardState | None) -> bool:
 
 def state_label(state: CardState | None) -> str:
     """What the card is to the student: "New", "Learning", "Review" or "Relearning"."""
-    if is_new(state):
+    if state is None or is_new(state):
         return "New"
     return LearningState(state.state).label
 
@@ -336,7 +339,7 @@ def deck_counts(*, user: User, decks: list[Deck], now: datetime) -> dict[int, di
 
 def can_study(*, user: User, card: Card) -> bool:
     """A student studies cards of published decks; a teacher may try any deck."""
-    return card.deck.published or can(user, SEE_UNPUBLISHED_DECKS)
+    return card.deck.is_studyable_by(user)
 
 
 # --- writes -------------------------------------------------------------------------------
@@ -374,7 +377,7 @@ def review_card(
     if client_review_id:
         earlier = _earlier_result(user=user, client_review_id=client_review_id)
         if earlier is not None:
-            return earlier
+            return _same_card(earlier, card)
     try:
         with transaction.atomic():
             return _review_locked(
@@ -389,8 +392,16 @@ def review_card(
         # Two requests with the same client_review_id raced; the other one won.
         earlier = _earlier_result(user=user, client_review_id=client_review_id)
         if client_review_id and earlier is not None:
-            return earlier
+            return _same_card(earlier, card)
         raise
+
+
+def _same_card(earlier: ReviewResult, card: Card) -> ReviewResult:
+    """A retry answers with the first result; an id reused for another card is refused rather
+    than misreported."""
+    if earlier.log.card_id != card.pk:
+        raise ReviewIdReused("This id was already used for a review of another card.")
+    return earlier
 
 
 def _earlier_result(*, user: User, client_review_id: str) -> ReviewResult | None:

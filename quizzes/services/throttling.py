@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpRequest
 
 from quizzes.models import ThrottleCount
 
@@ -32,7 +33,7 @@ class Verdict:
         return max(1, -(-int(self.retry_after.total_seconds()) // 60))
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """The client's IP address: REMOTE_ADDR, or behind a trusted proxy (BEHIND_PROXY) the
     address the proxy appended to X-Forwarded-For (the last one: the others can be forged)."""
     if settings.SECURE_PROXY_SSL_HEADER:

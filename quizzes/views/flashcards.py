@@ -15,13 +15,11 @@ session: once nothing else is waiting they are shown early, rather than ending i
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,9 +27,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from quizzes.charts import bar_chart
-from quizzes.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
+from quizzes.models import Card, CardState, Deck, Rating, ReviewLog
 from quizzes.parsing import MAX_ID, whole_number
-from quizzes.permissions import SEE_UNPUBLISHED_DECKS, can
+from quizzes.selectors import deck_statistics
 from quizzes.services import scheduling
 from quizzes.services.decks import card_answer
 from quizzes.services.scheduling import ReviewError
@@ -42,9 +40,8 @@ FRAGMENT_HEADER = "X-Factcards-Fragment"
 
 
 def _deck_for(user, slug: str) -> Deck:
-    # Published first: a student's page then costs no permission query.
     deck = Deck.objects.filter(slug=slug).first()
-    if deck is None or not (deck.published or can(user, SEE_UNPUBLISHED_DECKS)):
+    if deck is None or not deck.is_studyable_by(user):
         raise Http404("No such deck.")
     return deck
 
@@ -52,7 +49,7 @@ def _deck_for(user, slug: str) -> Deck:
 @require_GET
 @login_required
 def deck_list(request: HttpRequest) -> HttpResponse:
-    decks = list(Deck.objects.published().order_by("title"))
+    decks = list(Deck.objects.studyable_by(request.user).order_by("title"))
     counts = scheduling.deck_counts(user=request.user, decks=decks, now=timezone.now())
     rows = [(deck, counts[deck.pk]) for deck in decks]
     return render(request, "flashcards/deck_list.html", {"rows": rows})
@@ -203,77 +200,28 @@ def _day_label(day) -> str:
     return f"{day:%b} {day.day}"
 
 
-RETENTION_WEEKS = 12
-
-
-def _weekly_retention(mature_logs, now: datetime) -> list[tuple[date, int]]:
-    """(Monday, % recalled) for each of the last RETENTION_WEEKS weeks that has reviews
-    of learnt cards, oldest first; weeks without any are left out rather than drawn as 0%."""
-    this_monday = scheduling.start_of_day(now) - timedelta(days=timezone.localdate(now).weekday())
-    rows = (
-        mature_logs.filter(reviewed_at__gte=this_monday - timedelta(weeks=RETENTION_WEEKS - 1))
-        .annotate(week=TruncWeek("reviewed_at", tzinfo=timezone.get_current_timezone()))
-        .order_by()
-        .values_list("week")
-        .annotate(total=Count("pk"), recalled=Count("pk", filter=~Q(rating=Rating.AGAIN)))
-        .order_by("week")
-    )
-    return [(week.date(), round(100 * recalled / reviews)) for week, reviews, recalled in rows]
-
-
 @require_GET
 @login_required
 def stats(request: HttpRequest, slug: str) -> HttpResponse:
     deck = _deck_for(request.user, slug)
-    now = timezone.now()
-    today = timezone.localdate(now)
-    logs = ReviewLog.objects.filter(user=request.user, deck=deck)
-
-    since = scheduling.start_of_day(now) - timedelta(days=29)
-    per_day = dict(
-        logs.filter(reviewed_at__gte=since)
-        .annotate(day=TruncDate("reviewed_at", tzinfo=timezone.get_current_timezone()))
-        .order_by()
-        .values_list("day")
-        .annotate(n=Count("pk"))
-    )
-    past_days = [today - timedelta(days=offset) for offset in range(29, -1, -1)]
-    reviews = [(_day_label(day), per_day.get(day, 0)) for day in past_days]
-
-    # True retention: reviews of cards in the Review state that were not rated Again.
-    mature = logs.filter(state_before__state=int(LearningState.REVIEW))
-    retention_counts = mature.aggregate(
-        total=Count("pk"), recalled=Count("pk", filter=~Q(rating=Rating.AGAIN))
-    )
-    total = retention_counts["total"]
-    retention = retention_counts["recalled"] / total if total else None
-    weekly = _weekly_retention(mature, now)
-
-    horizon = scheduling.start_of_day(now) + timedelta(days=30)
-    due_days = Counter(
-        max(timezone.localdate(due), today)
-        for due in CardState.objects.filter(user=request.user, deck=deck, due__lt=horizon)
-        .values_list("due", flat=True)
-        .iterator()
-    )
-    future_days = [today + timedelta(days=offset) for offset in range(30)]
-    forecast = [(_day_label(day), due_days.get(day, 0)) for day in future_days]
-
+    figures = deck_statistics(user=request.user, deck=deck, now=timezone.now())
+    reviews = [(_day_label(day), n) for day, n in figures.reviews]
+    forecast = [(_day_label(day), n) for day, n in figures.forecast]
     context = {
         "deck": deck,
         "reviews_chart": bar_chart(reviews),
         "forecast_chart": bar_chart(forecast),
-        "review_total": sum(value for _, value in reviews),
-        "forecast_total": sum(value for _, value in forecast),
-        "retention": retention,
+        "review_total": sum(n for _, n in reviews),
+        "forecast_total": sum(n for _, n in forecast),
+        "retention": figures.retention,
         "retention_chart": bar_chart(
-            [(_day_label(week), percent) for week, percent in weekly],
+            [(_day_label(week), percent) for week, percent in figures.weekly_retention],
             label_all=True,
             top=100,
             target=round(deck.desired_retention * 100),
         ),
-        "retention_weeks": weekly,
-        "retention_total": total,
+        "retention_weeks": figures.weekly_retention,
+        "retention_total": figures.retention_total,
         "desired_retention": deck.desired_retention,
     }
     return render(request, "flashcards/stats.html", context)

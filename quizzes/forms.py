@@ -9,7 +9,14 @@ from django.contrib.auth.forms import UserCreationForm
 
 from quizzes.parsing import MAX_ID, whole_number
 from quizzes.services.exceptions import InvalidAnswer
-from quizzes.services.grading import CHOICE_KINDS, MULTIPLE_RESPONSE, NUMERIC, TEXT_KINDS
+from quizzes.services.grading import (
+    CHOICE_KINDS,
+    MATCHING,
+    MULTIPLE_RESPONSE,
+    NUMERIC,
+    ORDERING,
+    TEXT_KINDS,
+)
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
@@ -72,4 +79,43 @@ def answer_from_post(*, kind: str, data) -> object:
         return data.get("answer", "")
     if kind == NUMERIC:
         return parse_number(data.get("answer", ""))
+    if kind == MATCHING:
+        # One <select name="match-<stem id>"> per stem; "" leaves the stem unanswered.
+        return {
+            key.removeprefix(MATCH_PREFIX): data.get(key) or None
+            for key in data
+            if key.startswith(MATCH_PREFIX)
+        }
+    if kind == ORDERING:
+        return order_from_places(typed_places(data))
     raise InvalidAnswer("Unknown question kind.")
+
+
+MATCH_PREFIX, PLACE_PREFIX = "match-", "place-"
+
+
+def typed_places(data) -> dict[str, str]:
+    """{item id: the place typed} from an ordering question's number inputs."""
+    return {
+        key.removeprefix(PLACE_PREFIX): str(data.get(key, "")).strip()
+        for key in data
+        if key.startswith(PLACE_PREFIX)
+    }
+
+
+def order_from_places(places: dict[str, str]) -> list[str] | None:
+    """The item ids sorted by the place typed for each (1 = first); no place typed at all is
+    no answer. Every item needs its own place from 1 to the number of items.
+
+    >>> order_from_places({"b": "2", "a": "1", "c": "3"})
+    ['a', 'b', 'c']
+    """
+    if not any(places.values()):
+        return None
+    count = len(places)
+    numbers = {item: whole_number(typed) for item, typed in places.items()}
+    if any(n is None or not 1 <= n <= count for n in numbers.values()):
+        raise InvalidAnswer(f"Give every item a place from 1 to {count}.")
+    if len(set(numbers.values())) != count:
+        raise InvalidAnswer("Give each item its own place: two items have the same number.")
+    return sorted(numbers, key=lambda item: numbers[item] or 0)

@@ -43,6 +43,16 @@ KINDS = {
         [("Lavrov-CZ", 1)],
         "Medvedev",
     ),
+    QuestionKind.MATCHING: (
+        "Match each minister with the country they spoke for.",
+        [("Lavrov-MT", "Russia-MT"), ("Clinton-MT", "America-MT"), ("", "France-MT")],
+        "each stem given another stem's answer",
+    ),
+    QuestionKind.ORDERING: (
+        "Put the evening's events in order.",
+        ["Arrival-OR", "Dinner-OR", "Button-OR"],
+        "the items reversed",
+    ),
 }
 
 
@@ -58,6 +68,8 @@ def _make_question(kind, n: int, *, naming: bool):
         QuestionKind.SHORT_ANSWER: "Peregruzka-SA",
         QuestionKind.NUMERIC: "1991",
         QuestionKind.CLOZE: "Lavrov-CZ",
+        QuestionKind.MATCHING: "Russia-MT",
+        QuestionKind.ORDERING: "Arrival-OR",
     }[kind]
     if naming:
         sentence = f"The report of question {n} says it was {right}."
@@ -82,7 +94,12 @@ def _make_question(kind, n: int, *, naming: bool):
     return question
 
 
-def _wrong_answer(question):
+def _wrong_answer(question, snapshot):
+    if question.kind == QuestionKind.MATCHING:
+        pairs = snapshot["pairs"]
+        return {p["id"]: pairs[(n + 1) % len(pairs)]["answer_id"] for n, p in enumerate(pairs)}
+    if question.kind == QuestionKind.ORDERING:
+        return list(reversed(snapshot["item_ids"]))
     wrong = KINDS[question.kind][2]
     if not isinstance(wrong, list):
         return wrong
@@ -102,6 +119,9 @@ def answered_wrongly(quiz, user) -> Attempt:
     for response in attempt.responses.all():
         question = response.question
         attempt_save_answer(
-            attempt=attempt, question_id=question.pk, answer=_wrong_answer(question), now=now
+            attempt=attempt,
+            question_id=question.pk,
+            answer=_wrong_answer(question, response.snapshot),
+            now=now,
         )
     return attempt

@@ -118,6 +118,9 @@ def governed_texts(snapshot: dict) -> dict[str, list[str]]:
 def own_text(snapshot: dict) -> str:
     """What the student saw while answering: the question and its options."""
     texts = [snapshot["text"], *(c["text"] for c in snapshot.get("choices") or [])]
+    texts += [p["stem"] for p in snapshot.get("pairs") or []]
+    texts += [a["text"] for a in snapshot.get("answers") or []]
+    texts += snapshot.get("items") or []
     return squash(" ".join(texts))
 
 
@@ -153,12 +156,13 @@ def text_leaks(text: str, snapshot: dict, options=TEXT_OPTIONS) -> list[tuple[st
 # Words and marks a page shows for each option that governs no text of its own.
 PAGE_MARKERS = {
     "correctness": re.compile(
-        r"\b(Not correct|Partly correct|Correct)\b(?! answer)|verdict-(?!unanswered)\w"
+        r"\b(Not correct|Partly correct|Correct)\b(?! answer| order)|verdict-(?!unanswered)\w"
+        r"|is-right|is-wrong|[✓✗] (right|wrong)"
     ),
     "marks": re.compile(
         r"\(\s*-?[\d.]+ / [\d.]+\s*\)|\bMark: |\bScore\b|\bGrade\b|\bPassed\b|\bNot passed\b"
     ),
-    "right_answer": re.compile(r"Correct answer|is-correct"),
+    "right_answer": re.compile(r"Correct answer|Correct order|is-correct"),
 }
 
 # Keys of a review item (API) that are the student's own or the question as shown.
@@ -194,6 +198,17 @@ def item_leaks(item: dict, snapshot: dict, off: set[str]) -> list[tuple[str, str
             found.append(("right_answer", "correct_answer"))
         if any(choice.get("correct") is not None for choice in item.get("choices") or []):
             found.append(("right_answer", "choices[].correct"))
+        if any(row.get("right") is not None for row in item.get("pairs") or []):
+            found.append(("right_answer", "pairs[].right"))
+        if any(row.get("right") is not None for row in item.get("order") or []):
+            found.append(("right_answer", "order[].right"))
+        if item.get("right_order") is not None:
+            found.append(("right_answer", "right_order"))
+    if "correctness" in off:
+        if any(row.get("correct") is not None for row in item.get("pairs") or []):
+            found.append(("correctness", "pairs[].correct"))
+        if any(row.get("followed_right") is not None for row in item.get("order") or []):
+            found.append(("correctness", "order[].followed_right"))
     return found
 
 

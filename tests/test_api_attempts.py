@@ -554,6 +554,8 @@ def test_the_demo_quiz_from_token_to_review(db):
             "true_false": question["choices"][0]["id"] if question["choices"] else None,
             "multiple_response": [c["id"] for c in question["choices"][:2]],
             "numeric": 2009,
+            "matching": {s["id"]: question["answers"][0]["id"] for s in question.get("stems", [])},
+            "ordering": [i["id"] for i in question.get("items", [])],
         }.get(question["kind"], "Geneva")
         saved = api.put(
             f"/api/attempts/{attempt['id']}/answers/{question['id']}/",
@@ -591,3 +593,93 @@ def test_ids_too_large_for_the_database_are_404_not_500(api, quiz, path):
     url = path.format(attempt=attempt)
     response = api.put(url, {"answer": 1}, format="json") if "answers" in url else api.get(url)
     assert response.status_code == 404
+
+
+# --- matching and ordering ------------------------------------------------------------------
+
+
+@pytest.fixture
+def parts_quiz(db):
+    questions = [QuestionFactory(matching=True), QuestionFactory(ordering=True)]
+    return QuizFactory(slug="parts", questions=questions)
+
+
+def test_matching_and_ordering_are_shown_without_their_pairs_or_order(api, parts_quiz):
+    attempt = start(api, "parts").json()
+    matching, ordering = (item["question"] for item in attempt["questions"])
+    assert [s["text"] for s in matching["stems"]] == [
+        "Hillary Clinton",
+        "Sergei Lavrov",
+        "Barack Obama",
+    ]
+    assert len(matching["answers"]) == 4
+    items = [i["text"] for i in ordering["items"]]
+    assert sorted(items) == sorted(
+        ["The talks opened", "The button was pressed", "The ministers dined"]
+    )
+    assert items != ["The talks opened", "The button was pressed", "The ministers dined"]
+    assert_no_correctness(attempt)
+
+    # No key of the payload pairs a stem with its answer or numbers an item's place.
+    def keys(value):
+        if isinstance(value, dict):
+            return set(value) | {k for v in value.values() for k in keys(v)}
+        return {k for v in value for k in keys(v)} if isinstance(value, list) else set()
+
+    assert keys(attempt).isdisjoint({"answer_id", "item_ids", "shown_items", "pairs", "position"})
+
+
+def test_matching_and_ordering_answers_are_saved_graded_and_reviewed(api, parts_quiz):
+    attempt = start(api, "parts").json()
+    matching, ordering = (item["question"] for item in attempt["questions"])
+    by_text = {a["text"]: a["id"] for a in matching["answers"]}
+    stems = {s["text"]: s["id"] for s in matching["stems"]}
+    answer = {
+        stems["Hillary Clinton"]: by_text["met Lavrov in Geneva"],
+        stems["Sergei Lavrov"]: by_text["resigned from office"],
+    }
+    base = f"/api/attempts/{attempt['id']}/answers"
+    saved = api.put(f"{base}/{matching['id']}/", {"answer": answer}, format="json")
+    assert saved.status_code == 200 and saved.json()["answer"] == answer
+    ids = {i["text"]: i["id"] for i in ordering["items"]}
+    order = [ids["The talks opened"], ids["The ministers dined"], ids["The button was pressed"]]
+    assert api.put(f"{base}/{ordering['id']}/", {"answer": order}, format="json").status_code == 200
+    assert api.post(f"/api/attempts/{attempt['id']}/finish/").status_code == 200
+    review = api.get(f"/api/attempts/{attempt['id']}/review/").json()
+    first, second = review["questions"]
+    assert first["fraction"] == pytest.approx(1 / 3)
+    assert first["pairs"][1] == {
+        "stem": "Sergei Lavrov",
+        "given": "resigned from office",
+        "right": "pressed the reset button",
+        "correct": False,
+    }
+    assert second["fraction"] == 0.0  # talks→dined and dined→pressed are both wrong links
+    assert [p["right"] for p in second["order"]] == [
+        "The talks opened",
+        "The button was pressed",
+        "The ministers dined",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "bad"),
+    [
+        ("matching", {"s-unknown": "a-unknown"}),
+        ("matching", [["only one"]]),
+        ("matching", 3),
+        ("ordering", ["i-unknown"]),
+        ("ordering", {"a": 1}),
+    ],
+)
+def test_a_malformed_matching_or_ordering_answer_is_400_on_the_answer_field(
+    api, parts_quiz, kind, bad
+):
+    attempt = start(api, "parts").json()
+    question = by_kind(attempt)[kind]["question"]["id"]
+    response = api.put(
+        f"/api/attempts/{attempt['id']}/answers/{question}/", {"answer": bad}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["answer"]
+    assert Attempt.objects.get().responses.get(question_id=question).answer is None

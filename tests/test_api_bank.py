@@ -252,8 +252,9 @@ def test_unknown_question_is_404_and_delete_works(api):
 def test_question_list_runs_constant_queries(api, django_assert_max_num_queries, count):
     for n in range(count):
         QuestionFactory(**({"short_answer": True} if n % 2 else {})).tags.add(TagFactory())
-    # teacher?, count, page (with fact, article, author), choices, accepted answers, tags
-    with django_assert_max_num_queries(6):
+    # teacher?, count, page (with fact, article, author), choices, accepted answers, match
+    # pairs, ordering items, tags
+    with django_assert_max_num_queries(8):
         response = api.get("/api/questions/?page_size=50")
     assert response.json()["count"] == count
 
@@ -477,3 +478,61 @@ def test_text_no_database_can_hold_is_a_400_or_404_never_a_500(api):
     assert api.get("/api/quizzes/gene%00va/").status_code == 404
     assert api.get("/api/decks/gene%00va/").status_code == 404
     assert Fact.objects.count() == 0
+
+
+def test_teachers_create_and_edit_matching_and_ordering_questions(api):
+    created = api.post(
+        "/api/questions/",
+        {
+            "kind": "matching",
+            "text": "Match each person with their post.",
+            "pairs": [
+                {"stem": "Clinton", "answer": "Secretary of State"},
+                {"stem": "Lavrov", "answer": "foreign minister"},
+            ],
+            "extra_answers": ["NATO chief"],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["pairs"][1] == {"stem": "Lavrov", "answer": "foreign minister"}
+    assert body["extra_answers"] == ["NATO chief"]
+    edited = api.patch(
+        f"/api/questions/{body['id']}/",
+        {"extra_answers": ["NATO chief", "UN envoy"]},
+        format="json",
+    )
+    assert edited.status_code == 200
+    assert len(edited.json()["pairs"]) == 2 and edited.json()["extra_answers"][1] == "UN envoy"
+    ordering = api.post(
+        "/api/questions/",
+        {
+            "kind": "ordering",
+            "text": "Put them in order.",
+            "items": ["Georgia", "NATO", "Geneva"],
+            "all_or_nothing": True,
+        },
+        format="json",
+    )
+    assert ordering.status_code == 201
+    assert ordering.json()["items"] == ["Georgia", "NATO", "Geneva"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"kind": "ordering", "items": ["Georgia", "NATO"]}, "items", "at least 3"),
+        (
+            {"kind": "matching", "pairs": [{"stem": "Clinton", "answer": "x"}]},
+            "pairs",
+            "at least 2 stems",
+        ),
+        ({"kind": "matching", "pairs": [{"stem": "", "answer": "x"}] * 2}, "pairs", ""),
+    ],
+)
+def test_a_bad_matching_or_ordering_question_is_400_on_its_field(api, fields, field, message):
+    response = api.post("/api/questions/", {"text": "Q?", **fields}, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert message in str(response.json()[field])

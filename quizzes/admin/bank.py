@@ -17,9 +17,25 @@ from django.forms import Textarea
 from django.urls import path
 
 from quizzes.admin.columns import GradeColumns
-from quizzes.admin.forms import AcceptedAnswerFormSet, ChoiceFormSet, QuestionForm
+from quizzes.admin.forms import (
+    AcceptedAnswerFormSet,
+    ChoiceFormSet,
+    MatchPairFormSet,
+    OrderingItemFormSet,
+    QuestionForm,
+)
 from quizzes.admin.interchange import export_action, import_view
-from quizzes.models import AcceptedAnswer, AttemptState, Choice, Fact, Question, Response, Tag
+from quizzes.models import (
+    AcceptedAnswer,
+    AttemptState,
+    Choice,
+    Fact,
+    MatchPair,
+    OrderingItem,
+    Question,
+    Response,
+    Tag,
+)
 from quizzes.services.bank_building import audit_questions
 
 AUDIT_CACHE_SECONDS = 300
@@ -58,7 +74,7 @@ def bank_problems(request=None) -> dict[str, list[str]]:
         cached = cache.get(key)
         if cached is None:
             questions = Question.objects.select_related("fact__article").prefetch_related(
-                "choices", "accepted_answers"
+                "choices", "accepted_answers", "match_pairs", "ordering_items"
             )
             cached, _ = audit_questions(questions)
             cache.set(key, cached, AUDIT_CACHE_SECONDS)
@@ -100,6 +116,28 @@ class AcceptedAnswerInline(admin.TabularInline):
     extra = 0
 
 
+class MatchPairInline(admin.TabularInline):
+    """Matching: each stem with its answer; a row with no stem is an extra answer."""
+
+    model = MatchPair
+    formset = MatchPairFormSet
+    fields = ("order", "stem", "answer")
+    extra = 0
+    verbose_name = "matching pair (leave the stem empty for an extra answer)"
+    verbose_name_plural = "matching pairs and extra answers"
+
+
+class OrderingItemInline(admin.TabularInline):
+    """Ordering: the items, numbered in their right order."""
+
+    model = OrderingItem
+    formset = OrderingItemFormSet
+    fields = ("order", "text")
+    extra = 0
+    verbose_name = "ordering item (in its right place)"
+    verbose_name_plural = "ordering items, in the right order"
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
@@ -126,11 +164,12 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ("key", "text", "explanation", "fact__answer")
     autocomplete_fields = ("fact", "tags")
     readonly_fields = ("generator", "generated_checksum", "created_at", "updated_at")
-    inlines = [ChoiceInline, AcceptedAnswerInline]
+    inlines = [ChoiceInline, AcceptedAnswerInline, MatchPairInline, OrderingItemInline]
     actions = [export_action("gift"), export_action("moodle-xml")]
     fieldsets = (
         (None, {"fields": ("kind", "text", "explanation", "fact", "tags", "default_marks")}),
         ("Numeric questions", {"fields": ("numeric_answer", "numeric_tolerance")}),
+        ("Matching and ordering questions", {"fields": ("all_or_nothing", "shared_answers")}),
         (
             "Bookkeeping",
             {
@@ -229,6 +268,22 @@ class ChoiceAdmin(GradeColumns, admin.ModelAdmin):
 class AcceptedAnswerAdmin(GradeColumns, admin.ModelAdmin):
     list_display = ("text", "fraction_display", "match", "question")
     list_filter = ("match",)
+    list_select_related = ("question",)
+    search_fields = ("text", "question__text")
+    raw_id_fields = ("question",)
+
+
+@admin.register(MatchPair)
+class MatchPairAdmin(admin.ModelAdmin):
+    list_display = ("stem", "answer", "question", "order")
+    list_select_related = ("question",)
+    search_fields = ("stem", "answer", "question__text")
+    raw_id_fields = ("question",)
+
+
+@admin.register(OrderingItem)
+class OrderingItemAdmin(admin.ModelAdmin):
+    list_display = ("text", "question", "order")
     list_select_related = ("question",)
     search_fields = ("text", "question__text")
     raw_id_fields = ("question",)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from quizzes.models import REVIEW_OPTIONS, Quiz
 from quizzes.models.quizzes import review_field
 from quizzes.services import review
-from quizzes.services.questions import question_problems
+from quizzes.services.questions import part_fields, question_problems
 from quizzes.services.quizzes import quiz_problems
 
 
@@ -132,6 +132,57 @@ class AcceptedAnswerFormSet(_QuestionPartFormSet):
     part = "accepted_answers"
 
 
+class _ArrangedPartFormSet(OrderedInlineFormSet):
+    """Matching pairs or ordering items, checked with the question by `question_problems`."""
+
+    fields_checked: tuple[str, ...]
+
+    def rows(self) -> dict:
+        raise NotImplementedError
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        question = self.instance
+        problems = question_problems(
+            kind=question.kind,
+            text=question.text or "",
+            all_or_nothing=question.all_or_nothing,
+            shared_answers=question.shared_answers,
+            **self.rows(),
+        )
+        messages = [m for field in self.fields_checked for m in problems.get(field, [])]
+        if messages:
+            raise ValidationError(messages)
+
+
+class MatchPairFormSet(_ArrangedPartFormSet):
+    fields_checked = ("pairs", "extra_answers")
+
+    def rows(self) -> dict:
+        pairs = [
+            {
+                "stem": f.cleaned_data.get("stem", ""),
+                "answer": f.cleaned_data.get("answer", ""),
+                "order": f.cleaned_data.get("order") or 0,
+            }
+            for f in _live_forms(self)
+        ]
+        return {**part_fields(pairs=pairs, items=[]), "items": []}
+
+
+class OrderingItemFormSet(_ArrangedPartFormSet):
+    fields_checked = ("items",)
+
+    def rows(self) -> dict:
+        items = [
+            {"text": f.cleaned_data.get("text", ""), "order": f.cleaned_data.get("order") or 0}
+            for f in _live_forms(self)
+        ]
+        return {"items": part_fields(pairs=[], items=items)["items"]}
+
+
 class QuestionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
@@ -139,8 +190,9 @@ class QuestionForm(forms.ModelForm):
             kind=cleaned.get("kind", ""),
             text=cleaned.get("text", "") or "",
             numeric_answer=cleaned.get("numeric_answer"),
+            all_or_nothing=bool(cleaned.get("all_or_nothing")),
         )
-        for field in ("kind", "text", "numeric_answer"):
+        for field in ("kind", "text", "numeric_answer", "all_or_nothing"):
             for message in problems.get(field, []):
                 self.add_error(field, message)
         return cleaned

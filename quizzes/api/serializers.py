@@ -35,7 +35,11 @@ from quizzes.permissions import SEE_ALL_QUIZZES, can
 from quizzes.services import review
 from quizzes.services.attempts import checked_review_item, marks_shown
 from quizzes.services.generation import GENERATED_KINDS
-from quizzes.services.questions import question_problems
+from quizzes.services.questions import (
+    part_fields,
+    question_arranged_parts_save,
+    question_problems,
+)
 from quizzes.services.quizzes import QuizSlot, quiz_problems, quiz_save
 from quizzes.services.snapshots import public_question
 
@@ -191,8 +195,14 @@ class AcceptedAnswerSerializer(ModelSerializer):
         extra_kwargs = {"match": {"default": MatchMode.NORMALISED}}
 
 
+class MatchPairSerializer(serializers.Serializer):
+    stem = serializers.CharField(max_length=500)
+    answer = serializers.CharField(max_length=300)
+
+
 class QuestionSerializer(ModelSerializer):
-    """A question with its choices and accepted answers (their order is the list order).
+    """A question with its choices and accepted answers (their order is the list order), or
+    its matching pairs and extra answers, or its ordering items (in their right order).
 
     Validated by `question_problems`, the same rules the admin and `loaddata` apply.
     """
@@ -203,6 +213,19 @@ class QuestionSerializer(ModelSerializer):
     tags = TagsField(required=False)
     choices = ChoiceSerializer(many=True, required=False)
     accepted_answers = AcceptedAnswerSerializer(many=True, required=False)
+    pairs = MatchPairSerializer(
+        many=True, required=False, help_text="Matching: each stem with its answer."
+    )
+    extra_answers = serializers.ListField(
+        child=serializers.CharField(max_length=300),
+        required=False,
+        help_text="Matching: answers offered that match no stem.",
+    )
+    items = serializers.ListField(
+        child=serializers.CharField(max_length=500),
+        required=False,
+        help_text="Ordering: the items in their right order.",
+    )
     author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
@@ -220,6 +243,11 @@ class QuestionSerializer(ModelSerializer):
             "numeric_tolerance",
             "choices",
             "accepted_answers",
+            "pairs",
+            "extra_answers",
+            "items",
+            "all_or_nothing",
+            "shared_answers",
             "generator",
             "author",
             "created_at",
@@ -254,12 +282,28 @@ class QuestionSerializer(ModelSerializer):
             ]
         else:
             accepted = []
+        parts = part_fields(
+            pairs=[
+                {"stem": p.stem, "answer": p.answer, "order": p.order}
+                for p in (instance.match_pairs.all() if instance else [])
+            ],
+            items=[
+                {"text": i.text, "order": i.order}
+                for i in (instance.ordering_items.all() if instance else [])
+            ],
+        )
+        parts.update(
+            {key: attrs[key] for key in ("pairs", "extra_answers", "items") if key in attrs}
+        )
         problems = question_problems(
             kind=current("kind", ""),
             text=current("text", ""),
             choices=choices,
             accepted_answers=accepted,
             numeric_answer=current("numeric_answer", None),
+            all_or_nothing=current("all_or_nothing", False),
+            shared_answers=current("shared_answers", False),
+            **parts,
         )
         known = set(instance.choices.values_list("pk", flat=True)) if instance else set()
         sent = [c["id"] for c in attrs.get("choices", []) if "id" in c]
@@ -271,13 +315,32 @@ class QuestionSerializer(ModelSerializer):
             raise serializers.ValidationError(problems)
         return attrs
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data.update(
+            part_fields(
+                pairs=[
+                    {"stem": p.stem, "answer": p.answer, "order": p.order}
+                    for p in instance.match_pairs.all()
+                ],
+                items=[{"text": i.text, "order": i.order} for i in instance.ordering_items.all()],
+            )
+        )
+        return data
+
+    @staticmethod
+    def _pop_arranged(validated_data) -> dict:
+        return {key: validated_data.pop(key, None) for key in ("pairs", "extra_answers", "items")}
+
     @transaction.atomic
     def create(self, validated_data):
         choices = validated_data.pop("choices", [])
         accepted = validated_data.pop("accepted_answers", [])
         tags = validated_data.pop("tags", [])
+        arranged = self._pop_arranged(validated_data)
         question = Question.objects.create(**validated_data)
         self._write_parts(question, choices=choices, accepted=accepted, tags=tags)
+        question_arranged_parts_save(question=question, **arranged)
         return question
 
     @transaction.atomic
@@ -285,10 +348,12 @@ class QuestionSerializer(ModelSerializer):
         choices = validated_data.pop("choices", None)
         accepted = validated_data.pop("accepted_answers", None)
         tags = validated_data.pop("tags", None)
+        arranged = self._pop_arranged(validated_data)
         for field, value in validated_data.items():
             setattr(instance, field, value)
         instance.save()
         self._write_parts(instance, choices=choices, accepted=accepted, tags=tags)
+        question_arranged_parts_save(question=instance, **arranged)
         return instance
 
     @staticmethod
@@ -590,6 +655,27 @@ class StudentQuizSerializer(QuizSerializer):
             },
             {"type": "string", "description": "short_answer, cloze: the text"},
             {"type": "number", "description": "numeric: the value"},
+            {
+                "type": "object",
+                "additionalProperties": {"type": "string", "nullable": True},
+                "description": "matching: {stem id: answer id}; a stem left out (or null) is "
+                "unanswered",
+            },
+            {
+                "type": "array",
+                "items": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+                "description": "matching, the same as pairs: [[stem id, answer id], …]",
+            },
+            {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "ordering: every item id, each once, in the student's order",
+            },
         ],
         "nullable": True,
     }
@@ -603,6 +689,11 @@ class PublicChoiceSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+class PublicPartSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="Opaque: it tells neither a stem's answer nor a place.")
+    text = serializers.CharField()
+
+
 class PublicQuestionSerializer(serializers.Serializer):
     """A question as a student sees it while answering (`public_question`)."""
 
@@ -610,6 +701,41 @@ class PublicQuestionSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=QuestionKind.choices)
     text = serializers.CharField()
     choices = PublicChoiceSerializer(many=True)
+    stems = PublicPartSerializer(
+        many=True, required=False, help_text="Matching: the stems to give an answer each."
+    )
+    answers = PublicPartSerializer(
+        many=True,
+        required=False,
+        help_text="Matching: the answers to pick from (shuffled; some may match no stem).",
+    )
+    items = PublicPartSerializer(
+        many=True, required=False, help_text="Ordering: the items to order, shuffled."
+    )
+
+
+class ReviewPairSerializer(serializers.Serializer):
+    stem = serializers.CharField()
+    given = serializers.CharField(help_text="The answer picked (empty: none).")
+    right = serializers.CharField(
+        allow_null=True, help_text="The stem's answer; null unless the review shows right answers."
+    )
+    correct = serializers.BooleanField(
+        allow_null=True, help_text="Matched right; null unless the review shows whether correct."
+    )
+
+
+class ReviewPlaceSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The item the student put at this place.")
+    right = serializers.CharField(
+        allow_null=True,
+        help_text="The item that belongs here; null unless the review shows right answers.",
+    )
+    followed_right = serializers.BooleanField(
+        allow_null=True,
+        help_text="The next item is the right one (what earns credit); null for the last item "
+        "and unless the review shows whether correct.",
+    )
 
 
 class ReviewChoiceSerializer(serializers.Serializer):
@@ -643,6 +769,14 @@ class ReviewItemSerializer(serializers.Serializer):
     answer_text = serializers.CharField(help_text="The answer as the student gave it, in words.")
     answered = serializers.BooleanField()
     choices = ReviewChoiceSerializer(many=True, help_text="Choice questions: their options.")
+    pairs = ReviewPairSerializer(many=True, help_text="Matching: stem by stem.")
+    order = ReviewPlaceSerializer(many=True, help_text="Ordering: place by place, as answered.")
+    right_order = serializers.ListField(
+        child=serializers.CharField(),
+        allow_null=True,
+        help_text="Ordering: the items in the right order; null unless the review shows right "
+        "answers.",
+    )
     marks = GradeField(max_digits=6, decimal_places=2, help_text="Marks on offer.")
     score = GradeField(max_digits=8, decimal_places=2, allow_null=True)
     fraction = serializers.FloatField(allow_null=True)
@@ -739,7 +873,8 @@ class AnswerInputSerializer(serializers.Serializer):
     answer = AnswerField(
         allow_null=True,
         help_text="single_choice/true_false: a choice id; multiple_response: a list of choice "
-        "ids; short_answer/cloze: text; numeric: a number; null clears the answer.",
+        "ids; short_answer/cloze: text; numeric: a number; matching: {stem id: answer id}; "
+        "ordering: the item ids in order; null clears the answer.",
     )
     flagged = serializers.BooleanField(required=False, help_text="Mark it to come back to.")
 

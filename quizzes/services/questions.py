@@ -9,7 +9,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import SupportsFloat
 
-from quizzes.models.bank import Question, QuestionKind
+from django.db import transaction
+
+from quizzes.models.bank import MatchPair, OrderingItem, Question, QuestionKind
 from quizzes.text import normalise_answer
 
 BLANK_RE = re.compile(r"_{3,}")
@@ -213,3 +215,38 @@ def question_instance_problems(question: Question) -> dict[str, list[str]]:
         ],
         numeric_answer=question.numeric_answer,
     )
+
+
+def question_arranged_parts_save(
+    *,
+    question: Question,
+    pairs: Sequence[Mapping] | None = None,
+    extra_answers: Sequence[str] | None = None,
+    items: Sequence[str] | None = None,
+) -> None:
+    """Replace a question's matching pairs (and extra answers) or ordering items with those
+    given, in the plain-dict shape `question_problems` checks (None leaves them as they are).
+    Responses keep their snapshots, so replacing rows never changes an attempt."""
+    with transaction.atomic():
+        if pairs is not None or extra_answers is not None:
+            old = part_fields(
+                pairs=[
+                    {"stem": p.stem, "answer": p.answer, "order": p.order}
+                    for p in question.match_pairs.all()
+                ],
+                items=[],
+            )
+            pairs = old["pairs"] if pairs is None else pairs
+            extra_answers = old["extra_answers"] if extra_answers is None else extra_answers
+            question.match_pairs.all().delete()
+            rows = [(p["stem"], p["answer"]) for p in pairs] + [("", a) for a in extra_answers]
+            MatchPair.objects.bulk_create(
+                MatchPair(question=question, stem=stem, answer=answer, order=order)
+                for order, (stem, answer) in enumerate(rows)
+            )
+        if items is not None:
+            question.ordering_items.all().delete()
+            OrderingItem.objects.bulk_create(
+                OrderingItem(question=question, text=text, order=order)
+                for order, text in enumerate(items)
+            )

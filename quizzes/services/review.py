@@ -177,8 +177,8 @@ def review_item(
     """
     kind = snapshot["kind"]
     answered = answer is not None
-    picked = _picked(answer)
     is_choice = kind in grading.CHOICE_KINDS | {grading.MULTIPLE_RESPONSE}
+    picked = _picked(answer) if is_choice else set()
     correct_ids = _correct_choice_ids(snapshot) if is_choice and options.right_answer else set()
     fact = snapshot.get("fact") if options.source else None
     return {
@@ -198,6 +198,29 @@ def review_item(
         ]
         if is_choice
         else [],
+        "pairs": [
+            {
+                **row,
+                "right": row["right"] if options.right_answer else None,
+                "correct": row["correct"] if options.correctness else None,
+            }
+            for row in grading.matched_pairs(snapshot=snapshot, answer=answer)
+        ]
+        if kind == grading.MATCHING
+        else [],
+        "order": [
+            {
+                **row,
+                "right": row["right"] if options.right_answer else None,
+                "followed_right": row["followed_right"] if options.correctness else None,
+            }
+            for row in grading.ordered_items(snapshot=snapshot, answer=answer)
+        ]
+        if kind == grading.ORDERING
+        else [],
+        "right_order": list(snapshot.get("items") or [])
+        if kind == grading.ORDERING and options.right_answer
+        else None,
         "marks": marks,
         "score": score if options.marks else None,
         "fraction": fraction if options.marks else None,

@@ -5,6 +5,8 @@ without JavaScript; `static/js/attempt.js` adds the live timer, autosave and aut
 the same save endpoint for JSON through the Accept header.
 """
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -13,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quizzes.forms import answer_from_post
+from quizzes.forms import answer_from_post, typed_places
 from quizzes.models import AttemptState, FeedbackMode
 from quizzes.parsing import MAX_ID, whole_number
 from quizzes.selectors import (
@@ -96,22 +98,56 @@ def attempt_detail(request, pk):
             for r in responses
         ],
         "answered_count": sum(1 for r in responses if _is_answered(r.answer)),
-        "selected": set(answer) if isinstance(answer, list) else {answer},
+        "selected": _selected(answer),
         "text_answer": refused["answer"]
         if refused
-        else ("" if answer is None or isinstance(answer, list) else answer),
+        else ("" if answer is None or isinstance(answer, list | dict) else answer),
         "answer_error": refused["message"] if refused else "",
         "immediate": attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE,
         "feedback": feedback,
         # A checked question lists its options from the feedback: the pick and, when the
         # options allow, the right ones marked.
         "choices": feedback["choices"] if feedback else question["choices"],
+        "match_rows": _match_rows(question, answer),
+        "order_rows": _order_rows(question, answer, refused),
         "remaining": remaining,
         "remaining_display": None
         if remaining is None
         else f"{remaining // 60}:{remaining % 60:02d}",
     }
     return render(request, "quizzes/attempt.html", context)
+
+
+def _selected(answer) -> set:
+    """The choice ids picked (choice questions; empty for the others)."""
+    if isinstance(answer, list):
+        return set(answer)
+    return set() if isinstance(answer, dict) else {answer}
+
+
+def _match_rows(question: dict, answer) -> list[dict]:
+    """A matching question's stems, each with the answer id chosen ("" for none)."""
+    chosen = answer if isinstance(answer, dict) else {}
+    return [{**stem, "chosen": chosen.get(stem["id"], "")} for stem in question.get("stems", [])]
+
+
+def _order_rows(question: dict, answer, refused: dict | None) -> list[dict]:
+    """An ordering question's items as the list shows them, each with its place: the saved
+    order (places 1..n), the places a refused form typed, or the shuffled order and no places
+    (unanswered: the student must move something, and the shown order is never the right one)."""
+    items = question.get("items", [])
+    if refused:
+        try:
+            typed = json.loads(refused["answer"])
+        except (TypeError, ValueError):
+            typed = {}
+        if isinstance(typed, dict):
+            return [{**item, "place": str(typed.get(item["id"], ""))[:3]} for item in items]
+    if isinstance(answer, list):
+        by_id = {item["id"]: item for item in items}
+        ordered = [by_id[i] for i in answer if i in by_id]
+        return [{**item, "place": str(n)} for n, item in enumerate(ordered, start=1)]
+    return [{**item, "place": ""} for item in items]
 
 
 def _save_error(request, attempt, slot, error: QuizError, status=400, typed: str | None = None):
@@ -169,6 +205,8 @@ def attempt_save(request, pk):
             response = attempt_check_answer(attempt=attempt, question_id=question_id, now=now)
     except QuizError as error:
         typed = data.get("answer") if kind in grading.TEXT_KINDS | {grading.NUMERIC} else None
+        if kind == grading.ORDERING:
+            typed = json.dumps(typed_places(data))
         return _save_error(request, attempt, slot, error, typed=typed)
 
     if _wants_json(request):

@@ -69,7 +69,8 @@
   }
 
   form.addEventListener("change", function (event) {
-    if (event.target.name === "answer" || event.target.name === "flagged") {
+    var name = event.target.name || "";
+    if (name === "answer" || name === "flagged" || name.indexOf("match-") === 0 || name.indexOf("place-") === 0) {
       clearTimeout(debounce);
       save();
     }
@@ -80,6 +81,79 @@
       clearTimeout(debounce);
       debounce = setTimeout(save, 800);
     }
+  });
+
+  // --- ordering: Move up / Move down buttons in place of the number inputs ------------------
+  // Keyboard first: each item gets two real buttons; the moved item keeps the focus (on the
+  // same button) and a polite live region says where it went. The number inputs stay in the
+  // form, hidden, and are renumbered on every move, so what is posted is what works without JS.
+  Array.prototype.forEach.call(form.querySelectorAll("[data-ordering]"), function (fieldset) {
+    if (fieldset.disabled) return;
+    var list = fieldset.querySelector(".order-list");
+    var live = fieldset.querySelector("#order-live");
+    var hint = fieldset.querySelector("#order-hint");
+    if (hint && hint.getAttribute("data-js-hint")) hint.textContent = hint.getAttribute("data-js-hint");
+
+    function items() {
+      return Array.prototype.slice.call(list.querySelectorAll(".order-item"));
+    }
+    function textOf(li) {
+      return li.querySelector(".order-text").textContent.trim();
+    }
+    function announce(text) {
+      if (!live) return;
+      live.textContent = "";
+      setTimeout(function () { live.textContent = text; }, 50);
+    }
+    function refresh() {
+      var all = items();
+      all.forEach(function (li, index) {
+        // aria-disabled, not disabled: a disabled button would drop the focus at the ends.
+        li.querySelector("[data-move='-1']").setAttribute("aria-disabled", index === 0 ? "true" : "false");
+        li.querySelector("[data-move='1']").setAttribute("aria-disabled", index === all.length - 1 ? "true" : "false");
+      });
+    }
+    function move(li, delta, button) {
+      var all = items();
+      var from = all.indexOf(li);
+      var to = from + delta;
+      if (to < 0 || to >= all.length) {
+        announce(textOf(li) + " is already " + (delta < 0 ? "first." : "last."));
+        return;
+      }
+      list.insertBefore(li, delta < 0 ? all[to] : all[to].nextSibling);
+      items().forEach(function (item, index) {
+        item.querySelector(".order-place").value = index + 1;
+        item.classList.toggle("is-moved", item === li);
+      });
+      refresh();
+      button.focus();
+      announce(textOf(li) + " moved to position " + (to + 1) + " of " + all.length + ".");
+      li.querySelector(".order-place").dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    items().forEach(function (li) {
+      var row = li.querySelector(".order-row");
+      var label = row.querySelector("label");
+      var text = document.createElement("span");
+      text.className = "order-text";
+      text.textContent = label.textContent;
+      row.replaceChild(text, label);
+      row.querySelector(".order-place").hidden = true;
+      var moves = document.createElement("span");
+      moves.className = "order-moves";
+      [[-1, "Move up"], [1, "Move down"]].forEach(function (spec) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = spec[1];
+        button.setAttribute("data-move", String(spec[0]));
+        button.setAttribute("aria-label", spec[1] + ": " + text.textContent.trim());
+        button.addEventListener("click", function () { move(li, spec[0], button); });
+        moves.appendChild(button);
+      });
+      row.appendChild(moves);
+    });
+    refresh();
   });
 
   // --- timer --------------------------------------------------------------------------------

@@ -198,8 +198,8 @@ def test_question_changelist_query_count_is_constant(
     # Session, user, permissions (2), the tag and article filters, two counts, the page of
     # questions with both figures (one query), the generator filter; and the quality checks
     # behind "needs a look" (the bank's fingerprint; on a miss questions, choices, accepted
-    # answers, facts: four, once).
-    with django_assert_max_num_queries(15):
+    # answers, match pairs, ordering items, facts: six, once).
+    with django_assert_max_num_queries(17):
         response = results_client.get(reverse("admin:quizzes_question_changelist"))
     assert len(response.context["cl"].result_list) == count
 

@@ -56,7 +56,8 @@ class Command(BaseCommand):
 
         def progress(stage, done, total):
             if verbosity >= 1:
-                verb = {"read": "Read", "check": "Checked", "save": "Saved"}[stage]
+                saved = "Would save" if dry_run else "Saved"
+                verb = {"read": "Read", "check": "Checked", "save": saved}[stage]
                 self.stderr.write(f"  {verb} {done} of {total} question(s)")
 
         try:

@@ -162,7 +162,7 @@ def questions_create(prepared: Sequence[PreparedQuestion]) -> list[Question]:
         ):
             # bulk_create takes each row's question id from its (now saved) question.
             rows = [row for p in prepared for row in getattr(p, part)]
-            model.objects.bulk_create(rows, batch_size=1000)  # type: ignore[attr-defined]
+            model.objects.bulk_create(rows, batch_size=1000)
         through = Question.tags.through
         through.objects.bulk_create(
             [
@@ -249,9 +249,10 @@ def question_prepare(
     # The models' check constraints, said here: `full_clean` below leaves them to the database
     # (Django checks each with a query of its own, per row: 5,000 imported questions would pay
     # for tens of thousands of queries to learn what these lines say).
-    if question.default_marks is None:
+    marks: Decimal | None = question.default_marks  # None when `_marks` could not read it
+    if marks is None:
         add("default_marks", "The default mark must be a number.")
-    elif question.default_marks < 0:
+    elif marks < 0:
         add("default_marks", "The default mark cannot be negative.")
     tolerance = question.numeric_tolerance
     if tolerance is None or not math.isfinite(float(tolerance)) or float(tolerance) < 0:
@@ -382,7 +383,13 @@ def _write_choices(question: Question, rows: list[Choice], *, replacing: bool) -
     Choice.objects.bulk_create(new)
 
 
-def _replace_rows(question: Question, model: type, rows: list, *, saved) -> None:
+def _replace_rows(
+    question: Question,
+    model: type[MatchPair] | type[OrderingItem],
+    rows: Sequence[MatchPair | OrderingItem],
+    *,
+    saved: Any,
+) -> None:
     """Replace the question's `model` rows with `rows`; a row that says what a saved one said
     keeps its primary key (snapshots name stems and items by it)."""
     if saved is not None:
@@ -394,10 +401,10 @@ def _replace_rows(question: Question, model: type, rows: list, *, saved) -> None
             if pks:
                 row.pk = pks.pop(0)
         model.objects.filter(question=question).delete()
-    model.objects.bulk_create(rows)
+    model.objects.bulk_create(rows)  # type: ignore[arg-type]
 
 
-def _row_content(row) -> tuple:
+def _row_content(row: MatchPair | OrderingItem) -> tuple:
     if isinstance(row, MatchPair):
         return (row.stem, row.answer)
     return (row.text,)

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import QuerySet
 
+from quizzes.interchange import Kind, read_questions, write_questions
 from quizzes.interchange import Question as Interchange
-from quizzes.interchange import read_questions, write_questions
 from quizzes.interchange.bank import from_bank, to_bank
 from quizzes.interchange.formats import EXTENSIONS, GIFT, MOODLE_XML, sniff_format
 from quizzes.interchange.model import default_name
@@ -337,7 +337,7 @@ def _same(question: Question, fields: dict, tags: Sequence[Tag]) -> bool:
 def _keeping_choice_ids(fields: dict, question: Question) -> dict:
     """`fields` with each choice that has the text of a saved choice keeping that choice's id
     (responses of past attempts refer to it)."""
-    free = {}
+    free: dict[str, int] = {}
     for choice in question.choices.all():
         free.setdefault(choice.text, choice.pk)
     choices = []
@@ -376,7 +376,7 @@ def export_questions(
             tags=[tag.name for tag in question.tags.all()],
             default_mark=float(question.default_marks),
         )
-        if format == GIFT and item.kind == QuestionKind.ORDERING and item.general_feedback:
+        if format == GIFT and item.kind == Kind.ORDERING and item.general_feedback:
             if notes is not None:
                 notes.append(
                     f"“{item.name}”: GIFT's ordering form has no general feedback; its "

@@ -135,8 +135,8 @@ def question_save(
     with `text`, `fraction`, `feedback`, and `id` to keep an existing choice, whose id attempts
     refer to), `accepted_answers` (`text`, `fraction`, `match`), and for matching and ordering
     `pairs` (`stem`, `answer`), `extra_answers` (texts) and `items` (texts, in the right order),
-    as `to_bank` gives them. On a change, a part left out of `fields` is kept as it is (pairs
-    and extra answers go together); `tags` None keeps the tags (a new question gets none).
+    as `to_bank` gives them. On a change, a part left out of `fields` is kept as it is; `tags`
+    None keeps the tags (a new question gets none).
     Prefetch `choices`, `accepted_answers` and `tags` on `question` to save the queries.
 
     Raises `QuestionInvalid` (field -> messages) before anything is written.
@@ -215,11 +215,8 @@ def question_prepare(
     else:
         saved_parts = {"pairs": [], "extra_answers": [], "items": []}
     writes_pairs = creating or "pairs" in fields or "extra_answers" in fields
-    if writes_pairs:
-        pairs = [dict(p) for p in fields.get("pairs", ())]
-        extra = [str(e) for e in fields.get("extra_answers", ())]
-    else:
-        pairs, extra = saved_parts["pairs"], saved_parts["extra_answers"]
+    pairs = [dict(p) for p in fields.get("pairs", saved_parts["pairs"])]
+    extra = [str(e) for e in fields.get("extra_answers", saved_parts["extra_answers"])]
     items = [str(i) for i in fields["items"]] if "items" in fields else saved_parts["items"]
 
     if question is None:

@@ -284,3 +284,29 @@ def test_an_import_costs_the_same_queries_for_ten_questions_or_forty():
         return len(captured)
 
     assert queries(10, "ten") == queries(40, "forty")
+
+
+def test_question_save_changes_extra_answers_and_keeps_the_pairs_and_their_ids():
+    question = QuestionFactory(matching=True)
+    kept = {p.stem: p.pk for p in question.match_pairs.all() if p.stem}
+
+    question_save(fields={"extra_answers": ["chaired the summit"]}, question=question)
+
+    rows = list(question.match_pairs.order_by("order").values_list("stem", "answer", "pk"))
+    assert [(stem, answer) for stem, answer, _ in rows] == [
+        ("Hillary Clinton", "met Lavrov in Geneva"),
+        ("Sergei Lavrov", "pressed the reset button"),
+        ("Barack Obama", "sent a letter to Moscow"),
+        ("", "chaired the summit"),
+    ]
+    assert {stem: pk for stem, _, pk in rows if stem} == kept
+
+
+def test_question_save_refuses_an_ordering_question_with_two_items_alike():
+    with pytest.raises(QuestionInvalid) as caught:
+        question_save(
+            fields={"kind": "ordering", "text": "Put them in order.", "items": ["A", "B", "a"]}
+        )
+
+    assert "Two items say the same thing" in " ".join(caught.value.field_messages["items"])
+    assert not Question.objects.exists()

@@ -148,6 +148,12 @@ def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
             text=row["snapshot__text"] or "",
             kind=row["snapshot__kind"],
             choices=row["snapshot__choices"] or (),
+            parts={
+                "pairs": row["snapshot__pairs"] or [],
+                "answers": row["snapshot__answers"] or [],
+                "items": row["snapshot__items"] or [],
+                "item_ids": row["snapshot__item_ids"] or [],
+            },
             fraction=row["fraction"],
             answer=row["answer"],
             total=totals.get(row["attempt_id"], 0.0),
@@ -163,6 +169,11 @@ def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
             "snapshot__text",
             "snapshot__kind",
             "snapshot__choices",
+            # Matching and ordering: to name a wrong answer by its texts.
+            "snapshot__pairs",
+            "snapshot__answers",
+            "snapshot__items",
+            "snapshot__item_ids",
         )
     ]
     keys = quiz.quiz_questions.order_by("order", "pk").values_list("question__key", flat=True)

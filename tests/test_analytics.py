@@ -201,6 +201,28 @@ def test_multiple_response_and_numeric_wrong_answers_are_readable():
     assert by_key["num"].wrong_answers[1].text == "1989.5"
 
 
+def test_matching_and_ordering_wrong_answers_are_named_by_their_texts():
+    matching = {
+        "pairs": [
+            {"id": "s1", "stem": "Clinton", "answer": "Secretary", "answer_id": "a1"},
+            {"id": "s2", "stem": "Lavrov", "answer": "minister", "answer_id": "a2"},
+        ],
+        "answers": [{"id": "a1", "text": "Secretary"}, {"id": "a2", "text": "minister"}],
+    }
+    ordering = {"items": ["Georgia", "NATO", "Geneva"], "item_ids": ["i1", "i2", "i3"]}
+    swapped = {"s1": "a2", "s2": "a1"}
+    rows = [
+        row(1, 0.0, swapped, 0.2, question="mt", kind="matching", parts=matching),
+        row(2, 0.0, swapped, 0.3, question="mt", kind="matching", parts=matching),
+        row(3, 1.0, {"s1": "a1", "s2": "a2"}, 0.9, question="mt", kind="matching", parts=matching),
+        row(4, 0.5, ["i2", "i3", "i1"], 0.5, question="or", kind="ordering", parts=ordering),
+    ]
+    by_key = {q.question: q for q in question_performance(rows)}
+    assert by_key["mt"].wrong_answers == [WrongAnswer("Clinton: minister; Lavrov: Secretary", 2)]
+    assert by_key["mt"].facility == pytest.approx(1 / 3)
+    assert by_key["or"].wrong_answers == [WrongAnswer("1. NATO; 2. Geneva; 3. Georgia", 1)]
+
+
 def test_questions_come_in_quiz_order_and_removed_ones_last():
     rows = [row(1, 1.0, 11, 1.0, question=key) for key in ("gone", "b", "a")]
     ordered = question_performance(rows, positions={"a": 1, "b": 2})

@@ -12,7 +12,16 @@ from quizzes.services.demo_activity import load_demo_activity
 from tests.factories import CardFactory, DeckFactory, QuestionFactory, QuizFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-KINDS = ["single_choice", "multiple_response", "true_false", "short_answer", "numeric", "cloze"]
+KINDS = [
+    "single_choice",
+    "multiple_response",
+    "true_false",
+    "short_answer",
+    "numeric",
+    "cloze",
+    "matching",
+    "ordering",
+]
 
 
 @pytest.fixture

@@ -43,16 +43,18 @@ AUDIT_CACHE_SECONDS = 300
 
 def bank_fingerprint() -> str:
     """What changes when the bank's quality can change, in one query: the counts and latest
-    edits of questions and facts, and the counts of choices and accepted answers."""
-    q, f, c, a = (
+    edits of questions and facts, and the counts of choices, accepted answers, match pairs
+    and ordering items."""
+    q, f, c, a, m, o = (
         connection.ops.quote_name(model._meta.db_table)
-        for model in (Question, Fact, Choice, AcceptedAnswer)
+        for model in (Question, Fact, Choice, AcceptedAnswer, MatchPair, OrderingItem)
     )
     # Table names from the models' own metadata, quoted: nothing here comes from a request.
     sql = (
         f"SELECT (SELECT COUNT(*) FROM {q}), (SELECT MAX(updated_at) FROM {q}), "  # noqa: S608
         f"(SELECT COUNT(*) FROM {f}), (SELECT MAX(updated_at) FROM {f}), "
-        f"(SELECT COUNT(*) FROM {c}), (SELECT COUNT(*) FROM {a})"
+        f"(SELECT COUNT(*) FROM {c}), (SELECT COUNT(*) FROM {a}), "
+        f"(SELECT COUNT(*) FROM {m}), (SELECT COUNT(*) FROM {o})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)

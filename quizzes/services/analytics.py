@@ -26,11 +26,20 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from quizzes.services.grading import CHOICE_KINDS, MULTIPLE_RESPONSE, NUMERIC, TEXT_KINDS, verdict
+from quizzes.services.grading import (
+    CHOICE_KINDS,
+    MATCHING,
+    MULTIPLE_RESPONSE,
+    NUMERIC,
+    ORDERING,
+    TEXT_KINDS,
+    describe_answer,
+    verdict,
+)
 from quizzes.text import normalise_answer
 
 MIN_ATTEMPTS = 5
@@ -72,6 +81,8 @@ class ResponseRow:
     kind: str = "single_choice"
     choices: Sequence[dict] = ()  # the snapshot's choices: [{"id", "text"}, …]
     question_id: int | None = None  # the live question, None once deleted
+    # Matching and ordering: the snapshot's pairs, answers, items and item_ids.
+    parts: Mapping = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -241,6 +252,9 @@ def _wrong_answer_key(row: ResponseRow) -> tuple[tuple, str]:
         return ("text", normalise_answer(answer)), answer.strip()
     if kind == NUMERIC and isinstance(answer, int | float) and not isinstance(answer, bool):
         return ("number", float(answer)), _number_label(answer)
+    if kind in (MATCHING, ORDERING):
+        label = describe_answer(snapshot={"kind": kind, **row.parts}, answer=answer)
+        return ("arranged", label), label
     return ("other", repr(answer)), str(answer)
 
 

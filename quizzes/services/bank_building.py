@@ -41,6 +41,7 @@ from quizzes.services.generation import (
     content_checksum,
     generate_bank,
 )
+from quizzes.services.questions import question_arranged_parts_save
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -156,6 +157,8 @@ def question_checksum(question: Question) -> str:
         accepted_answers=[(a.text, a.fraction, a.match) for a in question.accepted_answers.all()],
         numeric_answer=question.numeric_answer,
         numeric_tolerance=question.numeric_tolerance,
+        pairs=[(p.stem, p.answer) for p in question.match_pairs.all()],
+        items=[i.text for i in question.ordering_items.all()],
     )
 
 
@@ -204,7 +207,7 @@ def _prune(fact_rows: list[Fact], kinds: Iterable[str], report: GenerationReport
         Question.objects.filter(fact__in=fact_rows, kind__in=kinds, quiz_questions__isnull=True)
         .exclude(generator="")
         .exclude(key__in=made)
-        .prefetch_related("choices", "accepted_answers")
+        .prefetch_related("choices", "accepted_answers", "match_pairs", "ordering_items")
     )
     stale = [q for q in candidates if question_checksum(q) == q.generated_checksum]
     report.pruned = sorted(q.key for q in stale)
@@ -225,7 +228,7 @@ def _write(
     existing = {
         q.key: q
         for q in Question.objects.filter(key__in=[d.key for d in drafts]).prefetch_related(
-            "choices", "accepted_answers", "tags"
+            "choices", "accepted_answers", "match_pairs", "ordering_items", "tags"
         )
     }
     # A statement already in the bank under another key (generated for a fact of the same
@@ -326,6 +329,13 @@ def _write_draft(
         AcceptedAnswer(question=question, text=text, fraction=fraction, match=match, order=order)
         for order, (text, fraction, match) in enumerate(draft.accepted_answers, start=1)
     )
+    if draft.kind in (QuestionKind.MATCHING, QuestionKind.ORDERING):
+        question_arranged_parts_save(
+            question=question,
+            pairs=[{"stem": s, "answer": a} for s, a in draft.pairs],
+            extra_answers=draft.extra_answers,
+            items=draft.items,
+        )
     question.tags.add(*tags)
     return outcome
 
@@ -355,7 +365,7 @@ def build_quiz(
     questions = list(
         Question.objects.filter(fact__article=article)
         .select_related("fact__article")
-        .prefetch_related("choices", "accepted_answers")
+        .prefetch_related("choices", "accepted_answers", "match_pairs", "ordering_items")
         .order_by("key")
     )
     if len(questions) < size:
@@ -418,6 +428,9 @@ def question_data(question: Question) -> quality.QuestionData:
             (a.text, a.fraction, a.match) for a in question.accepted_answers.all()
         ),
         numeric_answer=question.numeric_answer,
+        pairs=tuple((p.stem, p.answer) for p in question.match_pairs.all() if p.stem),
+        extra_answers=tuple(p.answer for p in question.match_pairs.all() if not p.stem),
+        items=tuple(i.text for i in question.ordering_items.all()),
         fact_key=question.fact.key if question.fact is not None else None,
         # a generated question a teacher has edited since is the teacher's own
         generator=question.generator
@@ -484,7 +497,12 @@ def audit_quiz(quiz: Quiz) -> tuple[dict[str, list[str]], list[str]]:
     questions = [
         qq.question
         for qq in quiz.quiz_questions.select_related("question__fact__article")
-        .prefetch_related("question__choices", "question__accepted_answers")
+        .prefetch_related(
+            "question__choices",
+            "question__accepted_answers",
+            "question__match_pairs",
+            "question__ordering_items",
+        )
         .order_by("order")
     ]
     context = quality.Context.of(fact_data(f) for f in Fact.objects.select_related("article"))

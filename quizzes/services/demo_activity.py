@@ -122,6 +122,19 @@ def demo_answer(
         miss = value + rng.choice([-10, -2, -1, 1, 2, 10]) * max(1.0, abs(value) / 100)
         miss += float(numeric.get("tolerance") or 0) * (1 if miss > value else -1)
         return int(miss) if float(miss).is_integer() else round(miss, 2)
+    if kind == "matching":
+        pairs = snapshot.get("pairs") or []
+        answer = {p["id"]: p["answer_id"] for p in pairs}
+        if not right and len(pairs) >= 2:  # two stems swapped: a half-known answer
+            first, second = rng.sample(pairs, 2)
+            answer[first["id"]], answer[second["id"]] = second["answer_id"], first["answer_id"]
+        return answer or None
+    if kind == "ordering":
+        order = list(snapshot.get("item_ids") or [])
+        if not right and len(order) >= 2:  # two neighbours swapped
+            at = rng.randrange(len(order) - 1)
+            order[at], order[at + 1] = order[at + 1], order[at]
+        return order or None
     return None
 
 

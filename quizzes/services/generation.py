@@ -93,6 +93,9 @@ class QuestionDraft:
     numeric_answer: float | None = None
     numeric_tolerance: float = 0.0
     tags: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()  # matching: (stem, answer)
+    extra_answers: tuple[str, ...] = ()  # matching: answers that match no stem
+    items: tuple[str, ...] = ()  # ordering: in the right order
 
     def problems(self) -> dict[str, list[str]]:
         """What `question_problems` (shared with admin, API and loaddata) finds wrong."""
@@ -102,6 +105,9 @@ class QuestionDraft:
             choices=[{"text": t, "fraction": f} for t, f in self.choices],
             accepted_answers=[{"text": t, "fraction": f} for t, f, _ in self.accepted_answers],
             numeric_answer=self.numeric_answer,
+            pairs=[{"stem": s, "answer": a} for s, a in self.pairs],
+            extra_answers=self.extra_answers,
+            items=self.items,
         )
 
     def checksum(self) -> str:
@@ -113,6 +119,8 @@ class QuestionDraft:
             accepted_answers=self.accepted_answers,
             numeric_answer=self.numeric_answer,
             numeric_tolerance=self.numeric_tolerance,
+            pairs=[*self.pairs, *(("", a) for a in self.extra_answers)],
+            items=self.items,
         )
 
 
@@ -142,12 +150,16 @@ def content_checksum(
     accepted_answers: Iterable[Sequence],
     numeric_answer: float | None,
     numeric_tolerance: float,
+    pairs: Iterable[Sequence] = (),
+    items: Iterable[str] = (),
 ) -> str:
     """A checksum of what a student sees and how it is graded (not tags, marks or bookkeeping).
 
-    `choices` are (text, fraction) in order; `accepted_answers` (text, fraction, match).
+    `choices` are (text, fraction) in order; `accepted_answers` (text, fraction, match);
+    `pairs` (stem, answer) with "" for an extra answer's stem; `items` in the right order.
+    The last two count only when there are any, so older checksums stay as they were.
     """
-    payload = {
+    payload: dict[str, object] = {
         "kind": str(kind),
         "text": text,
         "explanation": explanation,
@@ -156,6 +168,10 @@ def content_checksum(
         "numeric": None if numeric_answer is None else round(float(numeric_answer), 6),
         "tolerance": round(float(numeric_tolerance or 0), 6),
     }
+    if pairs := [[str(p[0]), str(p[1])] for p in pairs]:
+        payload["pairs"] = pairs
+    if items := [str(i) for i in items]:
+        payload["items"] = items
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(encoded).hexdigest()
 
@@ -829,6 +845,9 @@ GENERATORS: tuple[Generator, ...] = (
     Generator("numeric", QuestionKind.NUMERIC, generate_numeric),
 )
 GENERATED_KINDS: tuple[str, ...] = tuple(str(g.kind) for g in GENERATORS)
+# Made from several facts of an article (quizzes.services.arranged_generation), and only when
+# asked for by name, so that a plain regeneration of the bank makes what it made before.
+ARRANGED_KINDS: tuple[str, ...] = (str(QuestionKind.MATCHING), str(QuestionKind.ORDERING))
 REFUSED = "the quality checks refused it"
 
 
@@ -849,11 +868,11 @@ def check_kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
     if kinds is None:
         return GENERATED_KINDS
     kinds = tuple(kinds)
-    unknown = [k for k in kinds if k not in GENERATED_KINDS]
+    unknown = [k for k in kinds if k not in GENERATED_KINDS + ARRANGED_KINDS]
     if unknown:
         raise ValueError(
             f"Unknown question kind(s): {', '.join(unknown)}. "
-            f"Valid kinds: {', '.join(GENERATED_KINDS)}."
+            f"Valid kinds: {', '.join(GENERATED_KINDS + ARRANGED_KINDS)}."
         )
     return kinds
 
@@ -868,6 +887,9 @@ def as_question_data(draft: QuestionDraft) -> quality.QuestionData:
         numeric_answer=draft.numeric_answer,
         fact_key=draft.fact_key,
         generator=draft.generator,
+        pairs=draft.pairs,
+        extra_answers=draft.extra_answers,
+        items=draft.items,
     )
 
 
@@ -936,6 +958,16 @@ def generate_bank(
         for result in generate_for_fact(fact, pool, kinds=kinds, seed=seed, context=context):
             if isinstance(result, QuestionDraft):
                 result = _unless_twin(result, fact, root, seen, hand_written, asked)
+            results.append(result)
+    wanted = check_kinds(kinds)
+    if any(kind in wanted for kind in ARRANGED_KINDS):
+        from quizzes.services.arranged_generation import generate_arranged
+
+        for result in generate_arranged(facts, pool, kinds=wanted):
+            if isinstance(result, QuestionDraft):
+                problems = quality.question_quality(as_question_data(result), context)
+                if problems:
+                    result = Skip(result.fact_key, result.generator, REFUSED, "; ".join(problems))
             results.append(result)
     return _balanced_statements(results, facts, seed=seed)
 

@@ -105,6 +105,9 @@ class QuestionData:
     numeric_answer: float | None = None
     fact_key: str | None = None
     generator: str = ""
+    pairs: tuple[tuple[str, str], ...] = ()  # matching: (stem, answer)
+    extra_answers: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()  # ordering: in the right order
 
     @property
     def correct_texts(self) -> list[str]:
@@ -532,6 +535,7 @@ def question_quality(q: QuestionData, context: Context | None = None) -> list[st
             problems.append(f"a typed answer too long to type (“{best}”): ask it as a choice")
     if any(re.search(r"\d,?\d*\.0\b", t) for t, _ in q.choices):
         problems.append("an option prints a whole number as a float")
+    problems += arranged_problems(q)
     if fact is None:
         if q.kind == QuestionKind.TRUE_FALSE:
             problems += malformed(q.text)
@@ -551,6 +555,36 @@ def question_quality(q: QuestionData, context: Context | None = None) -> list[st
             unit_words = normalise_answer(read.unit_text).split()
             if not any(w.rstrip("s") in said for w in unit_words):
                 problems.append(f"the stem does not say the unit ({read.unit_text})")
+    return problems
+
+
+ARRANGED_MAX = 8  # stems or items: more do not fit a phone's screen to compare
+_PLACE_WORDS = re.compile(
+    r"\b(first|second|third|fourth|fifth|last|finally|then|later|earlier|afterwards)\b", re.I
+)
+
+
+def arranged_problems(q: QuestionData) -> list[str]:
+    """Matching: a stem that names an answer (its own or another's) gives the pairs away.
+    Ordering: an item that says where it goes (“first”, “then”) gives the order away. Either:
+    more parts than a phone shows at once."""
+    problems: list[str] = []
+    if q.kind == QuestionKind.MATCHING:
+        answers = [a for _, a in q.pairs] + list(q.extra_answers)
+        for stem, _answer in q.pairs:
+            named = next((a for a in answers if contains_words(stem, a)), None)
+            if named:
+                problems.append(f"a stem names an answer (“{named}” in “{stem}”)")
+                break
+        if len(q.pairs) > ARRANGED_MAX:
+            problems.append(f"{len(q.pairs)} stems: at most {ARRANGED_MAX} fit a phone")
+    if q.kind == QuestionKind.ORDERING:
+        for item in q.items:
+            if match := _PLACE_WORDS.search(item):
+                problems.append(f"an item says where it goes (“{match.group(0)}” in “{item}”)")
+                break
+        if len(q.items) > ARRANGED_MAX:
+            problems.append(f"{len(q.items)} items: at most {ARRANGED_MAX} fit a phone")
     return problems
 
 

@@ -6,7 +6,7 @@ question that one of them accepts, the others accept too.
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import SupportsFloat
 
 from django.db import transaction
@@ -143,7 +143,13 @@ MIN_STEMS = 2
 MIN_ITEMS = 3
 
 
-def _matching_problems(add, pairs, extra_answers, *, shared_answers: bool) -> None:
+def _matching_problems(
+    add: Callable[[str, str], None],
+    pairs: Sequence[Mapping],
+    extra_answers: Sequence[str],
+    *,
+    shared_answers: bool,
+) -> None:
     if len(pairs) < MIN_STEMS:
         add("pairs", f"A matching question needs at least {MIN_STEMS} stems, each with its answer.")
     stems: set[str] = set()
@@ -171,7 +177,7 @@ def _matching_problems(add, pairs, extra_answers, *, shared_answers: bool) -> No
         answers.setdefault(extra, "")
 
 
-def _ordering_problems(add, items) -> None:
+def _ordering_problems(add: Callable[[str, str], None], items: Sequence[str]) -> None:
     if len(items) < MIN_ITEMS:
         add("items", f"An ordering question needs at least {MIN_ITEMS} items.")
     seen: set[str] = set()

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from quizzes.management.arguments import add_articles_argument, articles_from_slugs
 from quizzes.models import Fact
 from quizzes.services.bank_building import generate_questions
-from quizzes.services.generation import GENERATED_KINDS, check_kinds
+from quizzes.services.generation import ARRANGED_KINDS, GENERATED_KINDS, check_kinds
 
 
 def split_values(values: list[str] | None) -> list[str] | None:
@@ -38,7 +38,9 @@ class Command(BaseCommand):
             action="extend",
             nargs="+",
             metavar="KIND",
-            help=f"Only these question kinds: {', '.join(GENERATED_KINDS)}. Default: all.",
+            help=f"Only these question kinds: {', '.join(GENERATED_KINDS)}. Default: all "
+            f"of those. Also {', '.join(ARRANGED_KINDS)} (made from several facts of an "
+            "article), only when named.",
         )
         parser.add_argument(
             "--seed", type=int, default=0, help="Seed for distractors and choice order."

@@ -40,6 +40,8 @@ SEE_ALL_QUIZZES = "quizzes.view_quiz"  # unpublished and closed quizzes, with th
 SEE_UNPUBLISHED_DECKS = "quizzes.view_deck"
 READ_RESULTS = "quizzes.view_attempt"  # every student's attempts and grades
 GENERATE_QUESTIONS = ("quizzes.add_question", "quizzes.change_question")
+IMPORT_QUESTIONS = ("quizzes.add_question", "quizzes.change_question")
+EXPORT_QUESTIONS = ("quizzes.view_question",)
 
 
 def can(user, *permissions: str) -> bool:

@@ -14,6 +14,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.forms import Textarea
+from django.urls import path
 
 from quizzes.admin.columns import GradeColumns
 from quizzes.admin.forms import (
@@ -23,6 +24,7 @@ from quizzes.admin.forms import (
     OrderingItemFormSet,
     QuestionForm,
 )
+from quizzes.admin.interchange import export_action, import_view
 from quizzes.models import (
     AcceptedAnswer,
     AttemptState,
@@ -166,6 +168,7 @@ class QuestionAdmin(admin.ModelAdmin):
     autocomplete_fields = ("fact", "tags")
     readonly_fields = ("generator", "generated_checksum", "created_at", "updated_at")
     inlines = [ChoiceInline, AcceptedAnswerInline, MatchPairInline, OrderingItemInline]
+    actions = [export_action("gift"), export_action("moodle-xml")]
     fieldsets = (
         (None, {"fields": ("kind", "text", "explanation", "fact", "tags", "default_marks")}),
         ("Numeric questions", {"fields": ("numeric_answer", "numeric_tolerance")}),
@@ -185,6 +188,19 @@ class QuestionAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+    def get_urls(self):
+        page = path(
+            "import/",
+            self.admin_site.admin_view(self.import_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_import",
+        )
+        # Before the default URLs: their "<path:object_id>/" would swallow "import/".
+        return [page, *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload a GIFT, Moodle XML or Aiken file, see what it will create, confirm."""
+        return import_view(self, request)
 
     @admin.display(description="Question", ordering="text")
     def short_text(self, obj):

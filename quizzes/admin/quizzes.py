@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from quizzes.admin.forms import QuizForm, QuizQuestionFormSet
+from quizzes.admin.interchange import export_action
 from quizzes.charts import bar_chart
 from quizzes.grades import format_grade
 from quizzes.models import QuestionKind, Quiz, QuizQuestion
@@ -47,7 +48,12 @@ class QuizAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("tags",)
     inlines = [QuizQuestionInline]
-    actions = ["publish", "unpublish"]
+    actions = [
+        "publish",
+        "unpublish",
+        export_action("gift", of_quizzes=True),
+        export_action("moodle-xml", of_quizzes=True),
+    ]
     fieldsets = (
         (None, {"fields": ("title", "slug", "description", "tags", "published")}),
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit")}),

@@ -34,14 +34,11 @@ from quizzes.models.quizzes import review_field
 from quizzes.permissions import SEE_ALL_QUIZZES, can
 from quizzes.services import review
 from quizzes.services.attempts import checked_review_item, marks_shown
+from quizzes.services.authoring import question_save
 from quizzes.services.generation import GENERATED_KINDS
-from quizzes.services.questions import (
-    part_fields,
-    question_arranged_parts_save,
-    question_problems,
-)
+from quizzes.services.questions import part_fields, question_problems
 from quizzes.services.quizzes import QuizSlot, quiz_problems, quiz_save
-from quizzes.services.snapshots import public_question, versions_forget
+from quizzes.services.snapshots import public_question
 
 
 class GradeField(serializers.DecimalField):
@@ -328,71 +325,21 @@ class QuestionSerializer(ModelSerializer):
         )
         return data
 
-    @staticmethod
-    def _pop_arranged(validated_data) -> dict:
-        return {key: validated_data.pop(key, None) for key in ("pairs", "extra_answers", "items")}
-
-    @transaction.atomic
+    # Writes go through the authoring service, as the importers' do: it checks the rules
+    # again (cheap) and writes the question and all its parts in one transaction.
     def create(self, validated_data):
-        choices = validated_data.pop("choices", [])
-        accepted = validated_data.pop("accepted_answers", [])
         tags = validated_data.pop("tags", [])
-        arranged = self._pop_arranged(validated_data)
-        question = Question.objects.create(**validated_data)
-        self._write_parts(question, choices=choices, accepted=accepted, tags=tags)
-        question_arranged_parts_save(question=question, **arranged)
-        return question
+        author = validated_data.pop("author", None)
+        return question_save(fields=validated_data, tags=_tags_from_slugs(tags), author=author)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
-        choices = validated_data.pop("choices", None)
-        accepted = validated_data.pop("accepted_answers", None)
         tags = validated_data.pop("tags", None)
-        arranged = self._pop_arranged(validated_data)
-        for field, value in validated_data.items():
-            setattr(instance, field, value)
-        instance.save()
-        self._write_parts(instance, choices=choices, accepted=accepted, tags=tags)
-        question_arranged_parts_save(question=instance, **arranged)
-        return instance
-
-    @staticmethod
-    def _write_parts(question, *, choices, accepted, tags):
-        if choices is not None:
-            existing = {c.pk: c for c in question.choices.all()}
-            kept_ids = {c["id"] for c in choices if "id" in c}
-            question.choices.exclude(pk__in=kept_ids).delete()
-            kept, new = [], []
-            for order, row in enumerate(choices, start=1):
-                fields = {k: v for k, v in row.items() if k != "id"}
-                if "id" in row:
-                    choice = existing[row["id"]]
-                    for field, value in fields.items():
-                        setattr(choice, field, value)
-                    choice.order = order
-                    kept.append(choice)
-                else:
-                    new.append(Choice(question=question, order=order, **fields))
-            # Two passes so that reordering never collides on (question, order).
-            shift = len(existing) + len(choices) + 1
-            for choice in kept:
-                choice.order += shift
-            Choice.objects.bulk_update(kept, ["text", "fraction", "feedback", "order"])
-            for choice in kept:
-                choice.order -= shift
-            Choice.objects.bulk_update(kept, ["order"])
-            Choice.objects.bulk_create(new)
-        if accepted is not None:
-            question.accepted_answers.all().delete()
-            AcceptedAnswer.objects.bulk_create(
-                AcceptedAnswer(question=question, order=order, **row)
-                for order, row in enumerate(accepted, start=1)
-            )
-        if choices is not None or accepted is not None:
-            # Bulk writes send no signal: say that the question's next start needs a new version.
-            versions_forget(question_ids=[question.pk])
-        if tags is not None:
-            question.tags.set(_tags_from_slugs(tags))
+        validated_data.pop("author", None)
+        return question_save(
+            fields=validated_data,
+            question=instance,
+            tags=None if tags is None else _tags_from_slugs(tags),
+        )
 
 
 # --- Quizzes -------------------------------------------------------------------------------

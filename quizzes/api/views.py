@@ -5,9 +5,10 @@ list never shows what a detail view would refuse, and another student's attempt 
 """
 
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -23,10 +24,13 @@ from rest_framework.decorators import (
     throttle_classes,
 )
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from quizzes.api import interchange as io
 from quizzes.api import serializers as s
 from quizzes.api.filters import FactFilter, QuestionFilter, QuizFilter
 from quizzes.api.permissions import (
@@ -36,13 +40,28 @@ from quizzes.api.permissions import (
 )
 from quizzes.api.throttling import AnonThrottle, ScopedThrottle
 from quizzes.api.tokens import ExpiringTokenAuthentication, token_create, tokens_revoke
+from quizzes.interchange import FormatError, WriteError
 from quizzes.models import Article, Attempt, Fact, Question, Quiz, QuizQuestion
 from quizzes.models import Response as QuizResponse
-from quizzes.permissions import GENERATE_QUESTIONS, READ_RESULTS, SEE_ALL_QUIZZES, can
-from quizzes.selectors import response_for_owner
+from quizzes.permissions import (
+    EXPORT_QUESTIONS,
+    GENERATE_QUESTIONS,
+    IMPORT_QUESTIONS,
+    READ_RESULTS,
+    SEE_ALL_QUIZZES,
+    can,
+)
+from quizzes.selectors import questions_to_export, response_for_owner
 from quizzes.services import attempts as attempt_services
+from quizzes.services.authoring import QuestionInvalid, tag_slug
 from quizzes.services.bank_building import generate_questions
 from quizzes.services.exceptions import InvalidAnswer, ReviewNotAllowed
+from quizzes.services.interchange import (
+    CONTENT_TYPES,
+    export_filename,
+    export_questions,
+    import_questions,
+)
 from quizzes.services.review import MOMENT_NAMES
 
 
@@ -170,6 +189,39 @@ class FactViewSet(viewsets.ModelViewSet):
     filterset_class = FactFilter
 
 
+class IgnoreFormatParameter(DefaultContentNegotiation):
+    """The export's `?format=` names the file's format, not a renderer (DRF's own reading of
+    it): the response is the file, whatever it says."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+@extend_schema_view(
+    import_file=extend_schema(
+        operation_id="questions_import",
+        summary="Import a GIFT, Moodle XML or Aiken file into the bank (teachers)",
+        description=(
+            "Whole or nothing, and idempotent: questions are known by their name within `tag`, "
+            "so importing a file again updates what changed. A file that cannot be read is a "
+            "400 whose `file` messages name the line and the reason; so are questions "
+            "Factcards cannot hold (essay, description, calculated, drag and drop…) unless "
+            "`skip_unsupported` imports the rest, the 400 then carrying the `report` too."
+        ),
+        request={"multipart/form-data": io.ImportRequestSerializer},
+        responses={200: io.ImportReportSerializer},
+    ),
+    export=extend_schema(
+        operation_id="questions_export",
+        summary="Export questions as GIFT or Moodle XML (teachers)",
+        description="The file itself, with a `Content-Disposition` file name.",
+        parameters=[io.ExportQuerySerializer],
+        responses={
+            (200, "text/plain"): OpenApiTypes.STR,
+            (200, "application/xml"): OpenApiTypes.STR,
+        },
+    ),
+)
 class QuestionViewSet(viewsets.ModelViewSet):
     """The question bank (teachers), with choices and accepted answers nested.
 
@@ -183,6 +235,69 @@ class QuestionViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.save(author=self.request.user)
+
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+        permission_classes=[requires(*IMPORT_QUESTIONS)],
+        filterset_class=None,
+    )
+    def import_file(self, request):
+        params = io.ImportRequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        upload = params.validated_data["file"]
+        try:
+            report = import_questions(
+                data=upload.read(),
+                format=params.validated_data.get("format"),
+                filename=upload.name or "",
+                tag=params.validated_data.get("tag"),
+                dry_run=params.validated_data["dry_run"],
+                skip_unsupported=params.validated_data["skip_unsupported"],
+                author=request.user,
+            )
+        except FormatError as error:
+            raise ValidationError({"file": [str(problem) for problem in error.problems]}) from error
+        except QuestionInvalid as error:
+            raise ValidationError(error.field_messages) from error
+        if report.blocked:
+            return Response(
+                {"file": [str(item) for item in report.refused], "report": report.as_dict()},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(report.as_dict())
+
+    @action(
+        detail=False,
+        methods=["get"],
+        permission_classes=[requires(*EXPORT_QUESTIONS)],
+        content_negotiation_class=IgnoreFormatParameter,
+        filterset_class=None,
+    )
+    def export(self, request):
+        params = io.ExportQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        fmt = params.validated_data["format"]
+        quiz = None
+        if params.validated_data.get("quiz"):
+            quiz = Quiz.objects.filter(slug=params.validated_data["quiz"]).first()
+            if quiz is None:
+                raise ValidationError({"quiz": ["No quiz with this slug."]})
+        questions = questions_to_export(
+            tags=[tag_slug(t) for t in params.validated_data.get("tag", [])],
+            quiz=quiz,
+            articles=params.validated_data.get("article", []),
+        )
+        try:
+            text = export_questions(questions=questions, format=fmt)
+        except WriteError as error:
+            raise ValidationError({"format": [str(error)]}) from error
+        stem = quiz.slug if quiz is not None else "questions"
+        response = HttpResponse(text, content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{export_filename(stem, fmt)}"'
+        return response
 
 
 # --- Quizzes -------------------------------------------------------------------------------

@@ -342,7 +342,7 @@ def test_saving_garbage_answers_never_fails_and_a_refusal_changes_nothing(world)
 def test_each_kind_refuses_every_wrong_answer_shape(world, kind):
     """For each question, every shape of answer meant for the other kinds: a 400, not a 500."""
     attempt = world["attempt"]
-    response = Response.objects.get(attempt=attempt, snapshot__kind=kind)
+    response = Response.objects.get(attempt=attempt, version__snapshot__kind=kind)
     client = client_as(world, "owner")
     shapes = [
         [],
@@ -599,7 +599,7 @@ def valid_save_form(response) -> dict:
 @pytest.mark.parametrize("kind", KINDS)
 def test_saving_each_nasty_value_in_each_field(world, kind):
     attempt = world["attempt"]
-    response = Response.objects.get(attempt=attempt, snapshot__kind=kind)
+    response = Response.objects.get(attempt=attempt, version__snapshot__kind=kind)
     base = valid_save_form(response)
     # Every field for one kind; the answer alone for the others (its parse depends on the kind).
     fields = ["answer"] if kind != "single_choice" else [*base, "flagged", "goto"]

@@ -84,7 +84,10 @@ class ThrowawayDatabase:
             self.folder.cleanup()
 
 
-def _server_environment(database_url: str) -> dict:
+def plain_http_environment(database_url: str, **settings: str) -> dict:
+    """The environment of a production-like server (DEBUG off, its own secret) on
+    `database_url`, over plain HTTP on 127.0.0.1, with no cache unless `settings` give one;
+    `settings` go on top."""
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -100,6 +103,14 @@ def _server_environment(database_url: str) -> dict:
         SESSION_COOKIE_SECURE="false",
         CSRF_COOKIE_SECURE="false",
         STATICFILES_MANIFEST="false",
+    )
+    environment.update(settings)
+    return environment
+
+
+def _server_environment(database_url: str) -> dict:
+    return plain_http_environment(
+        database_url,
         LOGIN_FAILURES_PER_ACCOUNT=str(LIMIT),
         LOGIN_FAILURES_PER_ADDRESS=str(ADDRESS_LIMIT),
         LOGIN_COOLOFF_SECONDS=str(COOLOFF),
@@ -108,7 +119,6 @@ def _server_environment(database_url: str) -> dict:
         API_THROTTLE_LOGIN="100000/min",
         API_THROTTLE_ANON="100000/min",
     )
-    return environment
 
 
 CREATE_USERS = f"""

@@ -28,7 +28,12 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.test_login_lockout_gunicorn import Server, ThrowawayDatabase, _free_port
+from tests.test_login_lockout_gunicorn import (
+    Server,
+    ThrowawayDatabase,
+    _free_port,
+    plain_http_environment,
+)
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -79,23 +84,11 @@ def servers():
 
     redis.Redis.from_url(REDIS_URL).ping()  # no Redis: fail here, with redis-py's reason
     database = ThrowawayDatabaseForTwo()
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "PYTEST_CURRENT_TEST"}
-    }
-    environment.update(
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),  # one secret for both, as behind one proxy
-        DATABASE_URL=database.url,
+    # One secret for both (the environment is built once), as behind one proxy.
+    environment = plain_http_environment(
+        database.url,
         CACHE_URL=REDIS_URL,
         CACHE_KEY_PREFIX=f"two-servers-{secrets.token_hex(8)}",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        SECURE_HSTS_SECONDS="0",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        STATICFILES_MANIFEST="false",
         API_THROTTLE_USER=f"{USER_RATE}/min",
         API_THROTTLE_LOGIN="1000/min",
         API_THROTTLE_ANON="1000/min",

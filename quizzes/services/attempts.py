@@ -57,13 +57,20 @@ def grace() -> timedelta:
     return timedelta(seconds=settings.ATTEMPT_GRACE_SECONDS)
 
 
+def past_deadline(attempt: Attempt, now: datetime) -> bool:
+    """The one deadline rule: past the deadline and the grace period for answers still on
+    their way (an attempt without a deadline never is)."""
+    return attempt.deadline is not None and now > attempt.deadline + grace()
+
+
+def _refuse_when_time_is_up(attempt: Attempt, now: datetime) -> None:
+    if past_deadline(attempt, now):
+        raise AttemptClosed("Time is up: the attempt is being submitted.")
+
+
 def is_overdue(attempt: Attempt, now: datetime) -> bool:
-    """Past the deadline and the grace period for answers still on their way."""
-    return (
-        attempt.state == AttemptState.IN_PROGRESS
-        and attempt.deadline is not None
-        and now > attempt.deadline + grace()
-    )
+    """In progress and past its deadline: finished on its next access (or by cron)."""
+    return attempt.state == AttemptState.IN_PROGRESS and past_deadline(attempt, now)
 
 
 # --- starting ---------------------------------------------------------------------------------
@@ -177,8 +184,7 @@ def _locked_response(*, attempt: Attempt, question_id: int, now: datetime) -> Re
     locked = response.attempt
     if locked.state != AttemptState.IN_PROGRESS:
         raise AttemptClosed()
-    if locked.deadline is not None and now > locked.deadline + grace():
-        raise AttemptClosed("Time is up: the attempt is being submitted.")
+    _refuse_when_time_is_up(locked, now)
     return response
 
 
@@ -202,8 +208,7 @@ def attempt_save_answer(
     the row itself, no join, so PostgreSQL re-checks it after waiting for the lock). Anything
     else (a checked answer, a finished attempt, an old layout) takes the locked path.
     """
-    if attempt.deadline is not None and now > attempt.deadline + grace():
-        raise AttemptClosed("Time is up: the attempt is being submitted.")
+    _refuse_when_time_is_up(attempt, now)
     item = next((i for i in attempt.layout if i.get("question") == question_id), None)
     if item is None:
         raise InvalidAnswer("That question is not part of this attempt.")
@@ -291,7 +296,8 @@ def _grade(response: Response) -> None:
     response.score = grading.response_score(fraction=response.fraction, marks=response.marks)
 
 
-def _total(attempt: Attempt, responses: list[Response]) -> None:
+def _set_totals(attempt: Attempt, responses: list[Response]) -> None:
+    """Set the attempt's score and grade from its responses' scores (not saved)."""
     attempt.score, attempt.grade = grading.attempt_totals(
         scores=[r.score for r in responses if r.score is not None],
         max_score=attempt.max_score,
@@ -321,7 +327,7 @@ def attempt_finish(*, attempt: Attempt, now: datetime) -> Attempt:
         for response in responses:
             _grade(response)
         Response.objects.bulk_update(responses, ["fraction", "score"])
-        _total(locked, responses)
+        _set_totals(locked, responses)
         locked.state = AttemptState.FINISHED
         # An overdue attempt counts as handed in at its deadline.
         locked.finished_at = min(now, locked.deadline) if locked.deadline else now
@@ -383,7 +389,7 @@ def attempt_regrade(*, attempt: Attempt) -> list[dict]:
                     }
                 )
         Response.objects.bulk_update(responses, ["regraded_snapshot", "fraction", "score"])
-        _total(locked, responses)
+        _set_totals(locked, responses)
         locked.save(update_fields=["score", "grade"])
         attempt.score, attempt.grade = locked.score, locked.grade
         return changes
@@ -466,7 +472,9 @@ def checked_review_item(*, response: Response, quiz: Quiz) -> dict | None:
 
 
 @dataclass(frozen=True)
-class QuizSummary:
+class QuizStanding:
+    """A student's standing on a quiz (a class's figures are `analytics.quiz_summary`)."""
+
     state: str  # "not_started", "in_progress" or "finished"
     attempts_used: int
     attempts_left: int | None  # None: unlimited
@@ -482,7 +490,7 @@ class QuizSummary:
         )
 
 
-def summarise_attempts(*, quiz: Quiz, attempts: list[Attempt], now: datetime) -> QuizSummary:
+def quiz_standing(*, quiz: Quiz, attempts: list[Attempt], now: datetime) -> QuizStanding:
     """A student's standing on a quiz from their attempts at it (pure: no database)."""
     attempts = sorted(attempts, key=lambda a: a.number)
     current = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
@@ -499,7 +507,7 @@ def summarise_attempts(*, quiz: Quiz, attempts: list[Attempt], now: datetime) ->
         state = "finished"
     else:
         state = "not_started"
-    return QuizSummary(
+    return QuizStanding(
         state=state,
         attempts_used=used,
         attempts_left=None
@@ -514,9 +522,9 @@ def summarise_attempts(*, quiz: Quiz, attempts: list[Attempt], now: datetime) ->
     )
 
 
-def quiz_summary_for_student(
+def quiz_standing_for_student(
     *, quiz: Quiz, user: "User | AnonymousUser", now: datetime
-) -> QuizSummary:
+) -> QuizStanding:
     """State, attempts used and left, and final grade of one student on one quiz."""
     attempts = list(Attempt.objects.filter(quiz=quiz, user=user)) if user.is_authenticated else []
-    return summarise_attempts(quiz=quiz, attempts=attempts, now=now)
+    return quiz_standing(quiz=quiz, attempts=attempts, now=now)

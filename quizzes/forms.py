@@ -10,10 +10,10 @@ from django.contrib.auth.forms import UserCreationForm
 from quizzes.parsing import MAX_ID, whole_number
 from quizzes.services.exceptions import InvalidAnswer
 from quizzes.services.grading import (
-    CHOICE_KINDS,
     MATCHING,
     MULTIPLE_RESPONSE,
     NUMERIC,
+    ONE_CHOICE_KINDS,
     ORDERING,
     TEXT_KINDS,
 )
@@ -70,7 +70,7 @@ def answer_from_post(*, kind: str, data) -> object:
     Choice ids arrive as strings and numbers as typed text; this turns them into ints and
     numbers. The service then checks the shape against the question itself.
     """
-    if kind in CHOICE_KINDS:
+    if kind in ONE_CHOICE_KINDS:
         raw = data.get("answer", "")
         return _int(raw) if raw != "" else None
     if kind == MULTIPLE_RESPONSE:

@@ -28,7 +28,7 @@ from quizzes.models import (
 )
 from quizzes.services import scheduling
 from quizzes.services.analytics import AttemptRow, QuizResultsRows, ResponseRow
-from quizzes.services.attempts import QuizSummary, summarise_attempts
+from quizzes.services.attempts import QuizStanding, quiz_standing
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -102,7 +102,9 @@ def attempts_for_student(*, user: "User") -> list[Attempt]:
     return list(Attempt.objects.filter(user=user).select_related("quiz").order_by("-started_at"))
 
 
-def quizzes_for_student(*, user: "AnyUser", now: datetime) -> list[tuple[Quiz, QuizSummary | None]]:
+def quizzes_for_student(
+    *, user: "AnyUser", now: datetime
+) -> list[tuple[Quiz, QuizStanding | None]]:
     """The published quizzes, each with this student's summary (None when not logged in).
 
     Two queries: the quizzes, and the student's attempts at them.
@@ -114,7 +116,7 @@ def quizzes_for_student(*, user: "AnyUser", now: datetime) -> list[tuple[Quiz, Q
         Prefetch("attempts", queryset=Attempt.objects.filter(user=user), to_attr="student_attempts")
     )
     return [
-        (quiz, summarise_attempts(quiz=quiz, attempts=quiz.student_attempts, now=now))
+        (quiz, quiz_standing(quiz=quiz, attempts=quiz.student_attempts, now=now))
         for quiz in quizzes
     ]
 

@@ -16,7 +16,7 @@ from quizzes.services.attempts import (
     attempt_save_answer,
     attempt_start,
     close_overdue_attempts,
-    quiz_summary_for_student,
+    quiz_standing_for_student,
     review_access,
 )
 from quizzes.services.exceptions import (
@@ -422,21 +422,21 @@ def test_a_quiz_that_never_closes_never_reaches_after_close(student):
     assert access.note == "This quiz does not show the right answers."
 
 
-def test_quiz_summary_for_student(quiz, student):
+def test_quiz_standing_for_student(quiz, student):
     quiz.attempts_allowed = 3
     quiz.grading_method = "average"
     quiz.save()
-    summary = quiz_summary_for_student(quiz=quiz, user=student, now=NOW)
+    summary = quiz_standing_for_student(quiz=quiz, user=student, now=NOW)
     assert (summary.state, summary.attempts_left, summary.final_grade) == ("not_started", 3, None)
     attempt, _ = attempt_start(quiz=quiz, user=student, now=NOW)
     answer_all_correctly(attempt)
     attempt_finish(attempt=attempt, now=NOW)
     attempt, _ = attempt_start(quiz=quiz, user=student, now=NOW)
-    summary = quiz_summary_for_student(quiz=quiz, user=student, now=NOW)
+    summary = quiz_standing_for_student(quiz=quiz, user=student, now=NOW)
     assert summary.state == "in_progress"
     assert summary.attempts_used == 2 and summary.attempts_left == 1
     attempt_finish(attempt=attempt, now=NOW)
-    summary = quiz_summary_for_student(quiz=quiz, user=student, now=NOW)
+    summary = quiz_standing_for_student(quiz=quiz, user=student, now=NOW)
     assert summary.state == "finished"
     assert summary.final_grade == Decimal("50.00")
 

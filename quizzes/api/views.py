@@ -367,7 +367,7 @@ class QuizViewSet(viewsets.ModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         quiz = self.get_object()
-        standing = attempt_services.quiz_summary_for_student(
+        standing = attempt_services.quiz_standing_for_student(
             quiz=quiz, user=request.user, now=timezone.now()
         )
         context = {**self.get_serializer_context(), "standing": standing}

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from quizzes.services.grading import (
-    CHOICE_KINDS,
     MATCHING,
     MULTIPLE_RESPONSE,
     NUMERIC,
+    ONE_CHOICE_KINDS,
     ORDERING,
     TEXT_KINDS,
     describe_answer,
@@ -241,7 +241,7 @@ def _wrong_answer_key(row: ResponseRow) -> tuple[tuple, str]:
     """(group, label) of a wrong answer: answers in one group count together."""
     answer, kind = row.answer, row.kind
     texts = {c.get("id"): c.get("text", "") for c in row.choices}
-    if kind in CHOICE_KINDS:
+    if kind in ONE_CHOICE_KINDS:
         label = texts.get(answer, "(an option since removed)")
         return ("choice", label), label
     if kind == MULTIPLE_RESPONSE and isinstance(answer, list):

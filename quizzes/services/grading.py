@@ -50,7 +50,9 @@ NUMERIC = "numeric"
 CLOZE = "cloze"
 MATCHING = "matching"
 ORDERING = "ordering"
-CHOICE_KINDS = {SINGLE_CHOICE, TRUE_FALSE}
+# Answered by picking one choice (multiple response, among `QuestionKind.choice_kinds()`, takes
+# several).
+ONE_CHOICE_KINDS = {SINGLE_CHOICE, TRUE_FALSE}
 TEXT_KINDS = {SHORT_ANSWER, CLOZE}
 
 
@@ -67,7 +69,7 @@ def validate_answer(*, snapshot: dict, answer: object) -> object:
     if answer is None:
         return None
     kind = snapshot["kind"]
-    if kind in CHOICE_KINDS:
+    if kind in ONE_CHOICE_KINDS:
         if not _is_int(answer):
             raise InvalidAnswer("Choose one of the options.")
         if answer not in _choice_ids(snapshot):
@@ -250,7 +252,7 @@ def grade_answer(*, snapshot: dict, answer: object) -> float:
     fractions = {
         choice["id"]: float(choice["fraction"]) for choice in snapshot.get("choices") or []
     }
-    if kind in CHOICE_KINDS:
+    if kind in ONE_CHOICE_KINDS:
         return _clamp(fractions.get(answer, 0.0), -1.0, 1.0)
     if kind == MULTIPLE_RESPONSE and isinstance(answer, list):
         return _clamp(sum(fractions.get(choice_id, 0.0) for choice_id in set(answer)), 0.0, 1.0)
@@ -369,7 +371,7 @@ def describe_answer(*, snapshot: dict, answer: object) -> str:
     if answer is None:
         return ""
     texts = {choice["id"]: choice["text"] for choice in snapshot.get("choices") or []}
-    if snapshot["kind"] in CHOICE_KINDS:
+    if snapshot["kind"] in ONE_CHOICE_KINDS:
         return texts.get(answer, "")
     if snapshot["kind"] == MULTIPLE_RESPONSE and isinstance(answer, list):
         return "; ".join(texts.get(i, "?") for i in _in_display_order(snapshot, answer))
@@ -432,7 +434,7 @@ def describe_correct(*, snapshot: dict) -> str:
     """The correct answer as the review states it."""
     kind = snapshot["kind"]
     choices = snapshot.get("choices") or []
-    if kind in CHOICE_KINDS:
+    if kind in ONE_CHOICE_KINDS:
         best = max(choices, key=lambda c: float(c["fraction"]), default=None)
         return best["text"] if best else ""
     if kind == MULTIPLE_RESPONSE:
@@ -470,7 +472,7 @@ def _distinct_answers(texts: list[str]) -> list[str]:
 
 def choice_feedback(*, snapshot: dict, answer: object) -> list[str]:
     """The feedback texts of the choices picked (choice questions only)."""
-    if answer is None or snapshot["kind"] not in CHOICE_KINDS | {MULTIPLE_RESPONSE}:
+    if answer is None or snapshot["kind"] not in ONE_CHOICE_KINDS | {MULTIPLE_RESPONSE}:
         return []
     picked = set(answer) if isinstance(answer, list) else {answer}
     return [

@@ -177,7 +177,7 @@ def review_item(
     """
     kind = snapshot["kind"]
     answered = answer is not None
-    is_choice = kind in grading.CHOICE_KINDS | {grading.MULTIPLE_RESPONSE}
+    is_choice = kind in grading.ONE_CHOICE_KINDS | {grading.MULTIPLE_RESPONSE}
     picked = _picked(answer) if is_choice else set()
     correct_ids = _correct_choice_ids(snapshot) if is_choice and options.right_answer else set()
     fact = snapshot.get("fact") if options.source else None

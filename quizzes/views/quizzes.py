@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView
 
 from quizzes.models import Article, Fact
 from quizzes.selectors import published_quiz, quizzes_for_student
-from quizzes.services.attempts import attempt_start, quiz_summary_for_student
+from quizzes.services.attempts import attempt_start, quiz_standing_for_student
 from quizzes.services.exceptions import QuizError
 from quizzes.text import find_verbatim
 
@@ -30,7 +30,7 @@ def quiz_list(request):
 def quiz_detail(request, slug):
     quiz = published_quiz(slug=slug)
     now = timezone.now()
-    summary = quiz_summary_for_student(quiz=quiz, user=request.user, now=now)
+    summary = quiz_standing_for_student(quiz=quiz, user=request.user, now=now)
     return render(
         request,
         "quizzes/quiz_detail.html",

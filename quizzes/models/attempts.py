@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from quizzes.models.bank import Question, QuestionVersion
+from quizzes.models.bank import Question, QuestionKind, QuestionVersion
 from quizzes.models.quizzes import Quiz
 
 
@@ -44,9 +44,9 @@ def shown_snapshot(snapshot: dict, *, choice_order: list) -> dict:
 
     if snapshot.get("choices"):
         return {**snapshot, "choices": ordered(snapshot["choices"])}
-    if snapshot.get("kind") == "matching" and snapshot.get("answers"):
+    if snapshot.get("kind") == QuestionKind.MATCHING and snapshot.get("answers"):
         return {**snapshot, "answers": ordered(snapshot["answers"])}
-    if snapshot.get("kind") == "ordering" and snapshot.get("shown_items"):
+    if snapshot.get("kind") == QuestionKind.ORDERING and snapshot.get("shown_items"):
         return {**snapshot, "shown_items": ordered(snapshot["shown_items"])}
     return snapshot
 

@@ -26,7 +26,6 @@ from django.utils.text import slugify
 
 from quizzes.models import AcceptedAnswer, Choice, MatchMode, MatchPair, OrderingItem, Question, Tag
 from quizzes.services.questions import part_fields, question_problems
-from quizzes.services.snapshots import versions_forget
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -316,7 +315,7 @@ def question_prepare(
 def _write(prepared: PreparedQuestion) -> None:
     question, current, fields = prepared.question, prepared.current, prepared.fields
     creating = current is None
-    question.save()
+    question.save()  # for an edit, its post_save makes the next start take a new version
     if creating or "choices" in fields:
         _write_choices(question, prepared.choices, replacing=not creating)
     if creating or "accepted_answers" in fields:
@@ -329,9 +328,6 @@ def _write(prepared: PreparedQuestion) -> None:
         _replace_rows(
             question, OrderingItem, prepared.items, saved=current and current.ordering_items
         )
-    if not creating:
-        # The parts went in bulk, which sends no signal: the next start makes a new version.
-        versions_forget(question_ids=[question.pk])
     if prepared.tags is not None:
         if creating:
             through = Question.tags.through

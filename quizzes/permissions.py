@@ -18,7 +18,7 @@ TEACHERS_GROUP = "Teachers"
 # What the `Teachers` group holds ("app_label.codename"). `fixtures/demo_users.json` gives the demo
 # group the same list (tests/test_permissions.py checks that they agree).
 _AUTHORED = ("article", "fact", "tag", "question", "choice", "acceptedanswer", "quiz")
-_AUTHORED += ("quizquestion", "deck", "card")
+_AUTHORED += ("quizquestion", "quizrandomslot", "deck", "card")
 TEACHER_PERMISSIONS: tuple[str, ...] = (
     *(
         f"quizzes.{action}_{model}"

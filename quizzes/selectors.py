@@ -10,7 +10,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import TruncDate, TruncWeek
 from django.http import Http404
 from django.utils import timezone
@@ -22,12 +33,14 @@ from quizzes.models import (
     LearningState,
     Question,
     Quiz,
+    QuizQuestion,
+    QuizRandomSlot,
     Rating,
     Response,
     ReviewLog,
 )
 from quizzes.services import scheduling
-from quizzes.services.analytics import AttemptRow, QuizResultsRows, ResponseRow
+from quizzes.services.analytics import AttemptRow, QuizResultsRows, ResponseRow, SlotPlace
 from quizzes.services.attempts import QuizStanding, quiz_standing
 
 if TYPE_CHECKING:
@@ -121,6 +134,32 @@ def quizzes_for_student(
     ]
 
 
+def quiz_question_count(*, quiz: Quiz) -> int:
+    """How many questions an attempt at `quiz` asks: its own and those its random slots draw
+    (one query)."""
+    fixed = (
+        QuizQuestion.objects.filter(quiz=OuterRef("pk"))
+        .order_by()
+        .values("quiz")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    drawn = (
+        QuizRandomSlot.objects.filter(quiz=OuterRef("pk"))
+        .order_by()
+        .values("quiz")
+        .annotate(n=Sum("count"))
+        .values("n")
+    )
+    row = (
+        Quiz.objects.filter(pk=quiz.pk)
+        .annotate(fixed=Subquery(fixed), drawn=Subquery(drawn))
+        .values_list("fixed", "drawn")
+        .first()
+    )
+    return sum(n or 0 for n in row) if row else 0
+
+
 def published_quiz(*, slug: str) -> Quiz:
     try:
         return Quiz.objects.published().get(slug=slug)
@@ -134,6 +173,9 @@ def published_quiz(*, slug: str) -> Quiz:
 def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
     """The finished attempts at `quiz` and their responses as plain rows, in three queries.
 
+    Each response says which random slot drew its question (from its attempt's layout), and
+    the quiz's order now places the questions and the random slots together.
+
     Responses bring only what the analysis reads from their question versions (key, kind, text
     and the choices), through JSON key lookups, rather than whole snapshots. (A re-grade changes
     only grading data, none of these.)
@@ -141,9 +183,14 @@ def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
     finished = Attempt.objects.finished().filter(quiz=quiz)
     attempts = []
     totals = {}
-    for row in finished.order_by("pk").values("pk", "user_id", "grade", "score", "max_score"):
+    drew: dict[tuple[int, int], int] = {}  # (attempt, question) -> the random slot that drew it
+    rows = finished.order_by("pk").values("pk", "user_id", "grade", "score", "max_score", "layout")
+    for row in rows:
         total = float(row["score"] / row["max_score"]) if row["max_score"] and row["score"] else 0.0
         totals[row["pk"]] = total
+        for item in row["layout"] or ():
+            if item.get("drawn_by") is not None:
+                drew[(row["pk"], item["question"])] = item["drawn_by"]
         attempts.append(
             AttemptRow(
                 attempt_id=row["pk"], user_id=row["user_id"], grade=row["grade"], total=total
@@ -166,6 +213,7 @@ def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
             fraction=row["fraction"],
             answer=row["answer"],
             total=totals.get(row["attempt_id"], 0.0),
+            drawn_by=drew.get((row["attempt_id"], row["question_id"])),
         )
         for row in Response.objects.filter(attempt__in=finished)
         .order_by("attempt_id", "slot")
@@ -185,9 +233,34 @@ def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
             "version__snapshot__item_ids",
         )
     ]
-    keys = quiz.quiz_questions.order_by("order", "pk").values_list("question__key", flat=True)
-    positions = {key: place for place, key in enumerate(keys, start=1)}
-    return QuizResultsRows(attempts=attempts, responses=responses, positions=positions)
+    positions, drawn = quiz_places(quiz=quiz)
+    return QuizResultsRows(attempts=attempts, responses=responses, positions=positions, drawn=drawn)
+
+
+def quiz_places(*, quiz: Quiz) -> tuple[dict[str, int], dict[int, SlotPlace]]:
+    """The quiz's order now, in one query: the place (from 1) of each question (by key) and of
+    each random slot (by id), as an attempt lays them out before any shuffle."""
+    blank = Value(None, output_field=CharField())
+    fixed = quiz.quiz_questions.annotate(
+        is_slot=Value(0), ref=F("question__key"), tag_name=blank, article_title=blank
+    ).values_list("order", "is_slot", "pk", "ref", "tag_name", "article_title")
+    slots = (
+        QuizRandomSlot.objects.filter(quiz=quiz)
+        .annotate(
+            is_slot=Value(1), ref=blank, tag_name=F("tag__name"), article_title=F("article__title")
+        )
+        .values_list("order", "is_slot", "pk", "ref", "tag_name", "article_title")
+    )
+    positions: dict[str, int] = {}
+    drawn: dict[int, SlotPlace] = {}
+    rows = sorted(fixed.union(slots, all=True), key=lambda row: row[:3])
+    for place, (_order, is_slot, pk, key, tag_name, article_title) in enumerate(rows, start=1):
+        if is_slot:
+            label = f"tag {tag_name}" if tag_name is not None else f"article {article_title}"
+            drawn[pk] = SlotPlace(position=place, label=label)
+        else:
+            positions[key] = place
+    return positions, drawn
 
 
 # --- flashcards ---------------------------------------------------------------------------

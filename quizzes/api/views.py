@@ -41,7 +41,7 @@ from quizzes.api.permissions import (
 from quizzes.api.throttling import AnonThrottle, ScopedThrottle
 from quizzes.api.tokens import ExpiringTokenAuthentication, token_create, tokens_revoke
 from quizzes.interchange import FormatError, WriteError
-from quizzes.models import Article, Attempt, Fact, Question, Quiz, QuizQuestion
+from quizzes.models import Article, Attempt, Fact, Question, Quiz, QuizQuestion, QuizRandomSlot
 from quizzes.models import Response as QuizResponse
 from quizzes.permissions import (
     EXPORT_QUESTIONS,
@@ -356,7 +356,11 @@ class QuizViewSet(viewsets.ModelViewSet):
         )
         if can(self.request.user, SEE_ALL_QUIZZES):
             return queryset.select_related("author").prefetch_related(
-                Prefetch("quiz_questions", queryset=QuizQuestion.objects.order_by("order", "pk"))
+                Prefetch("quiz_questions", queryset=QuizQuestion.objects.order_by("order", "pk")),
+                Prefetch(
+                    "random_slots",
+                    queryset=QuizRandomSlot.objects.select_related("tag", "article"),
+                ),
             )
         return queryset.open_at(timezone.now())
 

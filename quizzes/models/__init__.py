@@ -21,6 +21,7 @@ from quizzes.models.quizzes import (
     GradingMethod,
     Quiz,
     QuizQuestion,
+    QuizRandomSlot,
     ReviewMoment,
 )
 
@@ -47,6 +48,7 @@ __all__ = [
     "QuestionVersion",
     "Quiz",
     "QuizQuestion",
+    "QuizRandomSlot",
     "Rating",
     "Response",
     "ReviewLog",

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from quizzes.models.bank import Question, Tag
+from quizzes.models.content import Article
 
 
 class GradingMethod(models.TextChoices):
@@ -232,3 +233,66 @@ class QuizQuestion(models.Model):
         return (*self.quiz.natural_key(), *self.question.natural_key())
 
     natural_key.dependencies = ["quizzes.quiz", "quizzes.question"]  # type: ignore[attr-defined]
+
+
+class QuizRandomSlot(models.Model):
+    """A place in a quiz that draws `count` questions at random from a tag or an article, anew
+    for each attempt (the draw is kept in the attempt's layout)."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="random_slots")
+    order = models.PositiveIntegerField(
+        default=0,
+        help_text="Where the drawn questions go among the quiz's questions (the same numbering; "
+        "on a tie, after the fixed question).",
+    )
+    # PROTECT: deleting the source would silently change what the quiz asks.
+    tag = models.ForeignKey(
+        Tag,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="random_slots",
+        help_text="Draw from the questions with this tag…",
+    )
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="random_slots",
+        help_text="…or from the questions on this article's facts (one source, not both).",
+    )
+    count = models.PositiveSmallIntegerField(
+        default=1, help_text="How many questions to draw (never the same one twice)."
+    )
+    marks = models.DecimalField(
+        max_digits=6, decimal_places=2, default=1, help_text="Marks for each drawn question."
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tag__isnull=False, article__isnull=True)
+                | Q(tag__isnull=True, article__isnull=False),
+                name="random_slot_one_source",
+            ),
+            models.CheckConstraint(condition=Q(count__gte=1), name="random_slot_count_positive"),
+            models.CheckConstraint(
+                condition=Q(marks__gte=0), name="random_slot_marks_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quiz} #{self.order}: {self.count} from {self.source_label}"
+
+    def clean(self):
+        if (self.tag_id is None) == (self.article_id is None):
+            raise ValidationError("Draw from a tag or from an article (one of the two).")
+
+    @property
+    def source_label(self) -> str:
+        """“tag Geography” or “article The Danube”, as messages name the pool."""
+        if self.tag_id is not None:
+            return f"tag {self.tag}"
+        return f"article {self.article}"

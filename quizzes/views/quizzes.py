@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView
 
 from quizzes.models import Article, Fact
-from quizzes.selectors import published_quiz, quizzes_for_student
+from quizzes.selectors import published_quiz, quiz_question_count, quizzes_for_student
 from quizzes.services.attempts import attempt_start, quiz_standing_for_student
 from quizzes.services.exceptions import QuizError
 from quizzes.text import find_verbatim
@@ -38,7 +38,7 @@ def quiz_detail(request, slug):
             "quiz": quiz,
             "summary": summary,
             "is_open": summary.is_open,
-            "question_count": quiz.quiz_questions.count(),
+            "question_count": quiz_question_count(quiz=quiz),
         },
     )
 

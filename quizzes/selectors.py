@@ -241,11 +241,14 @@ def quiz_places(*, quiz: Quiz) -> tuple[dict[str, int], dict[int, SlotPlace]]:
     """The quiz's order now, in one query: the place (from 1) of each question (by key) and of
     each random slot (by id), as an attempt lays them out before any shuffle."""
     blank = Value(None, output_field=CharField())
-    fixed = quiz.quiz_questions.annotate(
-        is_slot=Value(0), ref=F("question__key"), tag_name=blank, article_title=blank
-    ).values_list("order", "is_slot", "pk", "ref", "tag_name", "article_title")
+    fixed = (
+        quiz.quiz_questions.order_by()
+        .annotate(is_slot=Value(0), ref=F("question__key"), tag_name=blank, article_title=blank)
+        .values_list("order", "is_slot", "pk", "ref", "tag_name", "article_title")
+    )
     slots = (
         QuizRandomSlot.objects.filter(quiz=quiz)
+        .order_by()
         .annotate(
             is_slot=Value(1), ref=blank, tag_name=F("tag__name"), article_title=F("article__title")
         )

@@ -56,12 +56,14 @@ def source_pools(*, sources: Collection[Source]) -> dict[Source, frozenset[int]]
     if tag_ids:
         parts.append(
             Question.tags.through.objects.filter(tag_id__in=tag_ids)
+            .order_by()
             .annotate(source_kind=Value("tag", output_field=CharField()))
             .values_list("source_kind", "tag_id", "question_id")  # type: ignore[misc]
         )
     if article_ids:
         parts.append(
             Question.objects.filter(fact__article_id__in=article_ids)
+            .order_by()
             .annotate(source_kind=Value("article", output_field=CharField()))
             .values_list("source_kind", "fact__article_id", "pk")
         )

@@ -76,6 +76,11 @@ class Quiz(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     published = models.BooleanField(default=False, help_text="Only published quizzes are listed.")
+    public = models.BooleanField(
+        default=True,
+        help_text="Open to every signed-in user. Off: only the students of a class it is "
+        "assigned to (and teachers) see it.",
+    )
     opens_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open now.")
     closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never closes.")
     time_limit = models.DurationField(

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 
 from quizzes.models import (
     Attempt,
@@ -136,17 +135,20 @@ def attempt_start(*, quiz: Quiz, user: "User", now: datetime) -> tuple[Attempt, 
 def _start(*, quiz: Quiz, user: "User", now: datetime) -> tuple[Attempt, bool]:
     # Serialise this student's starts: lock their user row for the transaction.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    current = Attempt.objects.in_progress().filter(quiz=quiz, user=user).first()
+    # The latest attempt says both whether one is in progress (only the latest can be: a start
+    # needs none in progress) and how many were used (they are numbered 1, 2, …): one query.
+    latest = Attempt.objects.filter(quiz=quiz, user=user).order_by("-number").first()
+    current = latest if latest is not None and latest.state == AttemptState.IN_PROGRESS else None
     if current is not None:
         if not is_overdue(current, now):
             return current, False
         attempt_finish(attempt=current, now=now)
+    used = latest.number if latest is not None else 0
 
     # Read once, after the lock (which `override_set` takes too for a student's override): the
     # window, the deadline and the attempts allowed all come from this one read.
     rules = effective_rules(quiz=quiz, user=user)
     _refuse_unless_allowed(quiz, user, rules, now)
-    used = Attempt.objects.filter(quiz=quiz, user=user).aggregate(last=Max("number"))["last"] or 0
     if rules.attempts_allowed is not None and used >= rules.attempts_allowed:
         raise NoAttemptsLeft()
 

@@ -348,13 +348,14 @@ class RosterResult:
 
 def _roster_names(csv_text: str) -> list[tuple[int, str]]:
     """(line number, username or email) for each line that names someone: the first cell of
-    each row; blank lines, a header ("username" or "email") and `#` comments are skipped."""
+    each row; blank lines, `#` comments and a header ("username" or "email") before the first
+    name are skipped."""
     rows = []
     for number, row in enumerate(csv.reader(io.StringIO(csv_text)), start=1):
         cell = next((cell.strip() for cell in row if cell.strip()), "")
         if not cell or cell.startswith("#"):
             continue
-        if number == 1 and cell.lower() in {"username", "email", "user", "login"}:
+        if not rows and cell.lower() in {"username", "email", "user", "login"}:
             continue
         rows.append((number, cell))
     return rows

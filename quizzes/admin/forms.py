@@ -292,6 +292,7 @@ class QuizForm(forms.ModelForm):
             "description",
             "tags",
             "published",
+            "public",
             "opens_at",
             "closes_at",
             "time_limit",

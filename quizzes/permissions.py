@@ -19,6 +19,9 @@ TEACHERS_GROUP = "Teachers"
 # group the same list (tests/test_permissions.py checks that they agree).
 _AUTHORED = ("article", "fact", "tag", "question", "choice", "acceptedanswer", "quiz")
 _AUTHORED += ("quizquestion", "quizrandomslot", "deck", "card")
+# Classes: which classes a teacher manages is narrower (those they teach, `Classroom.objects.
+# taught_by`); the permissions open the admin's pages for them.
+_AUTHORED += ("classroom", "enrolment", "quizassignment", "quizoverride")
 TEACHER_PERMISSIONS: tuple[str, ...] = (
     *(
         f"quizzes.{action}_{model}"
@@ -42,6 +45,7 @@ READ_RESULTS = "quizzes.view_attempt"  # every student's attempts and grades
 GENERATE_QUESTIONS = ("quizzes.add_question", "quizzes.change_question")
 IMPORT_QUESTIONS = ("quizzes.add_question", "quizzes.change_question")
 EXPORT_QUESTIONS = ("quizzes.view_question",)
+CREATE_CLASSES = "quizzes.add_classroom"  # and manage the classes one teaches
 
 
 def can(user, *permissions: str) -> bool:

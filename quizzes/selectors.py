@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     CharField,
     Count,
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -28,11 +30,14 @@ from django.utils import timezone
 
 from quizzes.models import (
     Attempt,
+    AttemptState,
     CardState,
+    Classroom,
     Deck,
     LearningState,
     Question,
     Quiz,
+    QuizAssignment,
     QuizQuestion,
     QuizRandomSlot,
     Rating,
@@ -42,6 +47,7 @@ from quizzes.models import (
 from quizzes.services import scheduling
 from quizzes.services.analytics import AttemptRow, QuizResultsRows, ResponseRow, SlotPlace
 from quizzes.services.attempts import QuizStanding, quiz_standing
+from quizzes.services.classes import effective_rules_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -118,18 +124,28 @@ def attempts_for_student(*, user: "User") -> list[Attempt]:
 def quizzes_for_student(
     *, user: "AnyUser", now: datetime
 ) -> list[tuple[Quiz, QuizStanding | None]]:
-    """The published quizzes, each with this student's summary (None when not logged in).
+    """The published quizzes `user` may see, each with this student's summary under their own
+    rules (None when not logged in).
 
-    Two queries: the quizzes, and the student's attempts at them.
+    Three queries: the quizzes, the student's attempts at them, and their rules (assignments
+    and overrides); the permission read is the request's.
     """
-    quizzes = Quiz.objects.published().order_by("title")
+    quizzes = Quiz.objects.visible_to(user).order_by("title")
     if not user.is_authenticated:
         return [(quiz, None) for quiz in quizzes]
-    quizzes = quizzes.prefetch_related(
-        Prefetch("attempts", queryset=Attempt.objects.filter(user=user), to_attr="student_attempts")
+    quizzes = list(
+        quizzes.prefetch_related(
+            Prefetch(
+                "attempts", queryset=Attempt.objects.filter(user=user), to_attr="student_attempts"
+            )
+        )
     )
+    rules = effective_rules_for(quizzes=quizzes, user=user)
     return [
-        (quiz, quiz_standing(quiz=quiz, attempts=quiz.student_attempts, now=now))
+        (
+            quiz,
+            quiz_standing(quiz=quiz, attempts=quiz.student_attempts, now=now, rules=rules[quiz.pk]),
+        )
         for quiz in quizzes
     ]
 
@@ -160,9 +176,10 @@ def quiz_question_count(*, quiz: Quiz) -> int:
     return sum(n or 0 for n in row) if row else 0
 
 
-def published_quiz(*, slug: str) -> Quiz:
+def visible_quiz(*, slug: str, user: "AnyUser") -> Quiz:
+    """The published quiz `user` may see (`Quiz.objects.visible_to`); Http404 otherwise."""
     try:
-        return Quiz.objects.published().get(slug=slug)
+        return Quiz.objects.visible_to(user).get(slug=slug)
     except Quiz.DoesNotExist:
         raise Http404("No such quiz.") from None
 
@@ -350,3 +367,88 @@ def questions_to_export(
     if quiz is not None:
         return questions.filter(quiz_questions__quiz=quiz).order_by("quiz_questions__order", "pk")
     return questions.order_by("key")
+
+
+# --- classes: what is due, a student's classes ----------------------------------------------
+
+# "Due soon": closing within this long.
+DUE_SOON = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class DueQuiz:
+    """An assigned quiz on a student's home page, under the student's own rules."""
+
+    quiz: Quiz
+    standing: QuizStanding
+    done: bool  # a finished attempt
+
+    @property
+    def closes(self) -> datetime | None:
+        return self.standing.closes
+
+
+@dataclass(frozen=True)
+class DueList:
+    overdue: list[DueQuiz]
+    soon: list[DueQuiz]  # closing within DUE_SOON
+    later: list[DueQuiz]  # later, or with no due date
+    done: list[DueQuiz]
+
+    def __bool__(self) -> bool:
+        return bool(self.overdue or self.soon or self.later or self.done)
+
+
+def due_for_student(*, user: "AnyUser", now: datetime) -> DueList:
+    """The published quizzes assigned to `user`'s classes, sorted into overdue, due soon, later
+    and done (a finished attempt), each under the student's own dates and time (overrides
+    included). Three queries, however many classes and quizzes: the quizzes, the student's
+    attempts at them, and their rules."""
+    empty = DueList([], [], [], [])
+    if not user.is_authenticated:
+        return empty
+    assigned = QuizAssignment.objects.filter(
+        quiz=OuterRef("pk"), classroom__enrolments__student=user
+    )
+    quizzes = list(
+        Quiz.objects.published()
+        .filter(Exists(assigned))
+        .prefetch_related(
+            Prefetch(
+                "attempts", queryset=Attempt.objects.filter(user=user), to_attr="student_attempts"
+            )
+        )
+    )
+    if not quizzes:
+        return empty
+    rules = effective_rules_for(quizzes=quizzes, user=user)
+    due = empty
+    items = []
+    for quiz in quizzes:
+        standing = quiz_standing(
+            quiz=quiz, attempts=quiz.student_attempts, now=now, rules=rules[quiz.pk]
+        )
+        done = any(a.state == AttemptState.FINISHED for a in quiz.student_attempts)
+        items.append(DueQuiz(quiz=quiz, standing=standing, done=done))
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    for item in sorted(items, key=lambda i: (i.closes or far, i.quiz.title)):
+        if item.done:
+            due.done.append(item)
+        elif item.closes is not None and item.closes <= now:
+            due.overdue.append(item)
+        elif item.closes is not None and item.closes <= now + DUE_SOON:
+            due.soon.append(item)
+        else:
+            due.later.append(item)
+    return due
+
+
+def classrooms_for_student(*, user: "User") -> list[Classroom]:
+    """The classes `user` attends, with their teachers (two queries)."""
+    return list(
+        Classroom.objects.attended_by(user)
+        .prefetch_related(
+            Prefetch("teachers", queryset=get_user_model().objects.order_by("username"))
+        )
+        .order_by("name", "pk")
+    )

@@ -1,3 +1,12 @@
 """The teachers' admin, one module per part of the domain."""
 
-from quizzes.admin import accounts, attempts, bank, content, flashcards, lockout, quizzes  # noqa: F401
+from quizzes.admin import (  # noqa: F401
+    accounts,
+    attempts,
+    bank,
+    classes,
+    content,
+    flashcards,
+    lockout,
+    quizzes,
+)

@@ -343,6 +343,7 @@ class QuizForm(forms.ModelForm):
             "description",
             "tags",
             "published",
+            "public",
             "opens_at",
             "closes_at",
             "time_limit",

@@ -49,6 +49,7 @@ class QuizAdmin(admin.ModelAdmin):
     list_display = (
         "title",
         "published",
+        "public",
         "question_count",
         "total_marks",
         "opens_at",
@@ -56,7 +57,7 @@ class QuizAdmin(admin.ModelAdmin):
         "time_limit",
         "attempts_allowed",
     )
-    list_filter = ("published", "feedback_mode", "grading_method", "tags")
+    list_filter = ("published", "public", "feedback_mode", "grading_method", "tags")
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("tags",)
@@ -68,7 +69,7 @@ class QuizAdmin(admin.ModelAdmin):
         export_action("moodle-xml", of_quizzes=True),
     ]
     fieldsets = (
-        (None, {"fields": ("title", "slug", "description", "tags", "published")}),
+        (None, {"fields": ("title", "slug", "description", "tags", "published", "public")}),
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit")}),
         (
             "Attempts and grading",

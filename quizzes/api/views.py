@@ -362,7 +362,7 @@ class QuizViewSet(viewsets.ModelViewSet):
                     queryset=QuizRandomSlot.objects.select_related("tag", "article"),
                 ),
             )
-        return queryset.open_at(timezone.now())
+        return queryset.available_to(self.request.user, timezone.now())
 
     def get_serializer_class(self):
         if self.action in {"create", "update", "partial_update"}:
@@ -398,9 +398,10 @@ class QuizViewSet(viewsets.ModelViewSet):
 
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def attempts(self, request, slug=None):
-        # Any published quiz: a closed one is refused by the service with its reason (403).
+        # Any published quiz the student may see: a closed one is refused by the service with
+        # its reason (403); one that is not for them is not found (404).
         try:
-            quiz = Quiz.objects.published().get(slug=slug)
+            quiz = Quiz.objects.visible_to(request.user).get(slug=slug)
         except Quiz.DoesNotExist:
             raise Http404("No such quiz.") from None
         attempt, created = attempt_services.attempt_start(

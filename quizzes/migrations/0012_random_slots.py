@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0008_matching_ordering'),
+        ('quizzes', '0011_classes'),
     ]
 
     operations = [

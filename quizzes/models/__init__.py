@@ -13,6 +13,7 @@ from quizzes.models.bank import (
     QuestionVersion,
     Tag,
 )
+from quizzes.models.classes import Classroom, Enrolment, QuizAssignment, QuizOverride
 from quizzes.models.content import Article, Fact, FactKind
 from quizzes.models.flashcards import Card, CardState, Deck, LearningState, Rating, ReviewLog
 from quizzes.models.quizzes import (
@@ -34,7 +35,9 @@ __all__ = [
     "Card",
     "CardState",
     "Choice",
+    "Classroom",
     "Deck",
+    "Enrolment",
     "Fact",
     "FactKind",
     "FeedbackMode",
@@ -47,6 +50,8 @@ __all__ = [
     "QuestionKind",
     "QuestionVersion",
     "Quiz",
+    "QuizAssignment",
+    "QuizOverride",
     "QuizQuestion",
     "QuizRandomSlot",
     "Rating",

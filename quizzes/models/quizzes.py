@@ -3,9 +3,10 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from quizzes.models.bank import Question, Tag
@@ -65,10 +66,52 @@ class QuizQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def open_at(self, now):
-        """Published quizzes a student may start at `now`."""
+        """Published quizzes open at `now` by their own window (a class's assignment or an
+        override may give a student another: `quizzes.services.classes.effective_rules`)."""
         return self.published().filter(
             Q(opens_at__isnull=True) | Q(opens_at__lte=now),
             Q(closes_at__isnull=True) | Q(closes_at__gt=now),
+        )
+
+    def visible_to(self, user):
+        """The published quizzes `user` may see: the public ones, those assigned to a class
+        they are in, and for a teacher (who may see every quiz) all of them.
+
+        The teacher's permission (`SEE_ALL_QUIZZES`) is read inside the same query, so that a
+        student's page costs no permission query (tests/test_permissions.py)."""
+        from quizzes.permissions import SEE_ALL_QUIZZES
+
+        published = self.published()
+        if not (user and user.is_authenticated and user.is_active):
+            return published.filter(public=True)
+        if user.is_superuser:
+            return published
+        app_label, codename = SEE_ALL_QUIZZES.split(".")
+        holds = Permission.objects.filter(
+            Q(user=user) | Q(group__user=user),
+            content_type__app_label=app_label,
+            codename=codename,
+        )
+        return published.filter(Q(public=True) | self._assigned_to(user) | Exists(holds))
+
+    def available_to(self, user, now):
+        """What a student's quiz list offers: the quizzes `user` may see that are open now by
+        their own window, or assigned to a class of theirs (open or not: it is due)."""
+        visible = self.visible_to(user)
+        if not (user and user.is_authenticated):
+            return visible.open_at(now)
+        own_window = Q(
+            Q(opens_at__isnull=True) | Q(opens_at__lte=now),
+            Q(closes_at__isnull=True) | Q(closes_at__gt=now),
+        )
+        return visible.filter(own_window | self._assigned_to(user))
+
+    @staticmethod
+    def _assigned_to(user):
+        from quizzes.models.classes import QuizAssignment
+
+        return Exists(
+            QuizAssignment.objects.filter(quiz=OuterRef("pk"), classroom__enrolments__student=user)
         )
 
 
@@ -77,6 +120,11 @@ class Quiz(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     published = models.BooleanField(default=False, help_text="Only published quizzes are listed.")
+    public = models.BooleanField(
+        default=True,
+        help_text="Open to every signed-in user. Off: only the students of a class it is "
+        "assigned to (and teachers) see it.",
+    )
     opens_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open now.")
     closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never closes.")
     time_limit = models.DurationField(

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Max, Subquery, When
 
 from quizzes.models import (
     Attempt,
@@ -30,7 +29,9 @@ from quizzes.models import (
     Response,
     ReviewMoment,
 )
+from quizzes.permissions import SEE_ALL_QUIZZES, can
 from quizzes.services import grading, random_slots, review
+from quizzes.services.classes import EffectiveRules, compose_rules, effective_rules
 from quizzes.services.exceptions import (
     AnswerLocked,
     AttemptClosed,
@@ -78,13 +79,19 @@ def is_overdue(attempt: Attempt, now: datetime) -> bool:
 # --- starting ---------------------------------------------------------------------------------
 
 
-def _deadline(quiz: Quiz, started_at: datetime) -> datetime | None:
-    candidates = []
-    if quiz.time_limit:
-        candidates.append(started_at + quiz.time_limit)
-    if quiz.closes_at:
-        candidates.append(quiz.closes_at)
-    return min(candidates, default=None)
+def _deadline(rules: EffectiveRules, started_at: datetime) -> datetime | None:
+    """The student's time limit from the start, or their closing date if that comes first: the
+    rules with their overrides (`effective_rules`), not the quiz's own settings."""
+    return rules.deadline(started_at)
+
+
+def _refuse_unless_allowed(quiz: Quiz, user: "User", rules: EffectiveRules, now: datetime):
+    """The window and the quiz's visibility, for this student: a quiz that is not public is
+    for the classes it is assigned to (and teachers)."""
+    if not quiz.published or not rules.window_open(now):
+        raise QuizNotOpen()
+    if not quiz.public and not rules.assigned and not can(user, SEE_ALL_QUIZZES):
+        raise QuizNotOpen("This quiz is for the classes it is assigned to.")
 
 
 @dataclass(frozen=True)
@@ -183,32 +190,21 @@ def attempt_start(
 def _start(*, quiz: Quiz, user: "User", now: datetime, rng: random.Random) -> tuple[Attempt, bool]:
     # Serialise this student's starts: lock their user row for the transaction.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    # One query: the attempt in progress if any (else the latest), with the highest number used.
-    theirs = Attempt.objects.filter(quiz=quiz, user=user)
-    latest = (
-        theirs.annotate(
-            used=Subquery(
-                Attempt.objects.filter(quiz=quiz, user=user)
-                .order_by()
-                .values("quiz")
-                .annotate(top=Max("number"))
-                .values("top")
-            ),
-            running=Case(When(state=AttemptState.IN_PROGRESS, then=0), default=1),
-        )
-        .order_by("running", "-number")
-        .first()
-    )
-    used = latest.used if latest is not None else 0
+    # The latest attempt says both whether one is in progress (only the latest can be: a start
+    # needs none in progress) and how many were used (they are numbered 1, 2, …): one query.
+    latest = Attempt.objects.filter(quiz=quiz, user=user).order_by("-number").first()
     current = latest if latest is not None and latest.state == AttemptState.IN_PROGRESS else None
     if current is not None:
         if not is_overdue(current, now):
             return current, False
         attempt_finish(attempt=current, now=now)
+    used = latest.number if latest is not None else 0
 
-    if not quiz.is_open(now):
-        raise QuizNotOpen()
-    if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
+    # Read once, after the lock (which `override_set` takes too for a student's override): the
+    # window, the deadline and the attempts allowed all come from this one read.
+    rules = effective_rules(quiz=quiz, user=user)
+    _refuse_unless_allowed(quiz, user, rules, now)
+    if rules.attempts_allowed is not None and used >= rules.attempts_allowed:
         raise NoAttemptsLeft()
 
     places, versions, layout = _build_layout(quiz, rng)
@@ -218,7 +214,7 @@ def _start(*, quiz: Quiz, user: "User", now: datetime, rng: random.Random) -> tu
         number=used + 1,
         state=AttemptState.IN_PROGRESS,
         started_at=now,
-        deadline=_deadline(quiz, now),
+        deadline=_deadline(rules, now),
         max_score=sum((place.marks for place in places), Decimal(0)),
         layout=layout,
     )
@@ -553,6 +549,20 @@ class QuizStanding:
     in_progress: Attempt | None
     is_open: bool
     grade_hidden: bool = False  # the quiz's review options do not show the marks yet
+    # The student's own rules (their class's window, their extra time and attempts).
+    rules: EffectiveRules | None = None
+
+    @property
+    def time_limit(self) -> timedelta | None:
+        return self.rules.time_limit if self.rules else None
+
+    @property
+    def attempts_allowed(self) -> int | None:
+        return self.rules.attempts_allowed if self.rules else None
+
+    @property
+    def closes(self) -> datetime | None:
+        return self.rules.closes if self.rules else None
 
     @property
     def can_start(self) -> bool:
@@ -561,8 +571,16 @@ class QuizStanding:
         )
 
 
-def quiz_standing(*, quiz: Quiz, attempts: list[Attempt], now: datetime) -> QuizStanding:
-    """A student's standing on a quiz from their attempts at it (pure: no database)."""
+def quiz_standing(
+    *,
+    quiz: Quiz,
+    attempts: list[Attempt],
+    now: datetime,
+    rules: EffectiveRules | None = None,
+) -> QuizStanding:
+    """A student's standing on a quiz from their attempts at it and their rules (pure: no
+    database). `rules` None: the quiz's own (`compose_rules(quiz=quiz)`)."""
+    rules = rules or compose_rules(quiz=quiz)
     attempts = sorted(attempts, key=lambda a: a.number)
     current = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
     if current is not None and is_overdue(current, now):
@@ -582,20 +600,25 @@ def quiz_standing(*, quiz: Quiz, attempts: list[Attempt], now: datetime) -> Quiz
         state=state,
         attempts_used=used,
         attempts_left=None
-        if quiz.attempts_allowed is None
-        else max(quiz.attempts_allowed - used, 0),
+        if rules.attempts_allowed is None
+        else max(rules.attempts_allowed - used, 0),
         final_grade=None
         if grade_hidden
         else grading.final_grade(method=quiz.grading_method, grades=grades),
         grade_hidden=grade_hidden,
         in_progress=current,
-        is_open=quiz.is_open(now),
+        is_open=quiz.published and rules.window_open(now),
+        rules=rules,
     )
 
 
 def quiz_standing_for_student(
     *, quiz: Quiz, user: "User | AnonymousUser", now: datetime
 ) -> QuizStanding:
-    """State, attempts used and left, and final grade of one student on one quiz."""
-    attempts = list(Attempt.objects.filter(quiz=quiz, user=user)) if user.is_authenticated else []
-    return quiz_standing(quiz=quiz, attempts=attempts, now=now)
+    """State, attempts used and left, and final grade of one student on one quiz, under their
+    own rules (two queries: the attempts and the rules)."""
+    if not user.is_authenticated:
+        return quiz_standing(quiz=quiz, attempts=[], now=now)
+    attempts = list(Attempt.objects.filter(quiz=quiz, user=user))
+    rules = effective_rules(quiz=quiz, user=user)
+    return quiz_standing(quiz=quiz, attempts=attempts, now=now, rules=rules)

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from quizzes.admin.gradebook import GradebookViews
 from quizzes.models import Classroom, Enrolment, QuizAssignment, QuizOverride
 from quizzes.services.classes import (
     OVERRIDE_FIELDS,
@@ -89,7 +90,7 @@ class RosterForm(forms.Form):
 
 
 @admin.register(Classroom)
-class ClassroomAdmin(admin.ModelAdmin):
+class ClassroomAdmin(GradebookViews, admin.ModelAdmin):
     list_display = ("name", "join_code", "student_count", "teacher_names", "created_at")
     search_fields = ("name", "join_code")
     fields = ("name", "join_code", "teachers", "created_at")
@@ -145,6 +146,7 @@ class ClassroomAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.roster_view),
                 name=f"{self.opts.app_label}_{self.opts.model_name}_roster",
             ),
+            *self.gradebook_urls(),
             *super().get_urls(),
         ]
 

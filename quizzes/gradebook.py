@@ -352,7 +352,7 @@ def _cells(
     return cells
 
 
-def _enrolled(classroom: Classroom) -> QuerySet[Enrolment, dict[str, Any]]:
+def _enrolled(classroom: Classroom) -> QuerySet[Enrolment, Any]:
     """The class's student ids, as a subquery."""
     return Enrolment.objects.filter(classroom=classroom).values("student_id")
 

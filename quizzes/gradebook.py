@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, FloatField, Func, Q, QuerySet
 
 from quizzes.grades import format_grade
 from quizzes.models import (
@@ -79,7 +79,7 @@ class QuizColumn:
         return self.finished / self.students if self.students else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One student on one quiz."""
 
@@ -175,38 +175,52 @@ def accommodation_text(accommodation: Accommodation) -> str:
     return "; ".join(parts)
 
 
+_FINISHED, _IN_PROGRESS = str(AttemptState.FINISHED), str(AttemptState.IN_PROGRESS)
+
+
 def make_cell(
     *,
     quiz: QuizColumn,
     attempts: Sequence[tuple],
     accommodations: Sequence[tuple[str, Accommodation]] = (),
 ) -> Cell:
-    """A cell from the student's attempts at the quiz, as (number, state, grade, started_at,
-    finished_at) tuples, and the overrides that apply, as (whose, accommodation)."""
-    ordered = sorted(attempts, key=lambda a: a[0])
-    finished = [a for a in ordered if a[1] == AttemptState.FINISHED]
-    if any(a[1] == AttemptState.IN_PROGRESS for a in ordered):
-        state = IN_PROGRESS
-    elif finished:
-        state = FINISHED
-    else:
-        state = NOT_STARTED
-    grades = [a[2] for a in finished if a[2] is not None]
-    latest = finished[-1] if finished else None
-    time_taken = latest[4] - latest[3] if latest is not None and latest[3] and latest[4] else None
-    text = "; ".join(
-        f"{accommodation_text(acc)} ({whose})"
-        for whose, acc in accommodations
-        if not acc.is_empty()
+    """A cell from the student's attempts at the quiz, as (number, state, grade, seconds taken)
+    tuples, and the overrides that apply, as (whose, accommodation).
+
+    Written for speed (the class grid makes 20,000 of them): one pass over the attempts.
+    """
+    text = (
+        "; ".join(
+            f"{accommodation_text(acc)} ({whose})"
+            for whose, acc in accommodations
+            if not acc.is_empty()
+        )
+        if accommodations
+        else ""
     )
+    if not attempts:
+        return Cell(quiz.id, NOT_STARTED, 0, None, quiz.maximum_grade, None, text)
+    ordered = sorted(attempts) if len(attempts) > 1 else attempts
+    grades = []
+    latest_seconds = None
+    running = False
+    finished = False
+    for _number, state, grade, seconds in ordered:
+        if state == _FINISHED:
+            finished = True
+            latest_seconds = seconds
+            if grade is not None:
+                grades.append(grade)
+        elif state == _IN_PROGRESS:
+            running = True
     return Cell(
-        quiz_id=quiz.id,
-        state=state,
-        attempts=len(ordered),
-        grade=final_grade(method=quiz.grading_method, grades=grades),
-        maximum_grade=quiz.maximum_grade,
-        time_taken=time_taken,
-        accommodation=text,
+        quiz.id,
+        IN_PROGRESS if running else FINISHED if finished else NOT_STARTED,
+        len(ordered),
+        final_grade(method=quiz.grading_method, grades=grades) if grades else None,
+        quiz.maximum_grade,
+        None if latest_seconds is None else timedelta(seconds=round(latest_seconds)),
+        text,
     )
 
 
@@ -281,16 +295,34 @@ def _assigned(classroom: Classroom, quiz_id: int | None = None) -> list[QuizColu
     return sorted(columns, key=lambda q: (q.due is None, q.due or datetime.min, q.title, q.id))
 
 
+class SecondsBetween(Func):
+    """`end - start` in seconds (a float), worked out by the database: reading two timestamps
+    per attempt into Python was the gradebook's slowest step (bench/gradebook.py)."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = "EXTRACT(EPOCH FROM (%(expressions)s))"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "((julianday(%(expressions)s)) * 86400.0)"
+        joiner = ") - julianday("
+        return self.as_sql(compiler, connection, template=template, arg_joiner=joiner, **extra)
+
+
 def _attempts(quiz_ids: Iterable[int], students: Iterable[int] | Any) -> dict[tuple, list]:
-    """(user, quiz) -> the attempts as (number, state, grade, started_at, finished_at)."""
+    """(user, quiz) -> the attempts as (number, state, grade, seconds taken or None)."""
     by_cell: dict[tuple, list] = defaultdict(list)
     rows = (
         Attempt.objects.filter(quiz_id__in=list(quiz_ids), user_id__in=students)
         .order_by()
-        .values_list("user_id", "quiz_id", "number", "state", "grade", "started_at", "finished_at")
+        .annotate(seconds=SecondsBetween("finished_at", "started_at"))
+        .values_list("user_id", "quiz_id", "number", "state", "grade", "seconds")
     )
-    for user_id, quiz_id, *attempt in rows.iterator(chunk_size=5000):
-        by_cell[(user_id, quiz_id)].append(tuple(attempt))
+    for user_id, quiz_id, number, state, grade, seconds in rows.iterator(chunk_size=5000):
+        by_cell[(user_id, quiz_id)].append((number, state, grade, seconds))
     return by_cell
 
 

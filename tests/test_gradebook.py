@@ -2,10 +2,12 @@
 
 import csv
 import io
+import json
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from quizzes.gradebook import (
@@ -44,9 +46,8 @@ def column(method="highest", maximum=Decimal(100)):
 
 
 def attempt(number, state, grade=None, minutes=None):
-    started = NOW - timedelta(hours=number)
-    finished = started + timedelta(minutes=minutes) if minutes is not None else None
-    return (number, state, None if grade is None else Decimal(grade), started, finished)
+    seconds = None if minutes is None else minutes * 60.0
+    return (number, str(state), None if grade is None else Decimal(grade), seconds)
 
 
 # --- the cells, pure --------------------------------------------------------------------------
@@ -333,3 +334,24 @@ def test_the_gradebook_is_in_the_openapi_schema(api_client_for, teacher):
     operation = schema["paths"]["/api/classes/{id}/gradebook/"]["get"]
     assert operation["operationId"] == "classes_gradebook"
     assert "text/csv" in operation["responses"]["200"]["content"]
+
+
+def test_the_api_json_is_what_its_serializer_says(api_client_for, teacher):
+    from quizzes.api.gradebook import GradebookSerializer
+
+    classroom, people, quizzes = build_class(3, 2, teacher=teacher)
+    attempt_start(quiz=quizzes[1], user=people[1], now=NOW)
+    body = api_client_for(teacher).get(api_url(classroom)).json()
+    expected = GradebookSerializer({"book": class_gradebook(classroom=classroom)}).data
+    assert body == json.loads(json.dumps(expected, cls=DjangoJSONEncoder))
+
+
+def test_the_time_taken_is_the_latest_finished_attempts(teacher):
+    from quizzes.services.attempts import attempt_finish
+
+    classroom, people, quizzes = build_class(1, 1, teacher=teacher)
+    started, _ = attempt_start(quiz=quizzes[0], user=people[0], now=NOW - timedelta(minutes=7))
+    attempt_finish(attempt=started, now=NOW - timedelta(seconds=15))
+    [row] = class_gradebook(classroom=classroom).rows
+    assert row.cells[0].time_taken == timedelta(minutes=6, seconds=45)
+    assert row.cells[0].attempts == 2

@@ -7,7 +7,8 @@ Three reads, for the class's teachers (the pages in `quizzes/admin/gradebook.py`
   completion and the distribution of the class's grades;
 - `quiz_gradebook`: one quiz's row per student (attempts, state, final grade, time taken,
   accommodations), sortable;
-- `student_report`: one student's quizzes and flashcard decks, with their retention.
+- `student_report`: one student's quizzes, and the flashcard decks they study with their
+  retention (a section the flashcards app adds: `STUDENT_REPORT_SECTIONS`).
 
 Each runs a fixed number of queries whatever the number of students and quizzes (tests pin them;
 `bench/gradebook.py` times the class grid with 1,000 students × 20 quizzes): rows come back as
@@ -22,27 +23,23 @@ for another class of the student's is not this class's business, and is left out
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, FloatField, Func, Q, QuerySet
+from django.db.models import FloatField, Func, Q, QuerySet
 
 from quizzes.grades import format_grade
 from quizzes.models import (
     Attempt,
     AttemptState,
-    CardState,
     Classroom,
     Enrolment,
-    LearningState,
     Quiz,
     QuizAssignment,
     QuizOverride,
-    Rating,
-    ReviewLog,
 )
 from quizzes.services.analytics import GradeBand, grade_distribution
 from quizzes.services.classes import Accommodation
@@ -132,13 +129,19 @@ class QuizGradebook:
 
 
 @dataclass(frozen=True)
-class DeckLine:
-    deck_id: int
+class ReportSection:
+    """A part of a student's report that another app adds (the flashcards app: their decks)."""
+
     title: str
-    cards: int  # cards the student has studied
-    due: int  # of those, due now
-    reviews: int  # reviews of learnt cards (in the Review state)
-    retention: float | None  # the share of those not rated Again (None: none yet)
+    template: str  # rendered with `section` in its context
+    rows: list = field(default_factory=list)
+
+
+# What other apps add to a student's report: each is called as `section(student_id=…, now=…)`
+# and returns a `ReportSection` in a fixed number of queries. quizzes imports no flashcards
+# (tests/test_app_boundaries.py): the flashcards app adds its decks here when it is ready
+# (flashcards/apps.py).
+STUDENT_REPORT_SECTIONS: list[Callable[..., ReportSection]] = []
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ class StudentReport:
     classroom: Classroom
     student: Student
     quizzes: list[tuple[QuizColumn, Cell]]
-    decks: list[DeckLine] = field(default_factory=list)
+    sections: list[ReportSection] = field(default_factory=list)
 
 
 # --- the pieces, pure -------------------------------------------------------------------------
@@ -438,8 +441,9 @@ def quiz_gradebook(*, classroom: Classroom, quiz: Quiz, sort: str = "name") -> Q
 
 def student_report(*, classroom: Classroom, student_id: int, now: datetime) -> StudentReport:
     """One student of the class: the class's quizzes and any other quiz they attempted, and
-    every deck they study with its retention. Raises Enrolment.DoesNotExist when the student is
-    not in the class. Seven queries."""
+    the sections other apps add (the decks they study, with their retention). Raises
+    Enrolment.DoesNotExist when the student is not in the class. Five queries, and the
+    sections'."""
     found = _students(classroom, student_id=student_id)
     if not found:
         raise Enrolment.DoesNotExist("That student is not in this class.")
@@ -470,42 +474,8 @@ def student_report(*, classroom: Classroom, student_id: int, now: datetime) -> S
         classroom=classroom,
         student=student,
         quizzes=[(quiz, cells[(student_id, quiz.id)]) for quiz in quizzes],
-        decks=_deck_lines(student_id=student_id, now=now),
+        sections=[section(student_id=student_id, now=now) for section in STUDENT_REPORT_SECTIONS],
     )
-
-
-def _deck_lines(*, student_id: int, now: datetime) -> list[DeckLine]:
-    """The decks the student studies: cards and cards due (one query), and the retention of
-    their reviews of learnt cards, as the deck's statistics page counts it (one query)."""
-    studied = (
-        CardState.objects.filter(user_id=student_id)
-        .order_by()
-        .values_list("deck_id", "deck__title")
-        .annotate(cards=Count("pk"), due=Count("pk", filter=Q(due__lte=now)))
-    )
-    reviews = {
-        deck_id: (total, recalled)
-        for deck_id, total, recalled in ReviewLog.objects.filter(
-            user_id=student_id, state_before__state=int(LearningState.REVIEW)
-        )
-        .order_by()
-        .values_list("deck_id")
-        .annotate(total=Count("pk"), recalled=Count("pk", filter=~Q(rating=Rating.AGAIN)))
-    }
-    lines = []
-    for deck_id, title, cards, due in studied:
-        total, recalled = reviews.get(deck_id, (0, 0))
-        lines.append(
-            DeckLine(
-                deck_id=deck_id,
-                title=title,
-                cards=cards,
-                due=due,
-                reviews=total,
-                retention=recalled / total if total else None,
-            )
-        )
-    return sorted(lines, key=lambda line: (line.title, line.deck_id))
 
 
 # --- CSV ----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from flashcards.models import CardState, LearningState, Rating, ReviewLog
 from quizzes.gradebook import (
     FINISHED,
     IN_PROGRESS,
@@ -22,7 +23,7 @@ from quizzes.gradebook import (
     sort_rows,
     student_report,
 )
-from quizzes.models import AttemptState, GradingMethod, LearningState, Rating, ReviewLog
+from quizzes.models import AttemptState, GradingMethod
 from quizzes.services.attempts import attempt_start
 from tests.factories import (
     CardFactory,
@@ -170,15 +171,15 @@ def test_a_student_report_has_their_quizzes_and_decks_with_retention():
             state_before={"state": int(LearningState.REVIEW)},
             state_after={"state": int(LearningState.REVIEW)},
         )
-    from quizzes.models import CardState
-
     CardState.objects.create(user=people[0], card=card, deck=card.deck, due=NOW - timedelta(1))
     report = student_report(classroom=classroom, student_id=people[0].pk, now=NOW)
     assert [(q.title, c.display) for q, c in report.quizzes] == [
         ("Quiz 00", "50"),
         ("Practice", "100"),
     ]
-    [deck] = report.decks
+    [section] = report.sections
+    assert section.title == "Flashcards"
+    [deck] = section.rows
     assert (deck.title, deck.cards, deck.due, deck.reviews, deck.retention) == (
         card.deck.title,
         1,

@@ -1,12 +1,3 @@
 """The teachers' admin, one module per part of the domain."""
 
-from quizzes.admin import (  # noqa: F401
-    accounts,
-    attempts,
-    bank,
-    classes,
-    content,
-    flashcards,
-    lockout,
-    quizzes,
-)
+from quizzes.admin import accounts, attempts, bank, classes, content, lockout, quizzes  # noqa: F401

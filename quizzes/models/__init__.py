@@ -15,7 +15,6 @@ from quizzes.models.bank import (
 )
 from quizzes.models.classes import Classroom, Enrolment, QuizAssignment, QuizOverride
 from quizzes.models.content import Article, Fact, FactKind
-from quizzes.models.flashcards import Card, CardState, Deck, LearningState, Rating, ReviewLog
 from quizzes.models.quizzes import (
     REVIEW_OPTIONS,
     FeedbackMode,
@@ -32,17 +31,13 @@ __all__ = [
     "Article",
     "Attempt",
     "AttemptState",
-    "Card",
-    "CardState",
     "Choice",
     "Classroom",
-    "Deck",
     "Enrolment",
     "Fact",
     "FactKind",
     "FeedbackMode",
     "GradingMethod",
-    "LearningState",
     "MatchMode",
     "MatchPair",
     "OrderingItem",
@@ -54,9 +49,7 @@ __all__ = [
     "QuizOverride",
     "QuizQuestion",
     "QuizRandomSlot",
-    "Rating",
     "Response",
-    "ReviewLog",
     "ReviewMoment",
     "Tag",
     "ThrottleCount",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
     path("", include("quizzes.api.flashcard_urls")),
+    path("", include("quizzes.api.class_urls")),
     # Last: anything else under /api/ is a JSON 404, not the site's HTML page. `^` alone, since
     # `.*$` stops at a newline, and a path with `%0A` in it would get the HTML page.
     re_path(r"^", views.api_not_found),

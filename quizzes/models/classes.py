@@ -2,6 +2,8 @@
 (overrides) a student or a whole class gets on a quiz's time, attempts and dates."""
 
 import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +11,9 @@ from django.db import models
 from django.db.models import Q
 
 from quizzes.models.quizzes import Quiz
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 # Join codes are read aloud and copied from a board: no 0/O, 1/I/L, and upper case only.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -81,7 +86,7 @@ class Classroom(models.Model):
     def natural_key(self):
         return (self.join_code,)
 
-    def is_taught_by(self, user) -> bool:
+    def is_taught_by(self, user: "User | AnonymousUser") -> bool:
         """Whether `user` may manage this class (a teacher of it, or a superuser)."""
         if not (user and user.is_authenticated and user.is_active):
             return False
@@ -105,7 +110,7 @@ class Enrolment(models.Model):
         return f"{self.student} in {self.classroom}"
 
 
-def _window_problems(opens, closes) -> dict[str, str]:
+def _window_problems(opens: datetime | None, closes: datetime | None) -> dict[str, str]:
     if opens and closes and closes <= opens:
         return {"closes": "The closing date must come after the opening date."}
     return {}

@@ -3,6 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from flashcards import models as flashcard_models
 from quizzes import models
 from quizzes.permissions import teachers_group
 
@@ -205,7 +206,7 @@ class QuizFactory(factory.django.DjangoModelFactory):
 
 class DeckFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = models.Deck
+        model = flashcard_models.Deck
 
     slug = factory.Sequence(lambda n: f"deck-{n}")
     title = factory.Sequence(lambda n: f"Deck {n}")
@@ -214,7 +215,7 @@ class DeckFactory(factory.django.DjangoModelFactory):
 
 class CardFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = models.Card
+        model = flashcard_models.Card
 
     deck = factory.SubFactory(DeckFactory)
     key = factory.Sequence(lambda n: f"card-{n}")

@@ -6,7 +6,6 @@ from quizzes.admin import (  # noqa: F401
     bank,
     classes,
     content,
-    flashcards,
     lockout,
     quizzes,
 )

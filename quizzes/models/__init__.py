@@ -15,7 +15,6 @@ from quizzes.models.bank import (
 )
 from quizzes.models.classes import Classroom, Enrolment, QuizAssignment, QuizOverride
 from quizzes.models.content import Article, Fact, FactKind
-from quizzes.models.flashcards import Card, CardState, Deck, LearningState, Rating, ReviewLog
 from quizzes.models.quizzes import (
     REVIEW_OPTIONS,
     FeedbackMode,
@@ -31,17 +30,13 @@ __all__ = [
     "Article",
     "Attempt",
     "AttemptState",
-    "Card",
-    "CardState",
     "Choice",
     "Classroom",
-    "Deck",
     "Enrolment",
     "Fact",
     "FactKind",
     "FeedbackMode",
     "GradingMethod",
-    "LearningState",
     "MatchMode",
     "MatchPair",
     "OrderingItem",
@@ -52,9 +47,7 @@ __all__ = [
     "QuizAssignment",
     "QuizOverride",
     "QuizQuestion",
-    "Rating",
     "Response",
-    "ReviewLog",
     "ReviewMoment",
     "Tag",
     "ThrottleCount",

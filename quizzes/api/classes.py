@@ -8,7 +8,7 @@
     POST /api/classes/{id}/reset-code/       a new join code (its teachers)
     POST /api/classes/{id}/roster/           {csv} or a text/csv body: enrol by username or email
     DELETE /api/classes/{id}/students/{uid}/ take a student out (its teachers)
-    POST /api/classes/{id}/assignments/      {quiz: slug, opens, closes} (its teachers)
+    POST /api/classes/{id}/assignments/      {quiz: slug | deck: slug, opens, closes} (teachers)
     GET  /api/quizzes/{slug}/overrides/      the overrides on a quiz for my classes and students
     POST /api/quizzes/{slug}/overrides/      {user: id | class: id, extra_minutes, …}
 
@@ -35,7 +35,7 @@ from rest_framework.response import Response
 from quizzes.api.parsers import JSONParser
 from quizzes.api.permissions import requires
 from quizzes.cleaning import text_problems
-from quizzes.models import Classroom, Enrolment, Quiz, QuizAssignment, QuizOverride
+from quizzes.models import Classroom, Enrolment, Quiz, QuizOverride
 from quizzes.permissions import CREATE_CLASSES
 from quizzes.services import classes as class_services
 
@@ -124,12 +124,13 @@ class RosterResultSerializer(serializers.Serializer):
 
 
 class AssignmentInputSerializer(serializers.Serializer):
-    quiz = serializers.SlugField(help_text="The quiz's slug.")
+    quiz = serializers.SlugField(required=False, help_text="A quiz's slug…")
+    deck = serializers.SlugField(required=False, help_text="…or a deck's (one of the two).")
     opens = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="Empty: the quiz's own opening."
+        required=False, allow_null=True, help_text="Empty: the quiz's own opening (a deck: now)."
     )
     closes = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="The due date. Empty: the quiz's own."
+        required=False, allow_null=True, help_text="The due date. Empty: the quiz's own (none)."
     )
 
     def validate_quiz(self, slug):
@@ -138,13 +139,37 @@ class AssignmentInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(f"No quiz has the slug “{slug}”.")
         return quiz
 
+    def validate_deck(self, slug):
+        assignable = class_services.ASSIGNABLES.get("deck")
+        deck = assignable.find(slug) if assignable else None
+        if deck is None:
+            raise serializers.ValidationError(f"No deck has the slug “{slug}”.")
+        return deck
 
-class AssignmentSerializer(serializers.ModelSerializer):
-    quiz = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    def validate(self, attrs):
+        if ("quiz" in attrs) == ("deck" in attrs):
+            raise serializers.ValidationError({"quiz": ["Give one of `quiz` or `deck` (a slug)."]})
+        return attrs
 
-    class Meta:
-        model = QuizAssignment
-        fields = ["id", "classroom", "quiz", "opens", "closes", "created_at"]
+
+class AssignmentSerializer(serializers.Serializer):
+    """A quiz's or a deck's assignment to a class."""
+
+    id = serializers.IntegerField()
+    classroom = serializers.IntegerField(source="classroom_id")
+    quiz = serializers.SerializerMethodField()
+    deck = serializers.SerializerMethodField()
+    opens = serializers.DateTimeField(allow_null=True)
+    closes = serializers.DateTimeField(allow_null=True, help_text="The due date.")
+    created_at = serializers.DateTimeField()
+
+    def get_quiz(self, assignment) -> str | None:
+        quiz = getattr(assignment, "quiz", None)
+        return quiz.slug if quiz is not None else None
+
+    def get_deck(self, assignment) -> str | None:
+        deck = getattr(assignment, "deck", None)
+        return deck.slug if deck is not None else None
 
 
 class _OverrideFields(serializers.Serializer):
@@ -266,8 +291,9 @@ def _taught_class(request, pk) -> Classroom:
         responses={204: None},
     ),
     assignments=extend_schema(
-        summary="Assign a quiz to the class with its dates (its teachers)",
-        description="Assigning a quiz again changes the dates of its assignment (200).",
+        summary="Assign a quiz or a deck to the class with its dates (its teachers)",
+        description='`{"quiz": slug}` or `{"deck": slug}`, with `opens` and `closes` (the '
+        "due date). Assigning it again changes the dates of its assignment (200).",
         request=AssignmentInputSerializer,
         responses={
             201: OpenApiResponse(AssignmentSerializer, description="Assigned."),
@@ -361,12 +387,14 @@ class ClassroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         serializer = AssignmentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        assignment, created = class_services.assign_quiz(
-            classroom=classroom,
-            quiz=data["quiz"],
-            opens=data.get("opens"),
-            closes=data.get("closes"),
-        )
+        dates = {"opens": data.get("opens"), "closes": data.get("closes")}
+        if "deck" in data:
+            assign = class_services.ASSIGNABLES["deck"].assign
+            assignment, created = assign(classroom=classroom, item=data["deck"], **dates)
+        else:
+            assignment, created = class_services.assign_quiz(
+                classroom=classroom, quiz=data["quiz"], **dates
+            )
         return Response(
             AssignmentSerializer(assignment).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

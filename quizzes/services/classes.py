@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -437,6 +437,23 @@ def assign_quiz(
     assignment.full_clean(validate_unique=False)
     assignment.save()
     return assignment, created
+
+
+@dataclass(frozen=True)
+class Assignable:
+    """Something besides quizzes that another app lets teachers assign to a class (the
+    flashcards app: decks), registered from that app's `ready()`: quizzes imports nothing from
+    it (tests/test_app_boundaries.py)."""
+
+    find: Callable[[str], Any]  # a slug -> the object, or None
+    assign: Callable[..., tuple[Any, bool]]  # (classroom=, item=, opens=, closes=) -> (row, new)
+
+
+ASSIGNABLES: dict[str, Assignable] = {}
+
+
+def register_assignable(name: str, assignable: Assignable) -> None:
+    ASSIGNABLES[name] = assignable
 
 
 OVERRIDE_FIELDS = ("extra_minutes", "time_multiplier", "extra_attempts", "opens", "closes")

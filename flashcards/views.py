@@ -49,9 +49,9 @@ def _deck_for(user, slug: str) -> Deck:
 @require_GET
 @login_required
 def deck_list(request: HttpRequest) -> HttpResponse:
-    # The published decks only (teachers try drafts from the admin): a student's list costs
-    # no permission query.
-    decks = list(Deck.objects.published().order_by("title"))
+    # The published decks the student may see: the public ones and those assigned to their
+    # classes (teachers try drafts from the admin); a student's list costs no permission query.
+    decks = list(Deck.objects.visible_to(request.user).order_by("title"))
     counts = scheduling.deck_counts(user=request.user, decks=decks, now=timezone.now())
     rows = [(deck, counts[deck.pk]) for deck in decks]
     return render(request, "flashcards/deck_list.html", {"rows": rows})

@@ -24,7 +24,7 @@ _AUTHORED += ("quizquestion", "quizrandomslot")
 # Classes: which classes a teacher manages is narrower (those they teach, `Classroom.objects.
 # taught_by`); the permissions open the admin's pages for them.
 _AUTHORED += ("classroom", "enrolment", "quizassignment", "quizoverride")
-_AUTHORED_FLASHCARDS = ("deck", "card")
+_AUTHORED_FLASHCARDS = ("deck", "card", "deckassignment")
 _ACTIONS = ("add", "change", "delete", "view")
 TEACHER_PERMISSIONS: tuple[str, ...] = (
     *(f"quizzes.{action}_{model}" for model in _AUTHORED for action in _ACTIONS),

@@ -28,6 +28,7 @@ urlpatterns = [
         name="api-class-gradebook",
     ),
     path("", include(router.urls)),
+    path("", include("quizzes.api.class_urls")),
     # Last: anything else under /api/ is a JSON 404, not the site's HTML page. `^` alone, since
     # `.*$` stops at a newline, and a path with `%0A` in it would get the HTML page.
     re_path(r"^", views.api_not_found),

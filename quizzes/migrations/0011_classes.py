@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0008_matching_ordering'),
+        ('quizzes', '0009_flashcards_leave'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0009_flashcards_leave'),
         ('quizzes', '0011_classes'),
     ]
 

@@ -2,6 +2,8 @@
 (overrides) a student or a whole class gets on a quiz's time, attempts and dates."""
 
 import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +11,9 @@ from django.db import models
 from django.db.models import Q
 
 from quizzes.models.quizzes import Quiz
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 # Join codes are read aloud and copied from a board: no 0/O, 1/I/L, and upper case only.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -81,11 +86,16 @@ class Classroom(models.Model):
     def natural_key(self):
         return (self.join_code,)
 
-    def is_taught_by(self, user) -> bool:
+    def is_taught_by(self, user: "User | AnonymousUser") -> bool:
         """Whether `user` may manage this class (a teacher of it, or a superuser)."""
         if not (user and user.is_authenticated and user.is_active):
             return False
         return user.is_superuser or self.teachers.filter(pk=user.pk).exists()
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def get_by_natural_key(self, join_code, username):
+        return self.get(classroom__join_code=join_code, student__username=username)
 
 
 class Enrolment(models.Model):
@@ -94,6 +104,8 @@ class Enrolment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["classroom", "student__username"]
@@ -104,11 +116,21 @@ class Enrolment(models.Model):
     def __str__(self):
         return f"{self.student} in {self.classroom}"
 
+    def natural_key(self):
+        return (self.classroom.join_code, self.student.get_username())
 
-def _window_problems(opens, closes) -> dict[str, str]:
+    natural_key.dependencies = ["quizzes.classroom", "auth.user"]  # type: ignore[attr-defined]
+
+
+def _window_problems(opens: datetime | None, closes: datetime | None) -> dict[str, str]:
     if opens and closes and closes <= opens:
         return {"closes": "The closing date must come after the opening date."}
     return {}
+
+
+class QuizAssignmentQuerySet(models.QuerySet):
+    def get_by_natural_key(self, join_code, quiz_slug):
+        return self.get(classroom__join_code=join_code, quiz__slug=quiz_slug)
 
 
 class QuizAssignment(models.Model):
@@ -123,6 +145,8 @@ class QuizAssignment(models.Model):
         null=True, blank=True, help_text="The due date. Empty: the quiz's own closing date."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = QuizAssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["closes", "pk"]
@@ -139,9 +163,23 @@ class QuizAssignment(models.Model):
     def __str__(self):
         return f"{self.quiz} for {self.classroom}"
 
+    def natural_key(self):
+        return (self.classroom.join_code, self.quiz.slug)
+
+    natural_key.dependencies = ["quizzes.classroom", "quizzes.quiz"]  # type: ignore[attr-defined]
+
     def clean(self):
         if errors := _window_problems(self.opens, self.closes):
             raise ValidationError(errors)
+
+
+class QuizOverrideQuerySet(models.QuerySet):
+    def get_by_natural_key(self, quiz_slug, username, join_code):
+        """(quiz slug, username, None) for a student's override, (quiz slug, None, join code)
+        for a class's."""
+        if username is not None:
+            return self.get(quiz__slug=quiz_slug, user__username=username)
+        return self.get(quiz__slug=quiz_slug, classroom__join_code=join_code)
 
 
 class QuizOverride(models.Model):
@@ -182,6 +220,8 @@ class QuizOverride(models.Model):
     closes = models.DateTimeField(null=True, blank=True, help_text="Empty: the usual closing.")
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = QuizOverrideQuerySet.as_manager()
+
     class Meta:
         ordering = ["quiz", "pk"]
         constraints = [
@@ -214,6 +254,19 @@ class QuizOverride(models.Model):
 
     def __str__(self):
         return f"{self.quiz} for {self.user or self.classroom}"
+
+    def natural_key(self):
+        return (
+            self.quiz.slug,
+            self.user.get_username() if self.user else None,
+            self.classroom.join_code if self.classroom else None,
+        )
+
+    natural_key.dependencies = [  # type: ignore[attr-defined]
+        "quizzes.quiz",
+        "quizzes.classroom",
+        "auth.user",
+    ]
 
     def clean(self):
         errors = _window_problems(self.opens, self.closes)

@@ -85,7 +85,7 @@ def _deadline(rules: EffectiveRules, started_at: datetime) -> datetime | None:
     return rules.deadline(started_at)
 
 
-def _refuse_unless_allowed(quiz: Quiz, user: "User", rules: EffectiveRules, now: datetime):
+def _refuse_unless_allowed(quiz: Quiz, user: "User", rules: EffectiveRules, now: datetime) -> None:
     """The window and the quiz's visibility, for this student: a quiz that is not public is
     for the classes it is assigned to (and teachers)."""
     if not quiz.published or not rules.window_open(now):

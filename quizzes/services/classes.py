@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -110,13 +110,13 @@ class Accommodation:
 def _most_generous(accommodations: list[Accommodation]) -> Accommodation:
     """Several class overrides at once: the most generous value of each field."""
 
-    def largest(values):
-        values = [v for v in values if v is not None]
-        return max(values) if values else None
+    def largest(values: Iterable[Any]) -> Any:
+        present = [v for v in values if v is not None]
+        return max(present) if present else None
 
-    def earliest(values):
-        values = [v for v in values if v is not None]
-        return min(values) if values else None
+    def earliest(values: Iterable[Any]) -> Any:
+        present = [v for v in values if v is not None]
+        return min(present) if present else None
 
     return Accommodation(
         extra_minutes=largest(a.extra_minutes for a in accommodations),
@@ -127,7 +127,7 @@ def _most_generous(accommodations: list[Accommodation]) -> Accommodation:
     )
 
 
-def _first_set(*values):
+def _first_set(*values: Any) -> Any:
     return next((value for value in values if value is not None), None)
 
 
@@ -350,7 +350,7 @@ def _roster_names(csv_text: str) -> list[tuple[int, str]]:
     """(line number, username or email) for each line that names someone: the first cell of
     each row; blank lines, `#` comments and a header ("username" or "email") before the first
     name are skipped."""
-    rows = []
+    rows: list[tuple[int, str]] = []
     for number, row in enumerate(csv.reader(io.StringIO(csv_text)), start=1):
         cell = next((cell.strip() for cell in row if cell.strip()), "")
         if not cell or cell.startswith("#"):
@@ -375,7 +375,7 @@ def roster_import(*, classroom: Classroom, csv_text: str) -> RosterResult:
     if len(names) > ROSTER_MAX_LINES:
         raise ValidationError({"csv": f"At most {ROSTER_MAX_LINES} students at a time."})
     wanted = sorted({name.lower() for _, name in names})
-    found = list(
+    found: list[User] = list(
         get_user_model()
         .objects.filter(is_active=True)
         .annotate(username_lower=Lower("username"), email_lower=Lower("email"))
@@ -437,6 +437,23 @@ def assign_quiz(
     assignment.full_clean(validate_unique=False)
     assignment.save()
     return assignment, created
+
+
+@dataclass(frozen=True)
+class Assignable:
+    """Something besides quizzes that another app lets teachers assign to a class (the
+    flashcards app: decks), registered from that app's `ready()`: quizzes imports nothing from
+    it (tests/test_app_boundaries.py)."""
+
+    find: Callable[[str], Any]  # a slug -> the object, or None
+    assign: Callable[..., tuple[Any, bool]]  # (classroom=, item=, opens=, closes=) -> (row, new)
+
+
+ASSIGNABLES: dict[str, Assignable] = {}
+
+
+def register_assignable(name: str, assignable: Assignable) -> None:
+    ASSIGNABLES[name] = assignable
 
 
 OVERRIDE_FIELDS = ("extra_minutes", "time_multiplier", "extra_attempts", "opens", "closes")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from flashcards.models import CardState, Deck, LearningState, Rating, ReviewLog
 from flashcards.services import scheduling
+from quizzes.gradebook import ReportSection
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -133,10 +134,8 @@ def student_decks(*, student_id: int, now: datetime) -> list[DeckLine]:
     return sorted(lines, key=lambda line: (line.title, line.deck_id))
 
 
-def student_report_decks(*, student_id: int, now: datetime):
+def student_report_decks(*, student_id: int, now: datetime) -> ReportSection:
     """The flashcards section of a student's report for their teachers (quizzes.gradebook)."""
-    from quizzes.gradebook import ReportSection
-
     return ReportSection(
         title="Flashcards",
         template="flashcards/_student_report_decks.html",

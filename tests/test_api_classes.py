@@ -78,9 +78,10 @@ class TestClasses:
             ("Year 9", "teacher", 1)
         ]
         attended = as_user(cast.student_in).get("/api/classes/").json()
-        assert [(c["name"], c["role"], c["join_code"]) for c in attended] == [
-            ("Year 9", "student", None)  # the code is the teacher's to hand out
+        assert [(c["name"], c["role"], c["join_code"], c["students"]) for c in attended] == [
+            ("Year 9", "student", None, None)  # the code is the teacher's to hand out
         ]
+        assert taught[0]["students"] == [{"id": cast.student_in.pk, "username": "student_in"}]
         assert {c["name"] for c in as_user(cast.superuser).get("/api/classes/").json()} == {
             "Year 9",
             "Year 10",
@@ -94,7 +95,7 @@ class TestClasses:
         for extra in (1, 6):
             for _ in range(extra):
                 ClassroomFactory(teachers=[cast.teacher_a], students=[UserFactory()])
-            with django_assert_max_num_queries(3) as queries:
+            with django_assert_max_num_queries(4) as queries:
                 assert client.get("/api/classes/").status_code == 200
             counts.append(len(queries))
         assert counts[0] == counts[1]

@@ -25,7 +25,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -65,6 +70,11 @@ class PlainTextParser(CSVTextParser):
 # --- serializers --------------------------------------------------------------------------
 
 
+class StudentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
 class ClassroomSerializer(serializers.ModelSerializer):
     role = serializers.SerializerMethodField(
         help_text="teacher or student: mine to run, or to attend."
@@ -74,10 +84,23 @@ class ClassroomSerializer(serializers.ModelSerializer):
     )
     teachers = serializers.SlugRelatedField(many=True, read_only=True, slug_field="username")
     student_count = serializers.SerializerMethodField()
+    students = serializers.SerializerMethodField(
+        help_text="The students, for a teacher of the class (null for a student: classmates "
+        "are not listed)."
+    )
 
     class Meta:
         model = Classroom
-        fields = ["id", "name", "role", "join_code", "teachers", "student_count", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "role",
+            "join_code",
+            "teachers",
+            "student_count",
+            "students",
+            "created_at",
+        ]
 
     def _teaches(self, classroom) -> bool:
         user = self.context["request"].user
@@ -91,6 +114,12 @@ class ClassroomSerializer(serializers.ModelSerializer):
 
     def get_join_code(self, classroom) -> str | None:
         return classroom.join_code if self._teaches(classroom) else None
+
+    @extend_schema_field(StudentSerializer(many=True, allow_null=True))
+    def get_students(self, classroom):
+        if not self._teaches(classroom):
+            return None
+        return StudentSerializer(classroom.students.all(), many=True).data
 
     def get_student_count(self, classroom) -> int | None:
         count = getattr(classroom, "_student_count", None)
@@ -242,7 +271,8 @@ def _visible_classes(user):
     return (
         classes.annotate(_teaches=Exists(taught), _student_count=Count("enrolments", distinct=True))
         .prefetch_related(
-            Prefetch("teachers", queryset=get_user_model().objects.order_by("username"))
+            Prefetch("teachers", queryset=get_user_model().objects.order_by("username")),
+            Prefetch("students", queryset=get_user_model().objects.order_by("username")),
         )
         .order_by("name", "pk")
     )

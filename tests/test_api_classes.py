@@ -416,3 +416,48 @@ def test_a_teacher_sees_only_their_classes_and_overrides_in_the_admin(cast):
     assert "Year 9" in classes and "Year 10" not in classes
     overrides = client.get("/admin/quizzes/quizoverride/").content.decode()
     assert "student_in" in overrides and "student_out" not in overrides
+
+
+def test_the_issues_api_story_from_the_demo(db, api_client_for):
+    """From the demo data: the teacher creates a class, the demo student joins with the code,
+    the teacher assigns the timed quiz with a due date and gives the student 50 % extra time;
+    the student's attempt gets 15 minutes and the due date."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command(
+        "loaddata", "articles", "questions", "quizzes", "demo_users", "classes", verbosity=0
+    )
+    users = get_user_model().objects
+    teacher = api_client_for(users.get(username="teacher"))
+    student_user = users.get(username="student")
+    student = api_client_for(student_user)
+
+    made = teacher.post("/api/classes/", {"name": "Year 9"}, format="json")
+    assert made.status_code == 201
+    class_id, code = made.json()["id"], made.json()["join_code"]
+    joined = student.post("/api/classes/join/", {"code": code}, format="json")
+    assert joined.status_code == 201
+    students = teacher.get(f"/api/classes/{class_id}/").json()["students"]
+    assert students == [{"id": student_user.pk, "username": "student"}]
+
+    due = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+    assigned = teacher.post(
+        f"/api/classes/{class_id}/assignments/",
+        {"quiz": "geneva-timed-challenge", "closes": due.isoformat()},
+        format="json",
+    )
+    assert assigned.status_code == 201
+    override = teacher.post(
+        "/api/quizzes/geneva-timed-challenge/overrides/",
+        {"user": students[0]["id"], "time_multiplier": "1.5"},
+        format="json",
+    )
+    assert override.status_code == 200  # the demo already gave the student 50 % more time
+
+    started = student.post("/api/quizzes/geneva-timed-challenge/attempts/")
+    assert started.status_code == 201
+    attempt = Attempt.objects.get(user=student_user, quiz__slug="geneva-timed-challenge")
+    assert attempt.deadline - attempt.started_at == timedelta(minutes=15)
+    standing = student.get("/api/quizzes/geneva-timed-challenge/").json()["standing"]
+    assert standing["state"] == "in_progress"

@@ -213,6 +213,12 @@ class TestOverrides:
         )
         assert response.status_code == 201
         assert Decimal(response.json()["time_multiplier"]) == Decimal("1.5")
+        rules = as_user(cast.student_in).get("/api/quizzes/timed/rules/").json()
+        assert rules["time_limit_seconds"] == 15 * 60 and rules["accommodated"]
+        assert (
+            as_user(cast.student_out).get("/api/quizzes/timed/rules/").json()["time_limit_seconds"]
+            == 10 * 60
+        )
         started = as_user(cast.student_in).post("/api/quizzes/timed/attempts/")
         assert started.status_code == 201
         attempt = Attempt.objects.get(user=cast.student_in)
@@ -290,7 +296,10 @@ class TestTheStudentSeesTheirRules:
         assert client.get("/api/quizzes/once/").json()["standing"]["attempts_left"] == 3
         slugs = {q["slug"] for q in client.get("/api/quizzes/").json()["results"]}
         assert "once" in slugs
+        rules = client.get("/api/quizzes/once/rules/").json()
+        assert (rules["attempts_allowed"], rules["assigned"]) == (3, True)
         outsider = as_user(cast.student_out)
+        assert outsider.get("/api/quizzes/once/rules/").status_code == 404
         assert outsider.get("/api/quizzes/once/").status_code == 404
         assert outsider.post("/api/quizzes/once/attempts/").status_code == 404
         assert "once" not in {q["slug"] for q in outsider.get("/api/quizzes/").json()["results"]}
@@ -324,6 +333,7 @@ def _api_calls(cast):
             {"class": c.pk, "extra_minutes": 5},
         ),
         "list overrides": ("get", "/api/quizzes/timed/overrides/", None),
+        "my rules on a quiz": ("get", "/api/quizzes/timed/rules/", None),
         "join with the code": ("post", "/api/classes/join/", {"code": c.join_code}),
     }
 
@@ -342,6 +352,7 @@ EXPECTED = {
     "set a student override": (201, 400, 201, 403, 403, 201),
     "set a class override": (201, 400, 201, 403, 403, 201),
     "list overrides": (200, 200, 200, 403, 403, 200),
+    "my rules on a quiz": (200, 200, 200, 200, 200, 200),
     "join with the code": (201, 201, 201, 200, 201, 201),
 }
 

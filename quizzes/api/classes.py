@@ -9,6 +9,7 @@
     POST /api/classes/{id}/roster/           {csv} or a text/csv body: enrol by username or email
     DELETE /api/classes/{id}/students/{uid}/ take a student out (its teachers)
     POST /api/classes/{id}/assignments/      {quiz: slug | deck: slug, opens, closes} (teachers)
+    GET  /api/quizzes/{slug}/rules/          my own window, due date, time limit and attempts
     GET  /api/quizzes/{slug}/overrides/      the overrides on a quiz for my classes and students
     POST /api/quizzes/{slug}/overrides/      {user: id | class: id, extra_minutes, …}
 
@@ -254,6 +255,22 @@ class OverrideSerializer(serializers.ModelSerializer):
             "closes",
             "updated_at",
         ]
+
+
+class RulesSerializer(serializers.Serializer):
+    """The rules the signed-in student takes a quiz under (`effective_rules`)."""
+
+    opens = serializers.DateTimeField(allow_null=True, help_text="Null: open from the start.")
+    closes = serializers.DateTimeField(
+        allow_null=True, help_text="Null: never closes. The due date when the quiz is assigned."
+    )
+    time_limit_seconds = serializers.SerializerMethodField(help_text="Null: untimed.")
+    attempts_allowed = serializers.IntegerField(allow_null=True, help_text="Null: unlimited.")
+    assigned = serializers.BooleanField(help_text="Assigned to a class of mine.")
+    accommodated = serializers.BooleanField(help_text="An override (mine or my class's) applies.")
+
+    def get_time_limit_seconds(self, rules) -> int | None:
+        return int(rules.time_limit.total_seconds()) if rules.time_limit else None
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -518,3 +535,27 @@ class QuizOverridesView(GenericAPIView):
             OverrideSerializer(override).data,
             status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
         )
+
+
+class QuizRulesView(GenericAPIView):
+    """My own rules on one quiz: its window or my class's, my time limit and attempts."""
+
+    serializer_class = RulesSerializer
+    queryset = Quiz.objects.none()  # for the schema: the handler picks its own
+    pagination_class = None
+
+    @extend_schema(
+        operation_id="quizzes_rules",
+        summary="My rules on a quiz: window, due date, time limit and attempts, with overrides",
+        description="What `effective_rules` gives the signed-in user: the quiz's own settings, "
+        "their class's assignment window and the overrides (theirs and their class's). The "
+        "attempt's deadline is its start plus `time_limit_seconds`, or `closes` if sooner.",
+        responses={200: RulesSerializer},
+        tags=["quizzes"],
+    )
+    def get(self, request, slug):
+        quiz = Quiz.objects.visible_to(request.user).filter(slug=slug).first()
+        if quiz is None:
+            raise Http404("No such quiz.")
+        rules = class_services.effective_rules(quiz=quiz, user=request.user)
+        return Response(RulesSerializer(rules).data)

@@ -317,8 +317,11 @@ class DueList:
     later: list[DueQuiz]  # later, or with no due date
     done: list[DueQuiz]
 
+    def groups(self) -> tuple[list[DueQuiz], ...]:
+        return (self.overdue, self.soon, self.later, self.done)
+
     def __bool__(self) -> bool:
-        return bool(self.overdue or self.soon or self.later or self.done)
+        return any(self.groups())
 
 
 def due_for_student(*, user: "AnyUser", now: datetime) -> DueList:

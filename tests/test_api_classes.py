@@ -78,9 +78,10 @@ class TestClasses:
             ("Year 9", "teacher", 1)
         ]
         attended = as_user(cast.student_in).get("/api/classes/").json()
-        assert [(c["name"], c["role"], c["join_code"]) for c in attended] == [
-            ("Year 9", "student", None)  # the code is the teacher's to hand out
+        assert [(c["name"], c["role"], c["join_code"], c["students"]) for c in attended] == [
+            ("Year 9", "student", None, None)  # the code is the teacher's to hand out
         ]
+        assert taught[0]["students"] == [{"id": cast.student_in.pk, "username": "student_in"}]
         assert {c["name"] for c in as_user(cast.superuser).get("/api/classes/").json()} == {
             "Year 9",
             "Year 10",
@@ -94,7 +95,7 @@ class TestClasses:
         for extra in (1, 6):
             for _ in range(extra):
                 ClassroomFactory(teachers=[cast.teacher_a], students=[UserFactory()])
-            with django_assert_max_num_queries(3) as queries:
+            with django_assert_max_num_queries(4) as queries:
                 assert client.get("/api/classes/").status_code == 200
             counts.append(len(queries))
         assert counts[0] == counts[1]
@@ -212,6 +213,12 @@ class TestOverrides:
         )
         assert response.status_code == 201
         assert Decimal(response.json()["time_multiplier"]) == Decimal("1.5")
+        rules = as_user(cast.student_in).get("/api/quizzes/timed/rules/").json()
+        assert rules["time_limit_seconds"] == 15 * 60 and rules["accommodated"]
+        assert (
+            as_user(cast.student_out).get("/api/quizzes/timed/rules/").json()["time_limit_seconds"]
+            == 10 * 60
+        )
         started = as_user(cast.student_in).post("/api/quizzes/timed/attempts/")
         assert started.status_code == 201
         attempt = Attempt.objects.get(user=cast.student_in)
@@ -289,7 +296,10 @@ class TestTheStudentSeesTheirRules:
         assert client.get("/api/quizzes/once/").json()["standing"]["attempts_left"] == 3
         slugs = {q["slug"] for q in client.get("/api/quizzes/").json()["results"]}
         assert "once" in slugs
+        rules = client.get("/api/quizzes/once/rules/").json()
+        assert (rules["attempts_allowed"], rules["assigned"]) == (3, True)
         outsider = as_user(cast.student_out)
+        assert outsider.get("/api/quizzes/once/rules/").status_code == 404
         assert outsider.get("/api/quizzes/once/").status_code == 404
         assert outsider.post("/api/quizzes/once/attempts/").status_code == 404
         assert "once" not in {q["slug"] for q in outsider.get("/api/quizzes/").json()["results"]}
@@ -323,6 +333,7 @@ def _api_calls(cast):
             {"class": c.pk, "extra_minutes": 5},
         ),
         "list overrides": ("get", "/api/quizzes/timed/overrides/", None),
+        "my rules on a quiz": ("get", "/api/quizzes/timed/rules/", None),
         "join with the code": ("post", "/api/classes/join/", {"code": c.join_code}),
     }
 
@@ -341,6 +352,7 @@ EXPECTED = {
     "set a student override": (201, 400, 201, 403, 403, 201),
     "set a class override": (201, 400, 201, 403, 403, 201),
     "list overrides": (200, 200, 200, 403, 403, 200),
+    "my rules on a quiz": (200, 200, 200, 200, 200, 200),
     "join with the code": (201, 201, 201, 200, 201, 201),
 }
 
@@ -415,3 +427,48 @@ def test_a_teacher_sees_only_their_classes_and_overrides_in_the_admin(cast):
     assert "Year 9" in classes and "Year 10" not in classes
     overrides = client.get("/admin/quizzes/quizoverride/").content.decode()
     assert "student_in" in overrides and "student_out" not in overrides
+
+
+def test_the_issues_api_story_from_the_demo(db, api_client_for):
+    """From the demo data: the teacher creates a class, the demo student joins with the code,
+    the teacher assigns the timed quiz with a due date and gives the student 50 % extra time;
+    the student's attempt gets 15 minutes and the due date."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command(
+        "loaddata", "articles", "questions", "quizzes", "demo_users", "classes", verbosity=0
+    )
+    users = get_user_model().objects
+    teacher = api_client_for(users.get(username="teacher"))
+    student_user = users.get(username="student")
+    student = api_client_for(student_user)
+
+    made = teacher.post("/api/classes/", {"name": "Year 9"}, format="json")
+    assert made.status_code == 201
+    class_id, code = made.json()["id"], made.json()["join_code"]
+    joined = student.post("/api/classes/join/", {"code": code}, format="json")
+    assert joined.status_code == 201
+    students = teacher.get(f"/api/classes/{class_id}/").json()["students"]
+    assert students == [{"id": student_user.pk, "username": "student"}]
+
+    due = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+    assigned = teacher.post(
+        f"/api/classes/{class_id}/assignments/",
+        {"quiz": "geneva-timed-challenge", "closes": due.isoformat()},
+        format="json",
+    )
+    assert assigned.status_code == 201
+    override = teacher.post(
+        "/api/quizzes/geneva-timed-challenge/overrides/",
+        {"user": students[0]["id"], "time_multiplier": "1.5"},
+        format="json",
+    )
+    assert override.status_code == 200  # the demo already gave the student 50 % more time
+
+    started = student.post("/api/quizzes/geneva-timed-challenge/attempts/")
+    assert started.status_code == 201
+    attempt = Attempt.objects.get(user=student_user, quiz__slug="geneva-timed-challenge")
+    assert attempt.deadline - attempt.started_at == timedelta(minutes=15)
+    standing = student.get("/api/quizzes/geneva-timed-challenge/").json()["standing"]
+    assert standing["state"] == "in_progress"

@@ -105,6 +105,9 @@ def test_the_home_page_sorts_what_is_due(student_client, student):
     assert due.index("Done one") > due.index('id="due-done"')
     assert "Not assigned" not in due
     assert "Was due" in due
+    # An assigned quiz is listed under "Due" only, not again under "Open quizzes".
+    open_quizzes = body[body.index('id="open-quizzes"') :]
+    assert "Soon one" not in open_quizzes and "Not assigned" in open_quizzes
     assert "<time datetime=" in due and "data-local-time" in due
 
 

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from quizzes.api.classes import ClassroomViewSet, QuizOverridesView
+from quizzes.api.classes import ClassroomViewSet, QuizOverridesView, QuizRulesView
 
 router = SimpleRouter()
 router.register("classes", ClassroomViewSet, basename="api-class")
@@ -14,5 +14,6 @@ urlpatterns = [
         QuizOverridesView.as_view(),
         name="api-quiz-overrides",
     ),
+    path("quizzes/<slug:slug>/rules/", QuizRulesView.as_view(), name="api-quiz-rules"),
     *router.urls,
 ]

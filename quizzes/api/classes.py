@@ -9,6 +9,7 @@
     POST /api/classes/{id}/roster/           {csv} or a text/csv body: enrol by username or email
     DELETE /api/classes/{id}/students/{uid}/ take a student out (its teachers)
     POST /api/classes/{id}/assignments/      {quiz: slug | deck: slug, opens, closes} (teachers)
+    GET  /api/quizzes/{slug}/rules/          my own window, due date, time limit and attempts
     GET  /api/quizzes/{slug}/overrides/      the overrides on a quiz for my classes and students
     POST /api/quizzes/{slug}/overrides/      {user: id | class: id, extra_minutes, …}
 
@@ -25,7 +26,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -65,6 +71,11 @@ class PlainTextParser(CSVTextParser):
 # --- serializers --------------------------------------------------------------------------
 
 
+class StudentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
 class ClassroomSerializer(serializers.ModelSerializer):
     role = serializers.SerializerMethodField(
         help_text="teacher or student: mine to run, or to attend."
@@ -74,10 +85,23 @@ class ClassroomSerializer(serializers.ModelSerializer):
     )
     teachers = serializers.SlugRelatedField(many=True, read_only=True, slug_field="username")
     student_count = serializers.SerializerMethodField()
+    students = serializers.SerializerMethodField(
+        help_text="The students, for a teacher of the class (null for a student: classmates "
+        "are not listed)."
+    )
 
     class Meta:
         model = Classroom
-        fields = ["id", "name", "role", "join_code", "teachers", "student_count", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "role",
+            "join_code",
+            "teachers",
+            "student_count",
+            "students",
+            "created_at",
+        ]
 
     def _teaches(self, classroom) -> bool:
         user = self.context["request"].user
@@ -91,6 +115,12 @@ class ClassroomSerializer(serializers.ModelSerializer):
 
     def get_join_code(self, classroom) -> str | None:
         return classroom.join_code if self._teaches(classroom) else None
+
+    @extend_schema_field(StudentSerializer(many=True, allow_null=True))
+    def get_students(self, classroom):
+        if not self._teaches(classroom):
+            return None
+        return StudentSerializer(classroom.students.all(), many=True).data
 
     def get_student_count(self, classroom) -> int | None:
         count = getattr(classroom, "_student_count", None)
@@ -227,6 +257,22 @@ class OverrideSerializer(serializers.ModelSerializer):
         ]
 
 
+class RulesSerializer(serializers.Serializer):
+    """The rules the signed-in student takes a quiz under (`effective_rules`)."""
+
+    opens = serializers.DateTimeField(allow_null=True, help_text="Null: open from the start.")
+    closes = serializers.DateTimeField(
+        allow_null=True, help_text="Null: never closes. The due date when the quiz is assigned."
+    )
+    time_limit_seconds = serializers.SerializerMethodField(help_text="Null: untimed.")
+    attempts_allowed = serializers.IntegerField(allow_null=True, help_text="Null: unlimited.")
+    assigned = serializers.BooleanField(help_text="Assigned to a class of mine.")
+    accommodated = serializers.BooleanField(help_text="An override (mine or my class's) applies.")
+
+    def get_time_limit_seconds(self, rules) -> int | None:
+        return int(rules.time_limit.total_seconds()) if rules.time_limit else None
+
+
 # --- views ----------------------------------------------------------------------------------
 
 
@@ -242,7 +288,8 @@ def _visible_classes(user):
     return (
         classes.annotate(_teaches=Exists(taught), _student_count=Count("enrolments", distinct=True))
         .prefetch_related(
-            Prefetch("teachers", queryset=get_user_model().objects.order_by("username"))
+            Prefetch("teachers", queryset=get_user_model().objects.order_by("username")),
+            Prefetch("students", queryset=get_user_model().objects.order_by("username")),
         )
         .order_by("name", "pk")
     )
@@ -488,3 +535,27 @@ class QuizOverridesView(GenericAPIView):
             OverrideSerializer(override).data,
             status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
         )
+
+
+class QuizRulesView(GenericAPIView):
+    """My own rules on one quiz: its window or my class's, my time limit and attempts."""
+
+    serializer_class = RulesSerializer
+    queryset = Quiz.objects.none()  # for the schema: the handler picks its own
+    pagination_class = None
+
+    @extend_schema(
+        operation_id="quizzes_rules",
+        summary="My rules on a quiz: window, due date, time limit and attempts, with overrides",
+        description="What `effective_rules` gives the signed-in user: the quiz's own settings, "
+        "their class's assignment window and the overrides (theirs and their class's). The "
+        "attempt's deadline is its start plus `time_limit_seconds`, or `closes` if sooner.",
+        responses={200: RulesSerializer},
+        tags=["quizzes"],
+    )
+    def get(self, request, slug):
+        quiz = Quiz.objects.visible_to(request.user).filter(slug=slug).first()
+        if quiz is None:
+            raise Http404("No such quiz.")
+        rules = class_services.effective_rules(quiz=quiz, user=request.user)
+        return Response(RulesSerializer(rules).data)

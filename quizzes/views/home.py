@@ -23,7 +23,12 @@ class HomeView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["due"] = due_for_student(user=self.request.user, now=self.now)
+        due = due_for_student(user=self.request.user, now=self.now)
+        context["due"] = due
+        # A quiz in "Due" is shown there, with the student's own dates and time; listing it
+        # again under "Open quizzes" with the quiz's own settings would contradict it.
+        assigned = {item.quiz.pk for group in due.groups() for item in group}
+        context["quizzes"] = [quiz for quiz in context["quizzes"] if quiz.pk not in assigned]
         return context
 
 

@@ -14,12 +14,16 @@ class FlashcardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from flashcards.selectors import student_report_decks
+        from flashcards.selectors import due_decks, student_report_decks
         from flashcards.services.assignments import assign_deck, find_deck
         from quizzes.gradebook import STUDENT_REPORT_SECTIONS
+        from quizzes.selectors import DUE_SOURCES
         from quizzes.services.classes import Assignable, register_assignable
 
         register_assignable("deck", Assignable(find=find_deck, assign=assign_deck))
         # A student's report for their teachers (the quizzes app's gradebook) lists their decks.
         if student_report_decks not in STUDENT_REPORT_SECTIONS:
             STUDENT_REPORT_SECTIONS.append(student_report_decks)
+        # The home page's "Due" section (the quizzes app's) lists the decks assigned to a class.
+        if due_decks not in DUE_SOURCES:
+            DUE_SOURCES.append(due_decks)

@@ -18,7 +18,15 @@ from django.db.models.functions import TruncDate, TruncWeek
 from django.http import Http404
 from django.utils import timezone
 
-from flashcards.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
+from flashcards.models import (
+    Card,
+    CardState,
+    Deck,
+    DeckAssignment,
+    LearningState,
+    Rating,
+    ReviewLog,
+)
 from flashcards.services.scheduling import start_of_day
 from quizzes.gradebook import ReportSection
 
@@ -125,8 +133,11 @@ def study_queue(
     )
 
 
-def deck_counts(*, user: User, decks: list[Deck], now: datetime) -> dict[int, dict[str, int]]:
-    """{deck id: {"due": n, "new": n, "total": n}} for the student, in four queries.
+def deck_counts(
+    *, user: User, decks: list[Deck], now: datetime, studied: bool = False
+) -> dict[int, dict[str, int]]:
+    """{deck id: {"due": n, "new": n, "total": n}} for the student, in four queries; with
+    `studied`, also "studied": the cards rated at least once.
 
     A card looked at but not yet rated counts as new (it is), not as due.
     """
@@ -167,7 +178,80 @@ def deck_counts(*, user: User, decks: list[Deck], now: datetime) -> dict[int, di
             "new": looked + max(0, min(allowed, totals.get(deck.pk, 0) - states)),
             "total": totals.get(deck.pk, 0),
         }
+        if studied:
+            counts[deck.pk]["studied"] = states - looked
     return counts
+
+
+# --- assigned decks on the home page's "Due" section ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueDeck:
+    """A deck assigned to a student's classes, as the quizzes app's "Due" section lists it
+    (`quizzes.selectors.DUE_SOURCES`): `title`, `closes`, `done`, `template`.
+
+    Done = every card of the deck rated at least once: the assignment asks the class to learn
+    the deck by its due date, and that stays true once met. Reviews falling due afterwards are
+    spaced practice, shown on the done deck ("5 cards to review"), not a reason to call it
+    overdue again. "Nothing left for today" would not do: the daily new-card limit would mark a
+    half-learnt deck done every evening.
+    """
+
+    deck: Deck
+    opens: datetime | None
+    closes: datetime | None  # the due date (None: none); studying stays open after it
+    due: int  # cards due for review now
+    new: int  # new cards the daily limit still allows today
+    studied: int  # cards rated at least once
+    total: int
+
+    template = "flashcards/_due_deck.html"
+
+    @property
+    def title(self) -> str:
+        return self.deck.title
+
+    @property
+    def done(self) -> bool:
+        return self.studied >= self.total
+
+
+def due_decks(*, user: AnyUser, now: datetime) -> list[DueDeck]:
+    """The published decks assigned to `user`'s classes with what is left to study: one query
+    for the assignments, four for the counts (`deck_counts`), however many decks and classes.
+    A deck assigned to several classes takes the most generous dates (the earliest opening, the
+    latest due date, none if any has none), as a quiz's assignments do."""
+    if not user.is_authenticated:
+        return []
+    windows: dict[int, tuple[Deck, list[datetime | None], list[datetime | None]]] = {}
+    for assignment in (
+        DeckAssignment.objects.filter(classroom__enrolments__student=user, deck__published=True)
+        .select_related("deck")
+        .order_by("pk")
+    ):
+        deck, opens, closes = windows.setdefault(assignment.deck_id, (assignment.deck, [], []))
+        opens.append(assignment.opens)
+        closes.append(assignment.closes)
+    if not windows:
+        return []
+    decks = [deck for deck, _, _ in windows.values()]
+    counts = deck_counts(user=user, decks=decks, now=now, studied=True)
+    items = []
+    for deck, opens, closes in windows.values():
+        count = counts[deck.pk]
+        items.append(
+            DueDeck(
+                deck=deck,
+                opens=None if None in opens else min(o for o in opens if o is not None),
+                closes=None if None in closes else max(c for c in closes if c is not None),
+                due=count["due"],
+                new=count["new"],
+                studied=count["studied"],
+                total=count["total"],
+            )
+        )
+    return items
 
 
 def session_ratings(*, user: User, deck: Deck, since: datetime) -> dict[int, int]:

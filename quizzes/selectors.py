@@ -4,10 +4,10 @@ Every function here runs a constant number of queries, however many questions or
 are; tests pin the counts.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -297,6 +297,29 @@ def questions_to_export(
 DUE_SOON = timedelta(days=7)
 
 
+class DueItem(Protocol):
+    """Something assigned that the "Due" section lists: a quiz here, a deck from the flashcards
+    app (through `DUE_SOURCES`). `template` renders its card, with `item` and the group's `slug`."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def closes(self) -> datetime | None: ...
+
+    @property
+    def done(self) -> bool: ...
+
+    template: str
+
+
+# What other apps add to the "Due" section: each is called as `source(user=…, now=…)` and
+# returns `DueItem`s in a fixed number of queries. quizzes imports no flashcards
+# (tests/test_app_boundaries.py): the flashcards app adds its assigned decks here when it is
+# ready (flashcards/apps.py).
+DUE_SOURCES: list[Callable[..., Sequence[DueItem]]] = []
+
+
 @dataclass(frozen=True)
 class DueQuiz:
     """An assigned quiz on a student's home page, under the student's own rules."""
@@ -305,6 +328,12 @@ class DueQuiz:
     standing: QuizStanding
     done: bool  # a finished attempt
 
+    template = "quizzes/_due_quiz.html"
+
+    @property
+    def title(self) -> str:
+        return self.quiz.title
+
     @property
     def closes(self) -> datetime | None:
         return self.standing.closes
@@ -312,12 +341,12 @@ class DueQuiz:
 
 @dataclass(frozen=True)
 class DueList:
-    overdue: list[DueQuiz]
-    soon: list[DueQuiz]  # closing within DUE_SOON
-    later: list[DueQuiz]  # later, or with no due date
-    done: list[DueQuiz]
+    overdue: list[DueItem]
+    soon: list[DueItem]  # closing within DUE_SOON
+    later: list[DueItem]  # later, or with no due date
+    done: list[DueItem]
 
-    def groups(self) -> tuple[list[DueQuiz], ...]:
+    def groups(self) -> tuple[list[DueItem], ...]:
         return (self.overdue, self.soon, self.later, self.done)
 
     def __bool__(self) -> bool:
@@ -327,11 +356,29 @@ class DueList:
 def due_for_student(*, user: "AnyUser", now: datetime) -> DueList:
     """The published quizzes assigned to `user`'s classes, sorted into overdue, due soon, later
     and done (a finished attempt), each under the student's own dates and time (overrides
-    included). Three queries, however many classes and quizzes: the quizzes, the student's
-    attempts at them, and their rules."""
-    empty = DueList([], [], [], [])
+    included), with what other apps add (`DUE_SOURCES`: the assigned decks). Three queries for
+    the quizzes, however many classes and quizzes: the quizzes, the student's attempts at them,
+    and their rules; then each source's own fixed number."""
+    due = DueList([], [], [], [])
     if not user.is_authenticated:
-        return empty
+        return due
+    items: list[DueItem] = [*_due_quizzes(user=user, now=now)]
+    for source in DUE_SOURCES:
+        items.extend(source(user=user, now=now))
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    for item in sorted(items, key=lambda i: (i.closes or far, i.title)):
+        if item.done:
+            due.done.append(item)
+        elif item.closes is not None and item.closes <= now:
+            due.overdue.append(item)
+        elif item.closes is not None and item.closes <= now + DUE_SOON:
+            due.soon.append(item)
+        else:
+            due.later.append(item)
+    return due
+
+
+def _due_quizzes(*, user: "User", now: datetime) -> list[DueQuiz]:
     assigned = QuizAssignment.objects.filter(
         quiz=OuterRef("pk"), classroom__enrolments__student=user
     )
@@ -345,9 +392,8 @@ def due_for_student(*, user: "AnyUser", now: datetime) -> DueList:
         )
     )
     if not quizzes:
-        return empty
+        return []
     rules = effective_rules_for(quizzes=quizzes, user=user)
-    due = empty
     items = []
     for quiz in quizzes:
         standing = quiz_standing(
@@ -355,17 +401,7 @@ def due_for_student(*, user: "AnyUser", now: datetime) -> DueList:
         )
         done = any(a.state == AttemptState.FINISHED for a in quiz.student_attempts)
         items.append(DueQuiz(quiz=quiz, standing=standing, done=done))
-    far = datetime.max.replace(tzinfo=now.tzinfo)
-    for item in sorted(items, key=lambda i: (i.closes or far, i.quiz.title)):
-        if item.done:
-            due.done.append(item)
-        elif item.closes is not None and item.closes <= now:
-            due.overdue.append(item)
-        elif item.closes is not None and item.closes <= now + DUE_SOON:
-            due.soon.append(item)
-        else:
-            due.later.append(item)
-    return due
+    return items
 
 
 def classrooms_for_student(*, user: "User") -> list[Classroom]:

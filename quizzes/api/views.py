@@ -491,6 +491,12 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_serializer_class(self):
         return s.AttemptSerializer if self.action == "retrieve" else s.AttemptSummarySerializer
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        # Each attempt's marks show by the student's own closing date: read for the page at once.
+        attempt_services.load_student_closes(page if page is not None else [])
+        return page
+
     def get_object(self):
         attempt = super().get_object()
         now = timezone.now()

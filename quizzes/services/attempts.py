@@ -31,7 +31,12 @@ from quizzes.models import (
 )
 from quizzes.permissions import SEE_ALL_QUIZZES, can
 from quizzes.services import grading, random_slots, review
-from quizzes.services.classes import EffectiveRules, compose_rules, effective_rules
+from quizzes.services.classes import (
+    EffectiveRules,
+    compose_rules,
+    effective_rules,
+    effective_rules_for,
+)
 from quizzes.services.exceptions import (
     AnswerLocked,
     AttemptClosed,
@@ -476,6 +481,41 @@ class ReviewAccess:
     note: str = ""  # what the review leaves out now, and when it will show it
 
 
+# "After the quiz closes" is after the quiz closes *for the attempt's student*: their effective
+# closing date (their class's due date, their own or their class's override), as Moodle reads it
+# with overrides. A student with a later close does not get the after-close options while their
+# window is open; a classmate whose window closed earlier does (README "Classes": the risk).
+_CLOSES = "_student_closes"
+
+
+def student_closes(attempt: Attempt, *, quiz: Quiz | None = None) -> datetime | None:
+    """When the attempt's quiz closes for its student (`effective_rules(...).closes`): one
+    query, cached on the attempt; `load_student_closes` fills a list of attempts at once."""
+    if not hasattr(attempt, _CLOSES):
+        load_student_closes([attempt], quiz=quiz)
+    return getattr(attempt, _CLOSES)
+
+
+def load_student_closes(attempts: Iterable[Attempt], *, quiz: Quiz | None = None) -> None:
+    """Cache each attempt's `student_closes`: one query per student among them (the lists are
+    one student's, so one query)."""
+    by_user: dict[int, list[Attempt]] = {}
+    for attempt in attempts:
+        if not hasattr(attempt, _CLOSES):
+            by_user.setdefault(attempt.user_id, []).append(attempt)
+    for user_id, group in by_user.items():
+        quizzes = {a.quiz_id: quiz if quiz is not None else a.quiz for a in group}
+        rules = effective_rules_for(quizzes=quizzes.values(), user=get_user_model()(pk=user_id))
+        for attempt in group:
+            setattr(attempt, _CLOSES, rules[attempt.quiz_id].closes)
+
+
+def set_student_closes(attempts: Iterable[Attempt], *, closes: datetime | None) -> None:
+    """Cache a known closing date (the caller has the student's rules for the quiz)."""
+    for attempt in attempts:
+        setattr(attempt, _CLOSES, closes)
+
+
 def review_access(*, attempt: Attempt, now: datetime) -> ReviewAccess:
     """The review opens once the attempt is finished, at the moments the quiz allows."""
     if attempt.state != AttemptState.FINISHED:
@@ -483,12 +523,11 @@ def review_access(*, attempt: Attempt, now: datetime) -> ReviewAccess:
             False, review.ReviewOptions(), reason="The review opens once the attempt is finished."
         )
     quiz = attempt.quiz
-    moment = review.review_moment(
-        finished_at=attempt.finished_at, closes_at=quiz.closes_at, now=now
-    )
+    closes = student_closes(attempt)
+    moment = review.review_moment(finished_at=attempt.finished_at, closes_at=closes, now=now)
     review_settings = quiz.review_settings()
     options = review.options_at(settings=review_settings, moment=moment)
-    when = {"finished_at": attempt.finished_at, "closes_at": quiz.closes_at}
+    when = {"finished_at": attempt.finished_at, "closes_at": closes}
     if not options.attempt:
         reason = review.closed_reason(settings=review_settings, moment=moment, **when)
         return ReviewAccess(False, options, moment, reason=reason)
@@ -506,9 +545,8 @@ def marks_shown(*, attempt: Attempt, now: datetime, quiz: Quiz | None = None) ->
     if attempt.state != AttemptState.FINISHED:
         return True
     quiz = quiz or attempt.quiz
-    moment = review.review_moment(
-        finished_at=attempt.finished_at, closes_at=quiz.closes_at, now=now
-    )
+    closes = student_closes(attempt, quiz=quiz)
+    moment = review.review_moment(finished_at=attempt.finished_at, closes_at=closes, now=now)
     return bool(quiz.review_marks & moment)
 
 
@@ -580,6 +618,8 @@ def quiz_standing(
 ) -> QuizStanding:
     """A student's standing on a quiz from their attempts at it and their rules (pure: no
     database). `rules` None: the quiz's own (`compose_rules(quiz=quiz)`)."""
+    if rules is not None:
+        set_student_closes(attempts, closes=rules.closes)
     rules = rules or compose_rules(quiz=quiz)
     attempts = sorted(attempts, key=lambda a: a.number)
     current = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)

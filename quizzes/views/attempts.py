@@ -34,6 +34,7 @@ from quizzes.services.attempts import (
     attempt_finish,
     attempt_save_answer,
     checked_review_item,
+    load_student_closes,
     marks_shown,
     response_review_items,
     review_access,
@@ -297,6 +298,7 @@ def attempt_review(request, pk):
 def attempt_list(request):
     now = timezone.now()
     attempts = attempts_for_student(user=request.user)
+    load_student_closes(attempts)  # the review moments by the student's own closing dates
     for attempt in attempts:
         # What the quiz's review options allow now: the grade, and the link to the review.
         access = review_access(attempt=attempt, now=now)

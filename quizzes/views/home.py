@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
 from quizzes.models import Quiz
-from quizzes.selectors import due_for_student
+from quizzes.selectors import DueQuiz, due_for_student
 
 FAVICON = settings.BASE_DIR / "static" / "icons" / "favicon.ico"
 
@@ -27,7 +27,9 @@ class HomeView(ListView):
         context["due"] = due
         # A quiz in "Due" is shown there, with the student's own dates and time; listing it
         # again under "Open quizzes" with the quiz's own settings would contradict it.
-        assigned = {item.quiz.pk for group in due.groups() for item in group}
+        assigned = {
+            item.quiz.pk for group in due.groups() for item in group if isinstance(item, DueQuiz)
+        }
         context["quizzes"] = [quiz for quiz in context["quizzes"] if quiz.pk not in assigned]
         return context
 

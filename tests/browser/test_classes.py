@@ -73,3 +73,34 @@ def test_a_student_joins_with_the_code_and_sees_the_due_quiz_with_their_time(tok
     page.get_by_role("button", name="Start the quiz").click()
     remaining = int(page.locator("#timer").get_attribute("data-remaining"))
     assert 14 * 60 < remaining <= 15 * 60
+
+
+def test_a_student_sees_the_assigned_decks_in_due_and_studies_one(tokyo_page, login):
+    from flashcards.services.assignments import assign_deck
+    from tests.factories import CardFactory, DeckFactory
+
+    page = tokyo_page
+    student = UserFactory(username="dora")
+    classroom = ClassroomFactory(name="Year 9 geography", students=[student])
+    late = DeckFactory(title="Capitals", public=False)
+    CardFactory(deck=late, front="Capital of Switzerland?", back="Bern")
+    soon = DeckFactory(title="Rivers", public=False)
+    CardFactory.create_batch(3, deck=soon)
+    due = (datetime.now(UTC) + timedelta(days=2)).replace(hour=15, minute=0, second=0)
+    assign_deck(classroom=classroom, item=late, closes=datetime.now(UTC) - timedelta(days=1))
+    assign_deck(classroom=classroom, item=soon, closes=due)
+
+    login("dora", target_page=page)
+    page.goto("/")
+    overdue = page.locator("section.due .due-overdue li", has_text="Capitals")
+    expect(overdue).to_contain_text("Was due")
+    expect(overdue).to_contain_text("0 cards due · 1 new today · 0 of 1 studied")
+    rivers = page.locator("section.due .due-soon li", has_text="Rivers")
+    expect(rivers).to_contain_text("3 new today · 0 of 3 studied")
+    tokyo = due.astimezone(ZoneInfo("Asia/Tokyo"))
+    expect(rivers.locator("time")).to_contain_text("Asia/Tokyo")
+    expect(rivers.locator("time")).to_contain_text(f"{tokyo.day} ")
+
+    # Past its due date the deck still opens for study (practice is never locked).
+    overdue.get_by_role("link", name="Study Capitals").click()
+    expect(page.get_by_text("Capital of Switzerland?")).to_be_visible()

@@ -136,8 +136,8 @@ def world(transactional_db) -> World:
         scheduling.review_card(
             user=student, card=cards[2], rating=rating, now=now - timedelta(days=days_ago)
         )
-    # A class: the six-kind quiz due soon (with extra time), the quick one done; so the home
-    # page's "Due" section and the class pages have something in them.
+    # A class: the six-kind quiz due soon (with extra time), the quick one done, the deck due;
+    # so the home page's "Due" section and the class pages have something in them.
     from decimal import Decimal
 
     from quizzes.services.classes import assign_quiz, override_set
@@ -147,6 +147,9 @@ def world(transactional_db) -> World:
     assign_quiz(classroom=classroom, quiz=quiz, closes=now + timedelta(days=2))
     assign_quiz(classroom=classroom, quiz=immediate, closes=now - timedelta(days=1))
     override_set(quiz=quiz, user=student, time_multiplier=Decimal("1.5"))
+    from flashcards.services.assignments import assign_deck
+
+    assign_deck(classroom=classroom, item=deck, closes=now + timedelta(days=5))  # a deck in Due
     return World(student, quiz, attempt, finished, again, deck)
 
 

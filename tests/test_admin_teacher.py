@@ -372,6 +372,7 @@ def test_a_quiz_takes_its_questions_in_page_order_with_their_default_marks(teach
                 {"order": None, "question": second.pk, "marks": "3"},
             ],
         ),
+        **management("random_slots", 0),
     }
     response = teacher_client.post(reverse("admin:quizzes_quiz_add"), data)
     assert response.status_code == 302, response.context["errors"]
@@ -393,6 +394,7 @@ def test_a_quiz_published_without_questions_gets_a_form_error(teacher_client):
         "maximum_grade": "100",
         "feedback_mode": "deferred",
         **rows("quiz_questions", []),
+        **management("random_slots", 0),
     }
     response = teacher_client.post(reverse("admin:quizzes_quiz_add"), data)
     assert response.status_code == 200

@@ -58,8 +58,7 @@ def test_a_teacher_runs_a_class_from_creation_to_the_gradebook_csv():
     assert assigned.status_code in (200, 201), assigned.json()
 
     student_id = next(
-        row["id"]
-        for row in teacher.get(f"/api/classes/{classroom}/gradebook/").json()["students"]
+        row["id"] for row in teacher.get(f"/api/classes/{classroom}/gradebook/").json()["students"]
     )
     extra = teacher.post(
         f"/api/quizzes/{QUIZ}/overrides/",

@@ -214,8 +214,8 @@ class TestEffectiveRulesFromTheDatabase:
         assert not Quiz.objects.visible_to(outsider).exists()
 
     def test_the_start_reads_the_rules_in_one_query(self, django_assert_max_num_queries):
-        """The pinned start (tests/test_question_versions.py: first ≤17, warm ≤9, one of them
-        the random slots' query) with an assignment and two overrides in play still fits."""
+        """The pinned start (tests/test_question_versions.py: first ≤17, later ≤9, one of them
+        the quiz's random slots) with an assignment and two overrides in play still fits."""
         student = UserFactory()
         quiz = QuizFactory(questions=3, time_limit=TEN_MINUTES)
         classroom = ClassroomFactory(students=[student])
@@ -225,7 +225,7 @@ class TestEffectiveRulesFromTheDatabase:
         with django_assert_max_num_queries(17):
             attempt, _ = attempt_start(quiz=quiz, user=student, now=NOW)
         assert attempt.deadline == NOW + timedelta(minutes=25)
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):
             attempt_start(quiz=quiz, user=student, now=NOW)
 
 

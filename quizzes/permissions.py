@@ -80,3 +80,37 @@ def teachers_group():
     group, _ = Group.objects.get_or_create(name=TEACHERS_GROUP)
     group.permissions.set(permissions_named(TEACHER_PERMISSIONS))
     return group
+
+
+# --- Ownership: the second gate, after the model permission -------------------------------------
+# The rule itself lives on the querysets (`quizzes.models.ownership`); these read it for one object.
+
+
+def can_edit(user, obj) -> bool:
+    """Whether `user` may change (and delete) `obj`, an owned item or a part of one (a fact is
+    its article's, a choice its question's…): a superuser, the owner, or a co-teacher it is
+    shared with. Never a query for a superuser or the owner; one for anybody else."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    item = obj.owning_item()
+    if item is None or item.pk is None:
+        return False
+    if item.owner_id is not None and item.owner_id == user.pk:
+        return True
+    return type(item).objects.editable_by(user).filter(pk=item.pk).exists()
+
+
+def can_read_results(user, quiz) -> bool:
+    """Whether `user` may read the results of `quiz` (or a deck): holds the results permission
+    and may edit it. Students in the teacher's classes come in through
+    `ResultsQuerySet.readable_by` (quizzes/models/attempts.py), the one place for that rule."""
+    return can(user, READ_RESULTS) and can_edit(user, quiz)
+
+
+def is_owner_or_superuser(user, obj) -> bool:
+    """Who may change an item's owner and co-teachers: a co-teacher edits the content only."""
+    if not (user and user.is_authenticated):
+        return False
+    return user.is_superuser or (obj is not None and obj.owner_id == user.pk)

@@ -2,9 +2,10 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from quizzes import models
-from quizzes.permissions import teachers_group
+from quizzes.permissions import TEACHERS_GROUP, teachers_group
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -30,10 +31,24 @@ class TeacherFactory(UserFactory):
             self.groups.add(teachers_group())
 
 
+def cast_teacher():
+    """The default owner of content made here: the test's first teacher (staff or a member of
+    `Teachers`, not a superuser), as the demo content belongs to the demo teacher; nobody when
+    there is none yet (superusers only). Tests of ownership pass `owner=` themselves."""
+    return (
+        get_user_model()
+        .objects.filter(Q(is_staff=True) | Q(groups__name=TEACHERS_GROUP), is_superuser=False)
+        .order_by("pk")
+        .first()
+    )
+
+
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Article
         django_get_or_create = ("slug",)
+
+    owner = factory.LazyFunction(cast_teacher)
 
     slug = factory.Sequence(lambda n: f"article-{n}")
     title = factory.Sequence(lambda n: f"Article number {n}")
@@ -89,6 +104,8 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Question
         skip_postgeneration_save = True
+
+    owner = factory.LazyFunction(cast_teacher)
 
     class Params:
         multiple_response = factory.Trait(
@@ -176,6 +193,8 @@ class QuizFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Quiz
         skip_postgeneration_save = True
+
+    owner = factory.LazyFunction(cast_teacher)
 
     class Params:
         # The review shows answers, verdicts and marks, nothing that names the right answer (what

@@ -145,7 +145,7 @@ def test_creating_a_question_with_choices(api, teacher):
     ]
     assert [c["order"] for c in body["choices"]] == [1, 2, 3]
     assert body["tags"] == ["geneva"]
-    assert body["author"] == teacher.username
+    assert body["owner"] == body["author"] == teacher.username
     assert Question.objects.get().choices.count() == 3
 
 
@@ -281,7 +281,7 @@ def test_teachers_create_quizzes_with_their_questions(api, teacher):
         {"question": second.pk, "order": 1, "marks": "2"},
         {"question": first.pk, "order": 2, "marks": "1"},
     ]
-    assert (body["question_count"], body["author"], body["published"]) == (
+    assert (body["question_count"], body["owner"], body["published"]) == (
         2,
         teacher.username,
         False,

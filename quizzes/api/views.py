@@ -158,11 +158,24 @@ class TokensView(APIView):
 class ArticleViewSet(viewsets.ModelViewSet):
     """Articles by slug (teachers)."""
 
-    queryset = Article.objects.annotate(fact_count=Count("facts")).order_by("-published", "title")
+    queryset = Article.objects.none()  # for the schema; requests use get_queryset()
     serializer_class = s.ArticleSerializer
     permission_classes = [TeacherModelPermissions]
     lookup_field = "slug"
     lookup_value_regex = r"[-\w]+"  # what a slug can be; anything else is a 404, not a lookup
+
+    def get_queryset(self):
+        # The teacher's own and shared articles: another teacher's is a 404, read or written.
+        return (
+            Article.objects.editable_by(self.request.user)
+            .annotate(fact_count=Count("facts"))
+            .select_related("owner")
+            .prefetch_related("shared_with")
+            .order_by("-published", "title")
+        )
+
+    def perform_create(self, serializer):
+        serializer.save(owner=self.request.user)
 
     # What the admin's "Generate questions" action asks for, not a change to the article.
     @action(detail=True, methods=["post"], permission_classes=[requires(*GENERATE_QUESTIONS)])
@@ -175,7 +188,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
             kinds=params.validated_data.get("kinds"),
             seed=params.validated_data["seed"],
             dry_run=params.validated_data["dry_run"],
-            author=request.user,
+            owner=request.user,
         )
         return Response(report.as_dict())
 
@@ -183,10 +196,18 @@ class ArticleViewSet(viewsets.ModelViewSet):
 class FactViewSet(viewsets.ModelViewSet):
     """Facts recorded from articles (teachers). Filter by `article` slug and `kind`."""
 
-    queryset = Fact.objects.select_related("article").order_by("article", "position", "pk")
+    queryset = Fact.objects.none()  # for the schema; requests use get_queryset()
     serializer_class = s.FactSerializer
     permission_classes = [TeacherModelPermissions]
     filterset_class = FactFilter
+
+    def get_queryset(self):
+        # The facts of the teacher's own and shared articles (a fact is its article's).
+        return (
+            Fact.objects.editable_by(self.request.user)
+            .select_related("article")
+            .order_by("article", "position", "pk")
+        )
 
 
 class IgnoreFormatParameter(DefaultContentNegotiation):
@@ -228,13 +249,23 @@ class QuestionViewSet(viewsets.ModelViewSet):
     Filter by `kind`, `article` (slug) and `tag` (slug).
     """
 
-    queryset = Question.objects.with_parts().select_related("author").order_by("pk")
+    queryset = Question.objects.none()  # for the schema; requests use get_queryset()
     serializer_class = s.QuestionSerializer
     permission_classes = [TeacherModelPermissions]
     filterset_class = QuestionFilter
 
+    def get_queryset(self):
+        # The teacher's own and shared questions: another teacher's is a 404, read or written.
+        return (
+            Question.objects.editable_by(self.request.user)
+            .with_parts()
+            .select_related("owner")
+            .prefetch_related("shared_with")
+            .order_by("pk")
+        )
+
     def perform_create(self, serializer):
-        serializer.save(author=self.request.user)
+        serializer.save(owner=self.request.user)
 
     @action(
         detail=False,
@@ -256,7 +287,7 @@ class QuestionViewSet(viewsets.ModelViewSet):
                 tag=params.validated_data.get("tag"),
                 dry_run=params.validated_data["dry_run"],
                 skip_unsupported=params.validated_data["skip_unsupported"],
-                author=request.user,
+                owner=request.user,
             )
         except FormatError as error:
             raise ValidationError({"file": [str(problem) for problem in error.problems]}) from error
@@ -282,7 +313,8 @@ class QuestionViewSet(viewsets.ModelViewSet):
         fmt = params.validated_data["format"]
         quiz = None
         if params.validated_data.get("quiz"):
-            quiz = Quiz.objects.filter(slug=params.validated_data["quiz"]).first()
+            quizzes = Quiz.objects.editable_by(request.user)
+            quiz = quizzes.filter(slug=params.validated_data["quiz"]).first()
             if quiz is None:
                 raise ValidationError({"quiz": ["No quiz with this slug."]})
         questions = questions_to_export(
@@ -290,6 +322,8 @@ class QuestionViewSet(viewsets.ModelViewSet):
             quiz=quiz,
             articles=params.validated_data.get("article", []),
         )
+        if quiz is None:  # a quiz of the teacher's exports its questions, whoever wrote them
+            questions = questions.editable_by(request.user)
         try:
             text = export_questions(questions=questions, format=fmt)
         except WriteError as error:
@@ -355,8 +389,18 @@ class QuizViewSet(viewsets.ModelViewSet):
             .order_by("title", "pk")
         )
         if can(self.request.user, SEE_ALL_QUIZZES):
-            return queryset.select_related("author").prefetch_related(
-                Prefetch("quiz_questions", queryset=QuizQuestion.objects.order_by("order", "pk"))
+            # A teacher's quizzes are their own and shared ones, in every state; another
+            # teacher's is a 404 here (read, written or its results). Taking one is the
+            # `attempts` action's (any published quiz) and the site's.
+            return (
+                queryset.editable_by(self.request.user)
+                .select_related("owner")
+                .prefetch_related(
+                    "shared_with",
+                    Prefetch(
+                        "quiz_questions", queryset=QuizQuestion.objects.order_by("order", "pk")
+                    ),
+                )
             )
         return queryset.open_at(timezone.now())
 
@@ -380,14 +424,17 @@ class QuizViewSet(viewsets.ModelViewSet):
         )
 
     def create(self, request, *args, **kwargs):
-        serializer = s.QuizWriteSerializer(data=request.data)
+        serializer = s.QuizWriteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        quiz = serializer.save(author=request.user)
+        quiz = serializer.save(owner=request.user)
         return self._saved(quiz, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         serializer = s.QuizWriteSerializer(
-            self.get_object(), data=request.data, partial=kwargs.get("partial", False)
+            self.get_object(),
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
         return self._saved(serializer.save(), status.HTTP_200_OK)
@@ -414,9 +461,10 @@ class QuizViewSet(viewsets.ModelViewSet):
         filterset_class=None,
     )
     def results(self, request, slug=None):
-        quiz = get_object_or_404(Quiz, slug=slug)
+        quiz = get_object_or_404(Quiz.objects.editable_by(request.user), slug=slug)
         attempts = (
-            Attempt.objects.filter(quiz=quiz)
+            Attempt.objects.readable_by(request.user)
+            .filter(quiz=quiz)
             .select_related("quiz", "user")
             .order_by("user__username", "number")
         )

@@ -2,13 +2,19 @@
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from quizzes.models.bank import Question, Tag
+from quizzes.models.ownership import (
+    FollowsOwner,
+    OwnedQuerySet,
+    OwnsItself,
+    owner_field,
+    shared_with_field,
+)
 
 
 class GradingMethod(models.TextChoices):
@@ -56,7 +62,7 @@ def review_field(option: str) -> str:
     return f"review_{option}"
 
 
-class QuizQuerySet(models.QuerySet):
+class QuizQuerySet(OwnedQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -71,7 +77,7 @@ class QuizQuerySet(models.QuerySet):
         )
 
 
-class Quiz(models.Model):
+class Quiz(OwnsItself, models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -128,13 +134,8 @@ class Quiz(models.Model):
     )
     questions = models.ManyToManyField(Question, through="QuizQuestion", related_name="quizzes")
     tags = models.ManyToManyField(Tag, blank=True, related_name="quizzes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="authored_quizzes",
-    )
+    owner = owner_field("quizzes")
+    shared_with = shared_with_field("quizzes")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -203,12 +204,14 @@ class Quiz(models.Model):
         )
 
 
-class QuizQuestionQuerySet(models.QuerySet):
+class QuizQuestionQuerySet(OwnedQuerySet):
     def get_by_natural_key(self, quiz_slug, question_key):
         return self.get(quiz__slug=quiz_slug, question__key=question_key)
 
 
-class QuizQuestion(models.Model):
+class QuizQuestion(FollowsOwner, models.Model):
+    owned_via = "quiz"  # the quiz's owner and co-teachers choose its questions
+
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="quiz_questions")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="quiz_questions")
     order = models.PositiveIntegerField(default=0)

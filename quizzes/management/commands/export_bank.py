@@ -39,7 +39,7 @@ def bank_rows(questions) -> list[dict]:
         (row,) = _rows([question])
         fields = row["fields"]
         fields["created_at"] = fields["updated_at"] = FIXED_TIMESTAMP
-        fields["author"] = None
+        fields["owner"] = None
         fields["tags"] = sorted(fields["tags"])
         rows.append(row)
         rows.extend(_rows(sorted(question.choices.all(), key=lambda c: c.order)))

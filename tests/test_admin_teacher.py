@@ -247,8 +247,8 @@ def test_generating_names_skipped_questions_by_their_fact_not_by_a_key(teacher_c
     assert "<ul>" not in text and "<br>• no prompt" in text
 
 
-def test_a_question_edited_in_the_admin_is_left_alone_by_regeneration(teacher_client, treaty):
-    generate_questions(facts=treaty.facts.all())
+def test_a_question_edited_in_the_admin_is_left_alone_by_regeneration(teacher_client, tess, treaty):
+    generate_questions(facts=treaty.facts.all(), owner=tess)
     question = Question.objects.get(key="medvedev:cloze")
     url = reverse("admin:quizzes_question_change", args=[question.pk])
     data = current_form_data(teacher_client.get(url))

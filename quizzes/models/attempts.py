@@ -1,5 +1,7 @@
 """A student's attempts at a quiz and the responses in them."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,7 +18,7 @@ class AttemptState(models.TextChoices):
     ABANDONED = "abandoned", "Abandoned"
 
 
-def results_readable_q(model, user, *, via: str) -> Q:
+def results_readable_q(model: Any, user: Any, *, via: str) -> Q:
     """The condition "`user` may read these results" (attempts, responses, card states,
     reviews) for rows that reach their quiz or deck (`model`) through `via`: the results of
     what the teacher may edit. Superusers read everything (callers check that first).
@@ -39,9 +41,8 @@ class ResultsQuerySet(OwnedQuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            results_readable_q(self.model.owned_model(), user, via=self.model.owned_via)
-        )
+        model: Any = self.model
+        return self.filter(results_readable_q(model.owned_model(), user, via=model.owned_via))
 
 
 class AttemptQuerySet(ResultsQuerySet):

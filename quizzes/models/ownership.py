@@ -13,12 +13,14 @@ permissions (the `Teachers` group) stay the first gate; this is the second, and 
 the first: a student who somehow owned a quiz still holds no `change_quiz`.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 
-def owned_q(model, user, *, via: str = "") -> Q:
+def owned_q(model: Any, user: Any, *, via: str = "") -> Q:
     """The condition "`user` may edit the owned item", for rows of a model that reaches the
     owned `model` through `via` ("" for the owned model itself, else a lookup such as "article").
 
@@ -43,7 +45,8 @@ class OwnedQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(owned_q(self.model.owned_model(), user, via=self.model.owned_via))
+        model: Any = self.model
+        return self.filter(owned_q(model.owned_model(), user, via=model.owned_via))
 
     def visible_to_teacher(self, user):
         """What `user` sees as a teacher (the admin's and the API's lists). Today the same as
@@ -52,7 +55,7 @@ class OwnedQuerySet(models.QuerySet):
         return self.editable_by(user)
 
 
-def owner_field(plural: str):
+def owner_field(plural: str) -> Any:
     """The `owner` of an owned model (`plural` names the user's reverse: `owned_quizzes`)."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -66,7 +69,7 @@ def owner_field(plural: str):
     )
 
 
-def shared_with_field(plural: str):
+def shared_with_field(plural: str) -> Any:
     """The co-teachers of an owned model (`plural` names the user's reverse: `shared_quizzes`)."""
     return models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -95,8 +98,9 @@ class FollowsOwner:
     owned_via: str
 
     @classmethod
-    def owned_model(cls):
-        return cls._meta.get_field(cls.owned_via.split("__")[0]).related_model.owned_model()
+    def owned_model(cls) -> Any:
+        model: Any = cls
+        return model._meta.get_field(cls.owned_via.split("__")[0]).related_model.owned_model()
 
     def owning_item(self):
         item = self

@@ -9,6 +9,11 @@ with no permissions is not a teacher anywhere, and a member of `Teachers` who is
 teacher in the API and the pages but cannot enter the admin.
 
 A user's permissions are read once per request, in one query (`quizzes.auth.PermissionBackend`).
+
+Ownership is the second gate (issue 15): a teacher holding `change_quiz` changes only the quizzes
+they own or that are shared with them, and reads only those quizzes' results; a superuser, all.
+The rule is on the querysets (`editable_by`, `readable_by`: quizzes/models/ownership.py); `can_edit`
+below reads it for one object.
 """
 
 from django.db.models import Q
@@ -38,7 +43,7 @@ TEACHER_PERMISSIONS: tuple[str, ...] = (
 # The permission behind each teacher capability that is not a plain model permission.
 SEE_ALL_QUIZZES = "quizzes.view_quiz"  # unpublished and closed quizzes, with their questions
 SEE_UNPUBLISHED_DECKS = "quizzes.view_deck"
-READ_RESULTS = "quizzes.view_attempt"  # every student's attempts and grades
+READ_RESULTS = "quizzes.view_attempt"  # the attempts at the quizzes a teacher may edit
 GENERATE_QUESTIONS = ("quizzes.add_question", "quizzes.change_question")
 IMPORT_QUESTIONS = ("quizzes.add_question", "quizzes.change_question")
 EXPORT_QUESTIONS = ("quizzes.view_question",)
@@ -100,13 +105,6 @@ def can_edit(user, obj) -> bool:
     if item.owner_id is not None and item.owner_id == user.pk:
         return True
     return type(item).objects.editable_by(user).filter(pk=item.pk).exists()
-
-
-def can_read_results(user, quiz) -> bool:
-    """Whether `user` may read the results of `quiz` (or a deck): holds the results permission
-    and may edit it. Students in the teacher's classes come in through
-    `ResultsQuerySet.readable_by` (quizzes/models/attempts.py), the one place for that rule."""
-    return can(user, READ_RESULTS) and can_edit(user, quiz)
 
 
 def is_owner_or_superuser(user, obj) -> bool:

@@ -56,7 +56,7 @@ def populate():
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from quizzes.models import Card, CardState, Deck, LearningState
+    from flashcards.models import Card, CardState, Deck, LearningState
 
     User = get_user_model()
     now = timezone.now()
@@ -115,8 +115,8 @@ def main():
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from quizzes.models import CardState
-    from quizzes.services.scheduling import study_queue
+    from flashcards.models import CardState
+    from flashcards.services.scheduling import study_queue
 
     try:
         started = time.perf_counter()

@@ -66,7 +66,7 @@ def build_quiz(*, slug: str, size: int, **options):
 
 
 def build_deck(*, slug: str, size: int):
-    from quizzes.models import Card, Deck
+    from flashcards.models import Card, Deck
 
     deck = Deck.objects.create(slug=slug, title="Load bench deck", published=True)
     Card.objects.bulk_create(
@@ -156,8 +156,8 @@ def seed(
     """
     from django.utils import timezone
 
+    from flashcards.services.scheduling import review_card
     from quizzes.services.attempts import attempt_start
-    from quizzes.services.scheduling import review_card
 
     now = timezone.now()
     plan: dict = {}

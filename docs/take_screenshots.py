@@ -160,8 +160,8 @@ def simulate_study(days: int = 70, new_per_day: int = 6) -> None:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from quizzes.models import Deck
-    from quizzes.services import scheduling
+    from flashcards.models import Deck
+    from flashcards.services import scheduling
 
     rng = random.Random(2009)
     student = get_user_model().objects.get(username="student")

@@ -1,7 +1,7 @@
 """Who is a teacher, and what a teacher may do: Django's permissions, read alike everywhere.
 
 One rule for the admin, the API and the pages: a user may do a teacher's thing when they hold the
-Django permission for it (`quizzes.view_deck` to open an unpublished deck, `quizzes.add_question`
+Django permission for it (`flashcards.view_deck` to open an unpublished deck, `quizzes.add_question`
 to write a question, `quizzes.view_attempt` to read the results), exactly the permission the admin
 checks for the same thing. The `Teachers` group grants them (`TEACHER_PERMISSIONS`, which the demo
 fixture loads); a superuser holds them all. `is_staff` only opens the admin's door: a staff account
@@ -19,22 +19,23 @@ below reads it for one object.
 from django.db.models import Q
 
 TEACHERS_GROUP = "Teachers"
+# The apps whose permissions make a teacher (named, not imported: quizzes imports no flashcards).
+TEACHER_APPS = ("quizzes", "flashcards")
 
 # What the `Teachers` group holds ("app_label.codename"). `fixtures/demo_users.json` gives the demo
 # group the same list (tests/test_permissions.py checks that they agree).
 _AUTHORED = ("article", "fact", "tag", "question", "choice", "acceptedanswer", "quiz")
-_AUTHORED += ("quizquestion", "deck", "card")
+_AUTHORED += ("quizquestion",)
+_AUTHORED_FLASHCARDS = ("deck", "card")
+_ACTIONS = ("add", "change", "delete", "view")
 TEACHER_PERMISSIONS: tuple[str, ...] = (
-    *(
-        f"quizzes.{action}_{model}"
-        for model in _AUTHORED
-        for action in ("add", "change", "delete", "view")
-    ),
+    *(f"quizzes.{action}_{model}" for model in _AUTHORED for action in _ACTIONS),
+    *(f"flashcards.{action}_{model}" for model in _AUTHORED_FLASHCARDS for action in _ACTIONS),
     "quizzes.view_attempt",
     "quizzes.change_attempt",  # re-grading
     "quizzes.view_response",
-    "quizzes.view_cardstate",
-    "quizzes.view_reviewlog",
+    "flashcards.view_cardstate",
+    "flashcards.view_reviewlog",
     # Unlocking an account locked by too many failed logins (django-axes' records).
     "axes.view_accessattempt",
     "axes.delete_accessattempt",
@@ -42,7 +43,7 @@ TEACHER_PERMISSIONS: tuple[str, ...] = (
 
 # The permission behind each teacher capability that is not a plain model permission.
 SEE_ALL_QUIZZES = "quizzes.view_quiz"  # unpublished and closed quizzes, with their questions
-SEE_UNPUBLISHED_DECKS = "quizzes.view_deck"
+SEE_UNPUBLISHED_DECKS = "flashcards.view_deck"
 READ_RESULTS = "quizzes.view_attempt"  # the attempts at the quizzes a teacher may edit
 GENERATE_QUESTIONS = ("quizzes.add_question", "quizzes.change_question")
 IMPORT_QUESTIONS = ("quizzes.add_question", "quizzes.change_question")
@@ -55,9 +56,15 @@ def can(user, *permissions: str) -> bool:
 
 
 def is_teacher(user) -> bool:
-    """Whether `user` holds any permission of the Factcards app (the `Teachers` group's, or a
-    superuser's). The staff flag alone does not make a teacher."""
-    return bool(user and user.is_authenticated and user.has_module_perms("quizzes"))
+    """Whether `user` holds any permission of the Factcards apps (the `Teachers` group's, or a
+    superuser's). The staff flag alone does not make a teacher.
+
+    Both apps' permissions count, as they did when decks were part of quizzes: a user granted
+    only the deck permissions is still a teacher. The permissions are read once per request,
+    so the second app costs no query."""
+    return bool(
+        user and user.is_authenticated and any(user.has_module_perms(app) for app in TEACHER_APPS)
+    )
 
 
 def teaches_in_admin(user) -> bool:

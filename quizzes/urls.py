@@ -8,5 +8,4 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("favicon.ico", favicon, name="favicon"),
     path("", include("quizzes.views.quiz_urls")),
-    path("flashcards/", include("quizzes.views.flashcard_urls")),
 ]

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from flashcards import models as flashcard_models
 from quizzes import models
 from quizzes.permissions import TEACHERS_GROUP, teachers_group
 
@@ -224,7 +225,7 @@ class QuizFactory(factory.django.DjangoModelFactory):
 
 class DeckFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = models.Deck
+        model = flashcard_models.Deck
 
     slug = factory.Sequence(lambda n: f"deck-{n}")
     title = factory.Sequence(lambda n: f"Deck {n}")
@@ -233,7 +234,7 @@ class DeckFactory(factory.django.DjangoModelFactory):
 
 class CardFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = models.Card
+        model = flashcard_models.Card
 
     deck = factory.SubFactory(DeckFactory)
     key = factory.Sequence(lambda n: f"card-{n}")

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from quizzes.models import Question
+from tests.admin_names import admin_url_name
 from tests.factories import FactFactory, QuestionFactory, QuizFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,13 +17,12 @@ def admin_client(client):
     return client
 
 
-def test_every_quizzes_model_is_registered():
+@pytest.mark.parametrize("app", ["quizzes", "flashcards"])
+def test_every_model_of_the_project_is_registered(app):
     from django.apps import apps
 
     missing = [
-        m.__name__
-        for m in apps.get_app_config("quizzes").get_models()
-        if m not in admin.site._registry
+        m.__name__ for m in apps.get_app_config(app).get_models() if m not in admin.site._registry
     ]
     assert missing == []
 
@@ -33,11 +33,11 @@ def test_every_quizzes_model_is_registered():
 def test_changelists_and_add_pages_render(admin_client, model):
     QuizFactory(questions=2)
     assert (
-        admin_client.get(reverse(f"admin:quizzes_{model}_changelist") + "?q=geneva").status_code
+        admin_client.get(reverse(admin_url_name(model, "changelist")) + "?q=geneva").status_code
         == 200
     )
     if model != "attempt":
-        assert admin_client.get(reverse(f"admin:quizzes_{model}_add")).status_code == 200
+        assert admin_client.get(reverse(admin_url_name(model, "add"))).status_code == 200
 
 
 def test_question_change_page_shows_its_choices_inline(admin_client):

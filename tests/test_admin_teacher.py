@@ -15,9 +15,11 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes.models import Article, Attempt, AttemptState, Deck, Question, Quiz
+from flashcards.models import Deck
+from quizzes.models import Article, Attempt, AttemptState, Question, Quiz
 from quizzes.services.attempts import attempt_finish, attempt_save_answer, attempt_start
 from quizzes.services.bank_building import generate_questions
+from tests.admin_names import admin_url_name
 from tests.factories import (
     ArticleFactory,
     CardFactory,
@@ -134,14 +136,14 @@ def messages_of(response) -> str:
 
 def run_action(client, model, action, pks):
     return client.post(
-        reverse(f"admin:quizzes_{model}_changelist"),
+        reverse(admin_url_name(model, "changelist")),
         {"action": action, "_selected_action": [str(pk) for pk in pks]},
         follow=True,
     )
 
 
 def action_names(client, model) -> set[str]:
-    response = client.get(reverse(f"admin:quizzes_{model}_changelist"))
+    response = client.get(reverse(admin_url_name(model, "changelist")))
     action_form = response.context["action_form"]  # None when no action is available
     return {name for name, _label in action_form.fields["action"].choices} if action_form else set()
 
@@ -152,9 +154,9 @@ def action_names(client, model) -> set[str]:
 def test_the_demo_group_gives_a_teacher_every_page_of_the_job(teacher_client):
     QuizFactory(questions=1)
     for model in ("article", "fact", "question", "tag", "quiz", "deck", "card"):
-        assert teacher_client.get(reverse(f"admin:quizzes_{model}_add")).status_code == 200
+        assert teacher_client.get(reverse(admin_url_name(model, "add"))).status_code == 200
     for model in ("attempt", "response", "cardstate", "reviewlog", "choice", "quizquestion"):
-        assert teacher_client.get(reverse(f"admin:quizzes_{model}_changelist")).status_code == 200
+        assert teacher_client.get(reverse(admin_url_name(model, "changelist"))).status_code == 200
     assert teacher_client.get(reverse("admin:auth_user_changelist")).status_code == 403
 
 
@@ -435,7 +437,7 @@ def test_a_teacher_makes_a_deck_from_an_article(teacher_client, treaty):
 
 def test_cards_added_by_hand_under_a_deck_each_get_their_own_key(teacher_client):
     deck = DeckFactory(slug="treaty")
-    url = reverse("admin:quizzes_deck_change", args=[deck.pk])
+    url = reverse("admin:flashcards_deck_change", args=[deck.pk])
     data = current_form_data(teacher_client.get(url))
     data.update(
         rows(
@@ -455,7 +457,7 @@ def test_cards_added_by_hand_under_a_deck_each_get_their_own_key(teacher_client)
 
 def test_a_deck_links_to_its_study_page(teacher_client):
     deck = DeckFactory(slug="treaty")
-    response = teacher_client.get(reverse("admin:quizzes_deck_change", args=[deck.pk]))
+    response = teacher_client.get(reverse("admin:flashcards_deck_change", args=[deck.pk]))
     assert 'href="/flashcards/treaty/study/"' in response.content.decode()
 
 
@@ -555,7 +557,7 @@ def test_changelist_queries_do_not_grow_with_the_rows(
     teacher_client, django_assert_max_num_queries, model, make, queries, count
 ):
     make(count)
-    url = reverse(f"admin:quizzes_{model}_changelist")
+    url = reverse(admin_url_name(model, "changelist"))
     with django_assert_max_num_queries(queries):
         response = teacher_client.get(url)
     assert len(response.context["cl"].result_list) == count

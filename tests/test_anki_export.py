@@ -9,7 +9,7 @@ from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from quizzes.services.anki_export import CLOZE_MODEL, export_decks, note_guid
+from flashcards.services.anki_export import CLOZE_MODEL, export_decks, note_guid
 from tests.factories import CardFactory, DeckFactory, FactFactory
 
 
@@ -86,7 +86,7 @@ def test_reimporting_an_export_updates_instead_of_duplicating(deck, tmp_path, co
 
 
 def test_ids_are_stable_between_exports(deck, tmp_path):
-    from quizzes.services.anki_export import BASIC_MODEL, anki_deck_for
+    from flashcards.services.anki_export import BASIC_MODEL, anki_deck_for
 
     assert BASIC_MODEL.model_id == 699306030
     assert anki_deck_for(deck, []).deck_id == anki_deck_for(deck, []).deck_id
@@ -110,7 +110,7 @@ def test_admin_export_action_downloads_a_package(deck, teacher, client):
     teacher.save()
     client.force_login(teacher)
     response = client.post(
-        "/admin/quizzes/deck/", {"action": "export_to_anki", "_selected_action": [deck.pk]}
+        "/admin/flashcards/deck/", {"action": "export_to_anki", "_selected_action": [deck.pk]}
     )
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="geneva.apkg"'

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from quizzes.models import CardState, ReviewLog
-from quizzes.services.scheduling import review_card
+from flashcards.models import CardState, ReviewLog
+from flashcards.services.scheduling import review_card
 from tests.factories import CardFactory, DeckFactory
 
 

@@ -213,7 +213,7 @@ def test_the_fact_admin_action_generates_for_the_selected_facts(admin_client, ar
 def test_the_article_admin_action_builds_a_deck_and_rebuilding_does_not_duplicate(
     admin_client, article
 ):
-    from quizzes.models import Deck
+    from flashcards.models import Deck
 
     for _ in range(2):
         response = admin_client.post(

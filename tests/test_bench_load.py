@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bench import load_seed
-from quizzes.models import Attempt, AttemptState, CardState, Quiz
+from flashcards.models import CardState
+from quizzes.models import Attempt, AttemptState, Quiz
 from quizzes.services.attempts import attempt_start
 
 pytestmark = pytest.mark.django_db

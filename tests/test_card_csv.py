@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from quizzes.models import Card
-from quizzes.services.card_csv import (
+from flashcards.models import Card
+from flashcards.services.card_csv import (
     CardCsvError,
     export_cards_csv,
     import_cards_csv,

@@ -10,8 +10,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from flashcards.services.card_csv import export_cards_csv, import_cards_csv
 from quizzes.csv_safety import FORMULA_STARTS, csv_writer, escape_cell, read_cell
-from quizzes.services.card_csv import export_cards_csv, import_cards_csv
 from tests.factories import CardFactory, DeckFactory
 
 PAYLOADS = [

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from quizzes.models import Card, CardState, Deck
-from quizzes.services.decks import build_deck, card_from_fact, cloze_text, rebuild_deck
-from quizzes.services.scheduling import review_card
+from flashcards.models import Card, CardState, Deck
+from flashcards.services.decks import build_deck, card_from_fact, cloze_text, rebuild_deck
+from flashcards.services.scheduling import review_card
 from tests.factories import ArticleFactory, FactFactory
 
 NOW = datetime(2026, 3, 6, 9, 0, tzinfo=UTC)
@@ -167,7 +167,7 @@ def test_admin_rebuild_action(article, teacher, client):
     deck.cards.all().delete()
 
     response = client.post(
-        "/admin/quizzes/deck/",
+        "/admin/flashcards/deck/",
         {"action": "rebuild_from_articles", "_selected_action": [deck.pk]},
         follow=True,
     )
@@ -232,9 +232,13 @@ def test_a_card_still_keyed_fact_fact_is_renamed_by_a_rebuild_with_its_progress(
 def test_the_migration_drops_the_doubled_prefix_and_keeps_the_rows(article, student):
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
-    migration = importlib.import_module("quizzes.migrations.0005_card_keys_without_fact_fact")
+    name = "0005_card_keys_without_fact_fact"
+    migration = importlib.import_module(f"quizzes.migrations.{name}")
+    # The models as that migration saw them (quizzes.Card, on the table flashcards.Card keeps).
+    apps = MigrationLoader(connection).project_state(("quizzes", name)).apps
     deck, card = _old_fact_fact_card(article, student)
 
     migration.drop_doubled_prefix(apps, None)
@@ -276,10 +280,10 @@ def test_building_a_deck_says_it_is_unpublished_and_publishing_is_one_action(art
     deck = Deck.objects.get(slug="geneva-deck")
     assert not deck.published
     assert "It is not published: students cannot see it until it is published." in built
-    assert f'href="/admin/quizzes/deck/{deck.pk}/change/"' in built
+    assert f'href="/admin/flashcards/deck/{deck.pk}/change/"' in built
 
     published = client.post(
-        "/admin/quizzes/deck/",
+        "/admin/flashcards/deck/",
         {"action": "publish", "_selected_action": [deck.pk]},
         follow=True,
     ).content.decode()

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from quizzes.models import Attempt, AttemptState, FeedbackMode, Response, ReviewLog
+from flashcards.models import ReviewLog
+from quizzes.models import Attempt, AttemptState, FeedbackMode, Response
 from quizzes.services.demo_activity import load_demo_activity
 from tests.factories import CardFactory, DeckFactory, QuestionFactory, QuizFactory, UserFactory
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from quizzes.models import CardState, LearningState, Rating, ReviewLog
-from quizzes.services import scheduling
-from quizzes.services.scheduling import review_card
-from quizzes.views.flashcards import FRAGMENT_HEADER, bar_chart
+from flashcards.models import CardState, LearningState, Rating, ReviewLog
+from flashcards.services import scheduling
+from flashcards.services.scheduling import review_card
+from flashcards.views import FRAGMENT_HEADER, bar_chart
 from tests.factories import CardFactory, DeckFactory
 
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizzes.models import CardState, LearningState, Rating, ReviewLog
-from quizzes.services import scheduling
-from quizzes.services.scheduling import (
+from flashcards.models import CardState, LearningState, Rating, ReviewLog
+from flashcards.services import scheduling
+from flashcards.services.scheduling import (
     LEARN_AHEAD,
     ReviewError,
     format_interval,

@@ -32,14 +32,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizzes.models import (
-    Attempt,
-    CardState,
-    FeedbackMode,
-    QuestionKind,
-    Response,
-    ReviewLog,
-)
+from flashcards.models import CardState, ReviewLog
+from quizzes.models import Attempt, FeedbackMode, QuestionKind, Response
 from quizzes.services.attempts import attempt_finish, attempt_start
 from quizzes.services.snapshots import part_ids, stem_ids
 from tests.factories import (

@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.forms import NumberInput, Textarea, TextInput
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
@@ -9,7 +8,6 @@ from quizzes.admin.forms import FactFormSet
 from quizzes.admin.ownership import OWNERSHIP_FIELDS, OwnedAdmin, OwnedInline
 from quizzes.models import Article, Fact
 from quizzes.services.bank_building import GenerationReport, generate_questions
-from quizzes.services.decks import build_deck, default_deck_slug
 
 MAX_KEYS_SHOWN = 5
 
@@ -88,34 +86,6 @@ def generate_for_facts(modeladmin, request, queryset):
     report_generation(modeladmin, request, report, facts)
 
 
-@admin.action(
-    description="Build (or rebuild) a flashcard deck from each selected article",
-    permissions=["build_deck"],
-)
-def build_decks_for_articles(modeladmin, request, queryset):
-    """One deck per article, `<article slug>-deck` as `build_deck` names it by default.
-
-    A new deck is left unpublished: the teacher reads its cards (fronts made from sentences may
-    want a prompt) before students see them. The message says so and links to the deck, whose
-    list has a Publish action.
-    """
-    for article in queryset.order_by("slug"):
-        try:
-            result = build_deck(
-                slug=default_deck_slug(article), articles=[article], title=article.title
-            )
-        except ValueError as exc:
-            modeladmin.message_user(request, f"{article}: no deck was built: {exc}", messages.ERROR)
-            continue
-        url = reverse("admin:quizzes_deck_change", args=[result.deck.pk])
-        level = messages.SUCCESS if result.deck.published else messages.WARNING
-        modeladmin.message_user(
-            request,
-            format_html('{} <a href="{}">Open the deck</a>.', result.summary(), url),
-            level,
-        )
-
-
 class FactInline(OwnedInline, admin.TabularInline):
     """The article's facts in order. The key is read-only here: a new row gets its own at save.
 
@@ -155,10 +125,8 @@ class ArticleAdmin(OwnedAdmin, GeneratesQuestions, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published"
     inlines = [FactInline]
-    actions = [generate_for_articles, build_decks_for_articles]
-
-    def has_build_deck_permission(self, request):
-        return request.user.has_perms(["quizzes.add_card", "quizzes.change_card"])
+    # The flashcards app adds its "Build a deck" action (flashcards/admin.py).
+    actions = [generate_for_articles]
 
     def get_queryset(self, request):
         from django.db.models import Count

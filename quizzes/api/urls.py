@@ -1,4 +1,6 @@
-"""REST API under /api/: auth, the question bank and quizzes, attempts, schema and docs."""
+"""REST API under /api/: auth, the question bank and quizzes, attempts, schema and docs.
+
+The flashcard API (flashcards/api_urls.py) is included before this module in quizsite/urls.py."""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -21,7 +23,6 @@ urlpatterns = [
     # Content-Security-Policy runs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
-    path("", include("quizzes.api.flashcard_urls")),
     # Last: anything else under /api/ is a JSON 404, not the site's HTML page. `^` alone, since
     # `.*$` stops at a newline, and a path with `%0A` in it would get the HTML page.
     re_path(r"^", views.api_not_found),

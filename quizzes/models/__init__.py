@@ -14,7 +14,6 @@ from quizzes.models.bank import (
     Tag,
 )
 from quizzes.models.content import Article, Fact, FactKind
-from quizzes.models.flashcards import Card, CardState, Deck, LearningState, Rating, ReviewLog
 from quizzes.models.quizzes import (
     REVIEW_OPTIONS,
     FeedbackMode,
@@ -30,15 +29,11 @@ __all__ = [
     "Article",
     "Attempt",
     "AttemptState",
-    "Card",
-    "CardState",
     "Choice",
-    "Deck",
     "Fact",
     "FactKind",
     "FeedbackMode",
     "GradingMethod",
-    "LearningState",
     "MatchMode",
     "MatchPair",
     "OrderingItem",
@@ -47,9 +42,7 @@ __all__ = [
     "QuestionVersion",
     "Quiz",
     "QuizQuestion",
-    "Rating",
     "Response",
-    "ReviewLog",
     "ReviewMoment",
     "Tag",
     "ThrottleCount",

@@ -27,8 +27,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from quizzes.models import Attempt, CardState, Deck, FeedbackMode, Quiz, ReviewLog
-from quizzes.services import scheduling
+from flashcards.models import CardState, Deck, ReviewLog
+from flashcards.services import scheduling
+from quizzes.models import Attempt, FeedbackMode, Quiz
 from quizzes.services.attempts import (
     attempt_check_answer,
     attempt_finish,

@@ -18,8 +18,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes.models import Article, Attempt, Deck, Fact, Question, QuestionKind, Quiz
-from quizzes.services import scheduling
+from flashcards.models import Deck
+from flashcards.services import scheduling
+from quizzes.models import Article, Attempt, Fact, Question, QuestionKind, Quiz
 from quizzes.services.attempts import (
     attempt_check_answer,
     attempt_finish,

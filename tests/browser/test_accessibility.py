@@ -20,8 +20,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from quizzes.models import FeedbackMode, LearningState, Rating, ReviewLog
-from quizzes.services import scheduling
+from flashcards.models import LearningState, Rating, ReviewLog
+from flashcards.services import scheduling
+from quizzes.models import FeedbackMode
 from quizzes.services.attempts import attempt_finish, attempt_save_answer, attempt_start
 from tests.browser.demo_world import browser_context
 from tests.factories import (

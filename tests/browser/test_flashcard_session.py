@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from quizzes.models import LearningState, ReviewLog
-from quizzes.services import scheduling
+from flashcards.models import LearningState, ReviewLog
+from flashcards.services import scheduling
 from tests.browser.demo_world import browser_context
 from tests.factories import CardFactory, DeckFactory, UserFactory
 

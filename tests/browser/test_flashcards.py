@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from quizzes.models import ReviewLog
+from flashcards.models import ReviewLog
 from tests.factories import CardFactory, DeckFactory, UserFactory
 
 

@@ -3,7 +3,8 @@
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 
-from quizzes.models import Article, Deck, Fact, Question, Quiz
+from flashcards.models import Deck
+from quizzes.models import Article, Fact, Question, Quiz
 
 
 class Command(BaseCommand):

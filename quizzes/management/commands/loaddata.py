@@ -26,10 +26,14 @@ from quizzes.fixture_json import FixtureFault, missing_key
 from quizzes.models import AcceptedAnswer, Choice, MatchPair, OrderingItem, Question
 from quizzes.services.questions import question_instance_problems
 
+# The project's apps, whose rows are validated (named, not imported: see flashcards/apps.py).
+VALIDATED_APPS = ("quizzes", "flashcards")
+
 
 class Command(LoaddataCommand):
     help = (
-        LoaddataCommand.help + " Rows of the quizzes app are validated; one bad row loads nothing."
+        LoaddataCommand.help
+        + " Rows of the quizzes and flashcards apps are validated; one bad row loads nothing."
     )
 
     def handle(self, *fixture_labels, **options):
@@ -91,7 +95,7 @@ class Command(LoaddataCommand):
             # still names nothing then is a fault of this object.
             self.objs_with_deferred_fields[-1] = _DeferredRow(obj, fault_at)
         instance = obj.object
-        if saved and instance._meta.app_label == "quizzes":
+        if saved and instance._meta.app_label in VALIDATED_APPS:
             self._loaded.append((self._current_label, type(instance), instance.pk))
         return saved
 

@@ -17,8 +17,8 @@ from typing import cast
 
 from django.db import transaction
 
+from flashcards.models import Card, Deck
 from quizzes.csv_safety import csv_writer, read_cell
-from quizzes.models import Card, Deck
 from quizzes.text import squash_spaces
 
 COLUMNS = ("front", "back", "tags")

@@ -1,8 +1,8 @@
-"""Flashcard API routes, included from quizzes/api/urls.py."""
+"""Flashcard API routes under /api/, included from quizsite/urls.py."""
 
 from rest_framework.routers import SimpleRouter
 
-from quizzes.api.flashcards import CardViewSet, DeckViewSet
+from flashcards.api import CardViewSet, DeckViewSet
 
 router = SimpleRouter()
 router.register("decks", DeckViewSet, basename="api-deck")

@@ -7,9 +7,9 @@ Notes keep stable GUIDs, so importing a newer export into Anki updates the notes
 
 from django.core.management.base import BaseCommand, CommandError
 
+from flashcards.models import Card, Deck
+from flashcards.services.anki_export import export_decks
 from quizzes.management.arguments import output_file
-from quizzes.models import Card, Deck
-from quizzes.services.anki_export import export_decks
 
 
 class Command(BaseCommand):

@@ -1,20 +1,24 @@
 """Decks, cards, students' states and the review log in the admin.
 
-Actions call services: "Rebuild from its articles" (`services.decks.rebuild_deck`) and
-"Export to Anki" (`services.anki_export`). States and logs are read-only: they change only
+Actions call services: "Rebuild from its articles" (`services.decks.rebuild_deck`),
+"Export to Anki" (`services.anki_export`), and on the articles' list "Build (or rebuild) a
+flashcard deck" (`services.decks.build_deck`). States and logs are read-only: they change only
 through reviews, and the log is append-only.
 """
 
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import slugify
 
+from flashcards.models import Card, CardState, Deck, ReviewLog
+from flashcards.services.anki_export import export_decks
+from flashcards.services.decks import build_deck, default_deck_slug, rebuild_deck
 from quizzes.admin.columns import MemoryColumns
+from quizzes.admin.content import ArticleAdmin as ContentArticleAdmin
 from quizzes.admin.forms import OrderedInlineFormSet
-from quizzes.models import Card, CardState, Deck, ReviewLog
-from quizzes.services.anki_export import export_decks
-from quizzes.services.decks import rebuild_deck
+from quizzes.models import Article
 
 
 class CardFormSet(OrderedInlineFormSet):
@@ -158,3 +162,45 @@ class ReviewLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.action(
+    description="Build (or rebuild) a flashcard deck from each selected article",
+    permissions=["build_deck"],
+)
+def build_decks_for_articles(modeladmin, request, queryset):
+    """One deck per article, `<article slug>-deck` as `build_deck` names it by default.
+
+    A new deck is left unpublished: the teacher reads its cards (fronts made from sentences may
+    want a prompt) before students see them. The message says so and links to the deck, whose
+    list has a Publish action.
+    """
+    for article in queryset.order_by("slug"):
+        try:
+            result = build_deck(
+                slug=default_deck_slug(article), articles=[article], title=article.title
+            )
+        except ValueError as exc:
+            modeladmin.message_user(request, f"{article}: no deck was built: {exc}", messages.ERROR)
+            continue
+        url = reverse("admin:flashcards_deck_change", args=[result.deck.pk])
+        level = messages.SUCCESS if result.deck.published else messages.WARNING
+        modeladmin.message_user(
+            request,
+            format_html('{} <a href="{}">Open the deck</a>.', result.summary(), url),
+            level,
+        )
+
+
+# The article admin with the flashcards' action added: quizzes registers Article without knowing
+# about decks, and this app (installed after it, so its admin module is read later) re-registers
+# it with one action more, as one extends contrib.auth's UserAdmin.
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class ArticleAdmin(ContentArticleAdmin):
+    actions = [*ContentArticleAdmin.actions, build_decks_for_articles]
+
+    def has_build_deck_permission(self, request):
+        return request.user.has_perms(["flashcards.add_card", "flashcards.change_card"])

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from flashcards.services.decks import build_deck, default_deck_slug
 from quizzes.management.arguments import articles_from_slugs
-from quizzes.services.decks import build_deck, default_deck_slug
 
 
 class _DryRun(Exception):

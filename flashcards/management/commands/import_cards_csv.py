@@ -9,8 +9,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.models import Deck
-from quizzes.services.card_csv import CardCsvError, import_cards_csv
+from flashcards.models import Deck
+from flashcards.services.card_csv import CardCsvError, import_cards_csv
 
 
 class Command(BaseCommand):

@@ -17,8 +17,8 @@ from pathlib import Path
 import genanki
 from django.utils.html import escape
 
-from quizzes.models import Card, Deck
-from quizzes.services.decks import card_answer, cloze_text
+from flashcards.models import Card, Deck
+from flashcards.services.decks import card_answer, cloze_text
 
 _CSS = ".card { font-family: system-ui, sans-serif; font-size: 20px; color: #1b1f24; }"
 

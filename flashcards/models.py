@@ -1,4 +1,9 @@
-"""Flashcard decks, cards and each student's spaced-repetition state (FSRS)."""
+"""Flashcard decks, cards and each student's spaced-repetition state (FSRS).
+
+The tables were made when these models lived in the quizzes app, and keep their names
+(`db_table`, and the `quizzes_deck_articles` join table Django names after `quizzes_deck`):
+moving the app moved no data (migrations/0001_initial.py).
+"""
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -46,6 +51,7 @@ class Deck(models.Model):
     objects = DeckQuerySet.as_manager()
 
     class Meta:
+        db_table = "quizzes_deck"
         ordering = ["title"]
         constraints = [
             models.CheckConstraint(
@@ -93,6 +99,7 @@ class Card(models.Model):
     objects = CardQuerySet.as_manager()
 
     class Meta:
+        db_table = "quizzes_card"
         ordering = ["deck", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["deck", "key"], name="card_key_unique_in_deck")
@@ -105,7 +112,7 @@ class Card(models.Model):
     def natural_key(self):
         return (*self.deck.natural_key(), self.key)
 
-    natural_key.dependencies = ["quizzes.deck"]  # type: ignore[attr-defined]
+    natural_key.dependencies = ["flashcards.deck"]  # type: ignore[attr-defined]
 
 
 class LearningState(models.IntegerChoices):
@@ -169,6 +176,7 @@ class CardState(models.Model):
     objects = CardStateQuerySet.as_manager()
 
     class Meta:
+        db_table = "quizzes_cardstate"
         constraints = [
             models.UniqueConstraint(fields=["user", "card"], name="one_card_state_per_user")
         ]
@@ -207,6 +215,7 @@ class ReviewLog(models.Model):
     )
 
     class Meta:
+        db_table = "quizzes_reviewlog"
         ordering = ["reviewed_at", "pk"]
         constraints = [
             models.UniqueConstraint(

@@ -32,7 +32,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from quizzes.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
+from flashcards.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
 from quizzes.parsing import whole_number
 
 if TYPE_CHECKING:

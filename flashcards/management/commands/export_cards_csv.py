@@ -5,9 +5,9 @@ python manage.py export_cards_csv reset-button-deck cards.csv
 
 from django.core.management.base import BaseCommand, CommandError
 
+from flashcards.models import Card, Deck
+from flashcards.services.card_csv import export_cards_csv
 from quizzes.management.arguments import output_file, write_text
-from quizzes.models import Card, Deck
-from quizzes.services.card_csv import export_cards_csv
 
 
 class Command(BaseCommand):

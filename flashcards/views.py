@@ -26,13 +26,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from flashcards.models import Card, CardState, Deck, Rating, ReviewLog
+from flashcards.selectors import deck_statistics
+from flashcards.services import scheduling
+from flashcards.services.decks import card_answer
+from flashcards.services.scheduling import ReviewError
 from quizzes.charts import bar_chart
-from quizzes.models import Card, CardState, Deck, Rating, ReviewLog
 from quizzes.parsing import MAX_ID, whole_number
-from quizzes.selectors import deck_statistics
-from quizzes.services import scheduling
-from quizzes.services.decks import card_answer
-from quizzes.services.scheduling import ReviewError
 
 SESSION_KEY = "flashcard_sessions"
 SESSION_HOURS = 6

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from quizzes.models import Article, Card, Deck, Fact
+from flashcards.models import Card, Deck
+from quizzes.models import Article, Fact
 from quizzes.text import BLANK, blank_answer, squash_spaces
 
 CLOZE = "{{c1::%s}}"

@@ -24,10 +24,10 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from quizzes.models import Card, Deck, LearningState
+from flashcards.models import Card, Deck, LearningState
+from flashcards.services import scheduling
+from flashcards.services.scheduling import ReviewError, ReviewIdReused, format_interval
 from quizzes.parsing import whole_number
-from quizzes.services import scheduling
-from quizzes.services.scheduling import ReviewError, ReviewIdReused, format_interval
 
 DUE_LIMIT_DEFAULT = 20
 DUE_LIMIT_MAX = 100

@@ -227,6 +227,8 @@ class DeckFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = flashcard_models.Deck
 
+    owner = factory.LazyFunction(cast_teacher)
+
     slug = factory.Sequence(lambda n: f"deck-{n}")
     title = factory.Sequence(lambda n: f"Deck {n}")
     published = True

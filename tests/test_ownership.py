@@ -22,11 +22,15 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
+from flashcards.models import CardState, Deck, ReviewLog
+from flashcards.services.scheduling import review_card
 from quizzes.models import Article, Attempt, Choice, Question, Quiz
 from quizzes.permissions import can_edit
 from quizzes.services.attempts import attempt_finish, attempt_start
 from tests.factories import (
     ArticleFactory,
+    CardFactory,
+    DeckFactory,
     FactFactory,
     QuestionFactory,
     QuizFactory,
@@ -63,6 +67,11 @@ def alices(cast):
         item.shared_with.add(carol)
     attempt, _ = attempt_start(quiz=quiz, user=cast["sam"], now=timezone.now())
     attempt = attempt_finish(attempt=attempt, now=timezone.now())
+    deck = DeckFactory(slug="alices-deck", title="Alice's deck", owner=alice, published=True)
+    deck.shared_with.add(carol)
+    card = CardFactory(deck=deck)
+    review_card(user=cast["sam"], card=card, rating="good", now=timezone.now())
+    Deck.objects.filter(pk=deck.pk).update(published=False)  # a draft again, with a result
     bobs_question = QuestionFactory(text="Bob's question?", owner=bob)
     bobs_quiz = QuizFactory(slug="bobs-quiz", title="Bob's quiz", owner=bob, questions=1)
     return {
@@ -73,6 +82,10 @@ def alices(cast):
         "quiz": quiz,
         "attempt": attempt,
         "response": attempt.responses.first(),
+        "deck": deck,
+        "card": card,
+        "cardstate": CardState.objects.get(card=card),
+        "reviewlog": ReviewLog.objects.get(card=card),
         "bobs_question": bobs_question,
         "bobs_quiz": bobs_quiz,
     }
@@ -94,23 +107,31 @@ LISTED = {"alice": True, "carol": True, "bob": False, "sam": None, "root": True}
 API_OWNED = {"alice": 200, "carol": 200, "bob": 404, "sam": 403, "root": 200}
 
 ADMIN_CHANGE_PAGES = [
-    ("article", "article"),
-    ("fact", "fact"),
-    ("question", "question"),
-    ("choice", "choice"),
-    ("quiz", "quiz"),
-    ("attempt", "attempt"),
-    ("response", "response"),
+    ("quizzes_article", "article"),
+    ("quizzes_fact", "fact"),
+    ("quizzes_question", "question"),
+    ("quizzes_choice", "choice"),
+    ("quizzes_quiz", "quiz"),
+    ("quizzes_attempt", "attempt"),
+    ("quizzes_response", "response"),
+    ("flashcards_deck", "deck"),
+    ("flashcards_card", "card"),
+    ("flashcards_cardstate", "cardstate"),
+    ("flashcards_reviewlog", "reviewlog"),
 ]
 ADMIN_LISTS = [
     # (model, item, the text that shows the item in the list)
-    ("article", "article", "Alice&#x27;s article"),
-    ("fact", "fact", None),
-    ("question", "question", "Alice&#x27;s question?"),
-    ("quiz", "quiz", "Alice&#x27;s quiz"),
-    ("quizquestion", "quiz", "Alice&#x27;s quiz"),
-    ("attempt", "attempt", "Alice&#x27;s quiz"),
-    ("response", "response", "Alice&#x27;s quiz"),
+    ("quizzes_article", "article", "Alice&#x27;s article"),
+    ("quizzes_fact", "fact", None),
+    ("quizzes_question", "question", "Alice&#x27;s question?"),
+    ("quizzes_quiz", "quiz", "Alice&#x27;s quiz"),
+    ("quizzes_quizquestion", "quiz", "Alice&#x27;s quiz"),
+    ("quizzes_attempt", "attempt", "Alice&#x27;s quiz"),
+    ("quizzes_response", "response", "Alice&#x27;s quiz"),
+    ("flashcards_deck", "deck", "Alice&#x27;s deck"),
+    ("flashcards_card", "card", "Alice&#x27;s deck"),
+    ("flashcards_cardstate", "cardstate", None),
+    ("flashcards_reviewlog", "reviewlog", None),
 ]
 
 
@@ -118,7 +139,7 @@ ADMIN_LISTS = [
 @pytest.mark.parametrize(("model", "item"), ADMIN_CHANGE_PAGES)
 def test_admin_change_page(client, cast, alices, actor, model, item):
     response = admin_client_for(client, cast[actor]).get(
-        reverse(f"admin:quizzes_{model}_change", args=[alices[item].pk])
+        reverse(f"admin:{model}_change", args=[alices[item].pk])
     )
     assert response.status_code == OWNED[actor]
     if response.status_code == 302:  # bob: "doesn't exist"; sam (not staff): the admin's login
@@ -129,9 +150,7 @@ def test_admin_change_page(client, cast, alices, actor, model, item):
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize(("model", "item", "text"), ADMIN_LISTS)
 def test_admin_changelist(client, cast, alices, actor, model, item, text):
-    response = admin_client_for(client, cast[actor]).get(
-        reverse(f"admin:quizzes_{model}_changelist")
-    )
+    response = admin_client_for(client, cast[actor]).get(reverse(f"admin:{model}_changelist"))
     if actor == "sam":
         assert response.status_code == 302
         return
@@ -140,7 +159,7 @@ def test_admin_changelist(client, cast, alices, actor, model, item, text):
     owned = alices[item]
     pks = (
         {owned.pk}
-        if model != "quizquestion"
+        if model != "quizzes_quizquestion"
         else set(owned.quiz_questions.values_list("pk", flat=True))
     )
     assert (pks <= shown) is LISTED[actor]
@@ -158,18 +177,24 @@ def test_admin_quiz_results_page(client, cast, alices, actor):
 
 
 API_READS = [
-    ("article", lambda items: reverse("api-article-detail", args=[items["article"].slug])),
-    ("fact", lambda items: reverse("api-fact-detail", args=[items["fact"].pk])),
-    ("question", lambda items: reverse("api-question-detail", args=[items["question"].pk])),
-    ("quiz results", lambda items: reverse("api-quiz-results", args=[items["quiz"].slug])),
+    ("article", lambda items: reverse("api-article-detail", args=[items["article"].slug]), {}),
+    ("fact", lambda items: reverse("api-fact-detail", args=[items["fact"].pk]), {}),
+    ("question", lambda items: reverse("api-question-detail", args=[items["question"].pk]), {}),
+    ("quiz results", lambda items: reverse("api-quiz-results", args=[items["quiz"].slug]), {}),
+    # An unpublished deck: its owner and co-teachers study it; to anybody else it is not there.
+    (
+        "draft deck",
+        lambda items: reverse("api-deck-detail", args=[items["deck"].slug]),
+        {"sam": 404},
+    ),
 ]
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-@pytest.mark.parametrize(("what", "url"), API_READS, ids=[row[0] for row in API_READS])
-def test_api_read(api_client_for, cast, alices, actor, what, url):
+@pytest.mark.parametrize(("what", "url", "unlike"), API_READS, ids=[row[0] for row in API_READS])
+def test_api_read(api_client_for, cast, alices, actor, what, url, unlike):
     response = api_client_for(cast[actor]).get(url(alices))
-    assert response.status_code == API_OWNED[actor]
+    assert response.status_code == unlike.get(actor, API_OWNED[actor])
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -190,12 +215,14 @@ API_LISTS = [
     ("facts", "api-fact-list", lambda body: [row["article"] for row in body]),
     ("questions", "api-question-list", lambda body: [row["text"] for row in body]),
     ("quizzes", "api-quiz-list", lambda body: [row["slug"] for row in body]),
+    ("decks", "api-deck-list", lambda body: [row["slug"] for row in body]),
 ]
 ALICES_IN_LIST = {
     "articles": "alices-article",
     "facts": "alices-article",
     "questions": "Alice's question?",
     "quizzes": "alices-quiz",
+    "decks": "alices-deck",
 }
 
 
@@ -203,13 +230,13 @@ ALICES_IN_LIST = {
 @pytest.mark.parametrize(("what", "name", "values"), API_LISTS, ids=[r[0] for r in API_LISTS])
 def test_api_list(api_client_for, cast, alices, actor, what, name, values):
     response = api_client_for(cast[actor]).get(reverse(name))
-    if actor == "sam" and what != "quizzes":
+    if actor == "sam" and what not in {"quizzes", "decks"}:
         assert response.status_code == 403
         return
     assert response.status_code == 200
     body = response.json()
     rows = values(body["results"] if isinstance(body, dict) else body)
-    expected = actor in {"alice", "carol", "root", "sam"}  # sam: the quiz is published and open
+    expected = actor in {"alice", "carol", "root"} or (actor, what) == ("sam", "quizzes")
     assert (ALICES_IN_LIST[what] in rows) is expected
 
 
@@ -460,6 +487,15 @@ def test_results_are_readable_by_the_quizs_owner_and_co_teachers(cast, alices):
     assert readable == {"alice": True, "carol": True, "bob": False, "sam": False, "root": True}
 
 
+def test_card_states_and_reviews_are_read_by_the_decks_owner_and_co_teachers(cast, alices):
+    for model in (CardState, ReviewLog):
+        readable = {
+            actor: model.objects.readable_by(cast[actor]).filter(deck=alices["deck"]).exists()
+            for actor in ACTORS
+        }
+        assert readable == {"alice": True, "carol": True, "bob": False, "sam": False, "root": True}
+
+
 def test_a_teachers_own_choice_is_found_without_a_query(cast, alices, django_assert_num_queries):
     choice = Choice.objects.select_related("question").get(pk=alices["choice"].pk)
     with django_assert_num_queries(0):
@@ -493,3 +529,17 @@ def test_build_quiz_gives_the_quiz_to_its_owner(cast, alices):
     quiz = Quiz.objects.get(slug="carols-quiz")
     assert quiz.owner == cast["carol"]
     assert quiz.quiz_questions.get().marks == Decimal("1")
+
+
+def test_build_deck_never_takes_over_another_teachers_deck(cast, alices):
+    bobs = ArticleFactory(slug="bobs-article", owner=cast["bob"])
+    FactFactory(article=bobs, sentence=bobs.body.split(". ")[0] + ".", answer="Sergei Lavrov")
+    with pytest.raises(CommandError, match="the deck “alices-deck” is another teacher's"):
+        call_command(
+            "build_deck", "--article", "bobs-article", "--deck", "alices-deck", "--owner", "bob"
+        )
+    assert not alices["deck"].articles.filter(pk=bobs.pk).exists()
+    with pytest.raises(CommandError, match="may not edit these articles"):
+        call_command("build_deck", "--article", "alices-article", "--owner", "bob")
+    call_command("build_deck", "--article", "alices-article", "--owner", "carol")
+    assert Deck.objects.get(slug="alices-article-deck").owner == cast["carol"]

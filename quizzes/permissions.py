@@ -101,7 +101,7 @@ def teachers_group():
 def can_edit(user, obj) -> bool:
     """Whether `user` may change (and delete) `obj`, an owned item or a part of one (a fact is
     its article's, a choice its question's…): a superuser, the owner, or a co-teacher it is
-    shared with. Never a query for a superuser or the owner; one for anybody else."""
+    shared with. Never a query for a superuser or the owner; one per item for anybody else."""
     if not (user and user.is_authenticated and user.is_active):
         return False
     if user.is_superuser:
@@ -111,7 +111,11 @@ def can_edit(user, obj) -> bool:
         return False
     if item.owner_id is not None and item.owner_id == user.pk:
         return True
-    return type(item).objects.editable_by(user).filter(pk=item.pk).exists()
+    # A co-teacher: asked once per loaded item (an admin page asks several times).
+    answers = item.__dict__.setdefault("_can_edit", {})
+    if user.pk not in answers:
+        answers[user.pk] = type(item).objects.editable_by(user).filter(pk=item.pk).exists()
+    return answers[user.pk]
 
 
 def is_owner_or_superuser(user, obj) -> bool:

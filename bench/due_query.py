@@ -116,7 +116,7 @@ def main():
     from django.utils import timezone
 
     from flashcards.models import CardState
-    from flashcards.services.scheduling import study_queue
+    from flashcards.selectors import study_queue
 
     try:
         started = time.perf_counter()

@@ -160,6 +160,7 @@ def simulate_study(days: int = 70, new_per_day: int = 6) -> None:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
+    from flashcards import selectors
     from flashcards.models import Deck
     from flashcards.services import scheduling
 
@@ -174,7 +175,7 @@ def simulate_study(days: int = 70, new_per_day: int = 6) -> None:
             continue  # a day off
         now = start + timedelta(days=day, hours=rng.uniform(7, 21))
         for _ in range(60):
-            queue = scheduling.study_queue(user=student, deck=deck, now=now)
+            queue = selectors.study_queue(user=student, deck=deck, now=now)
             if not queue.cards():
                 break
             rating = rng.choices(["again", "hard", "good", "easy"], weights=[14, 10, 66, 10])[0]

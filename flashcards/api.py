@@ -24,6 +24,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from flashcards import selectors
 from flashcards.models import Card, Deck, LearningState
 from flashcards.services import scheduling
 from flashcards.services.scheduling import ReviewError, ReviewIdReused, format_interval
@@ -146,7 +147,7 @@ class DeckViewSet(viewsets.ReadOnlyModelViewSet):
         return context
 
     def _with_counts(self, decks):
-        counts = scheduling.deck_counts(user=self.request.user, decks=decks, now=timezone.now())
+        counts = selectors.deck_counts(user=self.request.user, decks=decks, now=timezone.now())
         return self.get_serializer(
             decks, many=True, context={**self.get_serializer_context(), "counts": counts}
         )
@@ -159,7 +160,7 @@ class DeckViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(summary="One deck with this student's due and new counts")
     def retrieve(self, request, *args, **kwargs):
         deck = self.get_object()
-        counts = scheduling.deck_counts(user=request.user, decks=[deck], now=timezone.now())
+        counts = selectors.deck_counts(user=request.user, decks=[deck], now=timezone.now())
         return Response(
             self.get_serializer(
                 deck, context={**self.get_serializer_context(), "counts": counts}
@@ -183,7 +184,7 @@ class DeckViewSet(viewsets.ReadOnlyModelViewSet):
         deck = self.get_object()
         limit = _limit(request.query_params.get("limit"))
         now = timezone.now()
-        queue = scheduling.study_queue(user=request.user, deck=deck, now=now, limit=limit)
+        queue = selectors.study_queue(user=request.user, deck=deck, now=now, limit=limit)
         cards = []
         for card in queue.cards():
             state = queue.state_for(card)
@@ -226,7 +227,7 @@ class CardViewSet(viewsets.GenericViewSet):
     serializer_class = ReviewInputSerializer
 
     def get_queryset(self):
-        return Card.objects.select_related("deck")
+        return Card.objects.with_deck()
 
     def get_object(self):
         card = super().get_object()

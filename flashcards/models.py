@@ -94,6 +94,10 @@ class CardQuerySet(OwnedQuerySet):
     def get_by_natural_key(self, deck_slug, key):
         return self.get(deck__slug=deck_slug, key=key)
 
+    def with_deck(self):
+        """Cards with their deck joined (whether the student may study it is read on the deck)."""
+        return self.select_related("deck")
+
 
 class Card(FollowsOwner, models.Model):
     owned_via = "deck"

@@ -19,15 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from flashcards.models import Card, CardState, Deck, Rating, ReviewLog
-from flashcards.selectors import deck_statistics
+from flashcards import selectors
+from flashcards.models import Card, Deck, Rating
 from flashcards.services import scheduling
 from flashcards.services.decks import card_answer
 from flashcards.services.scheduling import ReviewError
@@ -39,20 +38,13 @@ SESSION_HOURS = 6
 FRAGMENT_HEADER = "X-Factcards-Fragment"
 
 
-def _deck_for(user, slug: str) -> Deck:
-    deck = Deck.objects.filter(slug=slug).first()
-    if deck is None or not deck.is_studyable_by(user):
-        raise Http404("No such deck.")
-    return deck
-
-
 @require_GET
 @login_required
 def deck_list(request: HttpRequest) -> HttpResponse:
     # The published decks only (teachers try drafts from the admin): a student's list costs
     # no permission query.
     decks = list(Deck.objects.published().order_by("title"))
-    counts = scheduling.deck_counts(user=request.user, decks=decks, now=timezone.now())
+    counts = selectors.deck_counts(user=request.user, decks=decks, now=timezone.now())
     rows = [(deck, counts[deck.pk]) for deck in decks]
     return render(request, "flashcards/deck_list.html", {"rows": rows})
 
@@ -93,13 +85,8 @@ def _study_context(
     that a refused POST changes nothing: the card on it is the one the student already saw."""
     now = timezone.now()
     start = _session_start(request, deck, now, restart)
-    queue = scheduling.study_queue(user=request.user, deck=deck, now=now, limit=1)
-    ratings = dict(
-        ReviewLog.objects.filter(user=request.user, deck=deck, reviewed_at__gte=start)
-        .order_by()
-        .values_list("rating")
-        .annotate(n=Count("pk"))
-    )
+    queue = selectors.study_queue(user=request.user, deck=deck, now=now, limit=1)
+    ratings = selectors.session_ratings(user=request.user, deck=deck, since=start)
     done = sum(ratings.values())
     progress = SessionProgress(
         done=done,
@@ -128,12 +115,7 @@ def _study_context(
             buttons=_rating_buttons(deck, state, request.user, card, now) if revealed else [],
         )
     else:
-        context["next_due"] = (
-            CardState.objects.filter(user=request.user, deck=deck)
-            .order_by("due")
-            .values_list("due", flat=True)
-            .first()
-        )
+        context["next_due"] = selectors.next_due(user=request.user, deck=deck)
     return context
 
 
@@ -161,7 +143,7 @@ def _render_study(request, context, status=200):
 @require_http_methods(["GET", "POST"])
 @login_required
 def study(request: HttpRequest, slug: str) -> HttpResponse:
-    deck = _deck_for(request.user, slug)
+    deck = selectors.studyable_deck(user=request.user, slug=slug)
     if request.method == "GET":
         context = _study_context(
             request, deck, reveal=request.GET.get("reveal"), restart="restart" in request.GET
@@ -170,7 +152,7 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
 
     _session_start(request, deck, timezone.now(), restart=False)
     card_id = whole_number(request.POST.get("card"), limit=MAX_ID)
-    card = Card.objects.filter(deck=deck, pk=card_id).first() if card_id is not None else None
+    card = selectors.card_in_deck(deck=deck, pk=card_id)
     error = None
     if card is None:
         error = "That card is not in this deck."
@@ -205,8 +187,8 @@ def _day_label(day) -> str:
 @require_GET
 @login_required
 def stats(request: HttpRequest, slug: str) -> HttpResponse:
-    deck = _deck_for(request.user, slug)
-    figures = deck_statistics(user=request.user, deck=deck, now=timezone.now())
+    deck = selectors.studyable_deck(user=request.user, slug=slug)
+    figures = selectors.deck_statistics(user=request.user, deck=deck, now=timezone.now())
     reviews = [(_day_label(day), n) for day, n in figures.reviews]
     forecast = [(_day_label(day), n) for day, n in figures.forecast]
     context = {

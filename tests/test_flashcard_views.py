@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from flashcards import selectors
 from flashcards.models import CardState, LearningState, Rating, ReviewLog
 from flashcards.services import scheduling
 from flashcards.services.scheduling import review_card
@@ -121,7 +122,7 @@ def test_a_card_looked_at_and_not_rated_uses_its_place_in_the_days_new_cards(
     deck.save()
     student_client.get(study_url(deck))  # looks at card 1 and walks away
 
-    queue = scheduling.study_queue(user=student, deck=deck, now=timezone.now(), limit=5)
+    queue = selectors.study_queue(user=student, deck=deck, now=timezone.now(), limit=5)
 
     assert [card.front for card in queue.cards()] == ["Whom did Clinton meet?"]
     assert queue.new_available == 0

@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flashcards.models import CardState, LearningState, Rating, ReviewLog
+from flashcards.selectors import LEARN_AHEAD, study_queue
 from flashcards.services import scheduling
 from flashcards.services.scheduling import (
-    LEARN_AHEAD,
     ReviewError,
     format_interval,
     fuzz_interval,
@@ -18,7 +18,6 @@ from flashcards.services.scheduling import (
     preview_intervals,
     rebuild_card_state,
     review_card,
-    study_queue,
 )
 from tests.factories import CardFactory, DeckFactory
 

@@ -17,19 +17,21 @@ the head of the queue until it is rated, and it is still "new" (`is_new`) until 
 The day's new cards are the deck's states the student created since local midnight (`TIME_ZONE`);
 a deck offers `new_cards_per_day` minus that many new cards, in the deck's order. A card looked at
 and not rated has used its place in the day's allowance, and waits first in the next session.
+
+**Reads and writes.** `flashcards.selectors` reads the study queue and the decks' counts by these
+rules; this module holds the rules and every write (first looks, reviews, rebuilding a state).
 """
 
 from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import fsrs
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from flashcards.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
@@ -63,36 +65,6 @@ class ReviewResult:
     log: ReviewLog
     interval: timedelta
     created: bool  # False when the same client_review_id had already been recorded
-
-
-# Anki's "learn ahead limit": once nothing is due and no new card is left, a card falling due
-# within this time is shown now rather than ending the session (learning steps of 1 and 10
-# minutes would otherwise send the student away for ten minutes at a time).
-LEARN_AHEAD = timedelta(minutes=20)
-
-
-@dataclass
-class StudyQueue:
-    """What a student studies next in a deck: due reviews first, then new cards, then cards
-    falling due within the learn-ahead limit."""
-
-    due: list[CardState] = field(default_factory=list)
-    new: list[Card] = field(default_factory=list)
-    ahead: list[CardState] = field(default_factory=list)
-    due_count: int = 0
-    new_available: int = 0  # new cards the daily limit still allows (and the deck has)
-    ahead_count: int = 0  # cards not due yet that fall due within the learn-ahead limit
-
-    def cards(self) -> list[Card]:
-        return [state.card for state in self.due] + self.new + [s.card for s in self.ahead]
-
-    def state_for(self, card: Card) -> CardState | None:
-        return next((s for s in self.due + self.ahead if s.card_id == card.pk), None)
-
-    @property
-    def remaining(self) -> int:
-        """Every card this session still has to show."""
-        return self.due_count + self.new_available + self.ahead_count
 
 
 # --- pure helpers -------------------------------------------------------------------------
@@ -234,107 +206,13 @@ def preview_labels(
     return {rating.name.lower(): format_interval(gap) for rating, gap in intervals.items()}
 
 
-# --- reads --------------------------------------------------------------------------------
+# --- rules --------------------------------------------------------------------------------
 
 
 def start_of_day(now: datetime) -> datetime:
     """Local midnight (TIME_ZONE) of the day `now` falls on, as an aware datetime."""
     local = timezone.localtime(now)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def new_cards_left_today(*, user: User, deck: Deck, now: datetime) -> int:
-    introduced = CardState.objects.introduced_since(user, deck, start_of_day(now)).count()
-    return max(0, deck.new_cards_per_day - introduced)
-
-
-def new_cards_for(*, user: User, deck: Deck) -> QuerySet[Card]:
-    """The deck's cards this student has never reviewed, in the deck's order."""
-    seen = CardState.objects.filter(user=user, card=OuterRef("pk"))
-    return Card.objects.filter(deck=deck).filter(~Exists(seen)).order_by("position", "pk")
-
-
-def study_queue(
-    *, user: User, deck: Deck, now: datetime, limit: int = 1, learn_ahead: timedelta = LEARN_AHEAD
-) -> StudyQueue:
-    """The next `limit` cards: due reviews first (soonest first), then new cards within the
-    daily limit, then cards due within `learn_ahead` (soonest first). A fixed number of
-    indexed queries whatever the deck's size (at most six).
-
-    One query reads the states due by `now + learn_ahead`, soonest first: the ones due now come
-    first, and the rest are the learn-ahead cards. New cards are counted as the deck's cards
-    minus the student's states in the deck (states copy their card's deck), which two index
-    counts answer without scanning for unseen cards.
-    """
-    soon = CardState.objects.due_for(user, now + learn_ahead, deck=deck)
-    fetched = list(soon.select_related("card")[:limit])
-    due = [state for state in fetched if state.due <= now]
-    counts = soon.aggregate(due=Count("pk", filter=Q(due__lte=now)), all=Count("pk"))
-    due_count = counts["due"]
-    allowed = new_cards_left_today(user=user, deck=deck, now=now)
-    new_available = 0
-    if allowed:
-        unseen = (
-            Card.objects.filter(deck=deck).count()
-            - CardState.objects.filter(user=user, deck=deck).count()
-        )
-        new_available = max(0, min(allowed, unseen))
-    room = min(max(0, limit - len(due)), new_available)
-    new = list(new_cards_for(user=user, deck=deck)[:room]) if room else []
-    ahead = [state for state in fetched if state.due > now][: max(0, limit - len(due) - len(new))]
-    return StudyQueue(
-        due=due,
-        new=new,
-        ahead=ahead,
-        due_count=due_count,
-        new_available=new_available,
-        ahead_count=counts["all"] - due_count,
-    )
-
-
-def deck_counts(*, user: User, decks: list[Deck], now: datetime) -> dict[int, dict[str, int]]:
-    """{deck id: {"due": n, "new": n, "total": n}} for the student, in four queries.
-
-    A card looked at but not yet rated counts as new (it is), not as due.
-    """
-    if not decks:
-        return {}
-    deck_ids = [deck.pk for deck in decks]
-    due = dict(
-        CardState.objects.filter(user=user, deck_id__in=deck_ids, due__lte=now, reps__gt=0)
-        .order_by()
-        .values_list("deck_id")
-        .annotate(n=Count("pk"))
-    )
-    introduced = dict(
-        CardState.objects.filter(user=user, deck_id__in=deck_ids, created_at__gte=start_of_day(now))
-        .order_by()
-        .values_list("deck_id")
-        .annotate(n=Count("pk"))
-    )
-    seen = {
-        deck_id: (states, looked)
-        for deck_id, states, looked in CardState.objects.filter(user=user, deck_id__in=deck_ids)
-        .order_by()
-        .values_list("deck_id")
-        .annotate(n=Count("pk"), looked=Count("pk", filter=Q(reps=0)))
-    }
-    totals = dict(
-        Card.objects.filter(deck_id__in=deck_ids)
-        .order_by()
-        .values_list("deck_id")
-        .annotate(n=Count("pk"))
-    )
-    counts = {}
-    for deck in decks:
-        allowed = max(0, deck.new_cards_per_day - introduced.get(deck.pk, 0))
-        states, looked = seen.get(deck.pk, (0, 0))
-        counts[deck.pk] = {
-            "due": due.get(deck.pk, 0),
-            "new": looked + max(0, min(allowed, totals.get(deck.pk, 0) - states)),
-            "total": totals.get(deck.pk, 0),
-        }
-    return counts
 
 
 def can_study(*, user: User, card: Card) -> bool:

@@ -27,6 +27,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from flashcards import selectors
 from flashcards.models import CardState, Deck, ReviewLog
 from flashcards.services import scheduling
 from quizzes.models import Attempt, FeedbackMode, Quiz
@@ -213,7 +214,7 @@ def _study(
         if moment >= now:
             break
         for _ in range(rng.randint(4, 12)):
-            cards = scheduling.study_queue(user=user, deck=deck, now=moment).cards()
+            cards = selectors.study_queue(user=user, deck=deck, now=moment).cards()
             if not cards:
                 break
             weights = [1.4 - ability, 0.15, 0.4 + ability, 0.25 * ability]

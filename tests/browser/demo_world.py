@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from flashcards import selectors
 from flashcards.models import Deck
 from flashcards.services import scheduling
 from quizzes.models import Article, Attempt, Fact, Question, QuestionKind, Quiz
@@ -77,7 +78,7 @@ def build_demo_world() -> DemoWorld:
     for minutes in (90, 60, 30):
         moment = now - timedelta(days=3, minutes=minutes)
         for _ in range(4):
-            card = scheduling.study_queue(user=student, deck=deck, now=moment).cards()[0]
+            card = selectors.study_queue(user=student, deck=deck, now=moment).cards()[0]
             scheduling.review_card(user=student, card=card, rating="good", now=moment)
     return DemoWorld(student, teacher, in_progress, finished, checked)
 

@@ -69,7 +69,8 @@ class OwnedAdmin(LimitsOwnedChoices):
     """A model admin for owned content or a part of it (a fact, a choice, a card…)."""
 
     def get_queryset(self, request):
-        return super().get_queryset(request).editable_by(request.user)
+        # What the teacher sees; changing and deleting each item is `can_edit`'s (below).
+        return super().get_queryset(request).visible_to_teacher(request.user)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -26,7 +26,7 @@ from rest_framework.decorators import (
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -147,6 +147,16 @@ class TokensView(APIView):
 # --- Teachers: content and the question bank -----------------------------------------------
 
 
+def owned_for(request, queryset):
+    """The owned content a teacher's request acts on: what they see when reading, what they may
+    edit when writing (the same today; see `OwnedQuerySet.visible_to_teacher`). Anything else is
+    a 404: another teacher's item is not said to exist."""
+    user = request.user
+    if request.method in SAFE_METHODS:
+        return queryset.visible_to_teacher(user)
+    return queryset.editable_by(user)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List articles (teachers)"),
     generate=extend_schema(
@@ -167,7 +177,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         # The teacher's own and shared articles: another teacher's is a 404, read or written.
         return (
-            Article.objects.editable_by(self.request.user)
+            owned_for(self.request, Article.objects)
             .annotate(fact_count=Count("facts"))
             .select_related("owner")
             .prefetch_related("shared_with")
@@ -204,7 +214,7 @@ class FactViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         # The facts of the teacher's own and shared articles (a fact is its article's).
         return (
-            Fact.objects.editable_by(self.request.user)
+            owned_for(self.request, Fact.objects)
             .select_related("article")
             .order_by("article", "position", "pk")
         )
@@ -257,7 +267,7 @@ class QuestionViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         # The teacher's own and shared questions: another teacher's is a 404, read or written.
         return (
-            Question.objects.editable_by(self.request.user)
+            owned_for(self.request, Question.objects)
             .with_parts()
             .select_related("owner")
             .prefetch_related("shared_with")
@@ -313,7 +323,7 @@ class QuestionViewSet(viewsets.ModelViewSet):
         fmt = params.validated_data["format"]
         quiz = None
         if params.validated_data.get("quiz"):
-            quizzes = Quiz.objects.editable_by(request.user)
+            quizzes = Quiz.objects.visible_to_teacher(request.user)
             quiz = quizzes.filter(slug=params.validated_data["quiz"]).first()
             if quiz is None:
                 raise ValidationError({"quiz": ["No quiz with this slug."]})
@@ -323,7 +333,7 @@ class QuestionViewSet(viewsets.ModelViewSet):
             articles=params.validated_data.get("article", []),
         )
         if quiz is None:  # a quiz of the teacher's exports its questions, whoever wrote them
-            questions = questions.editable_by(request.user)
+            questions = questions.visible_to_teacher(request.user)
         try:
             text = export_questions(questions=questions, format=fmt)
         except WriteError as error:
@@ -393,7 +403,7 @@ class QuizViewSet(viewsets.ModelViewSet):
             # teacher's is a 404 here (read, written or its results). Taking one is the
             # `attempts` action's (any published quiz) and the site's.
             return (
-                queryset.editable_by(self.request.user)
+                owned_for(self.request, queryset)
                 .select_related("owner")
                 .prefetch_related(
                     "shared_with",
@@ -461,7 +471,7 @@ class QuizViewSet(viewsets.ModelViewSet):
         filterset_class=None,
     )
     def results(self, request, slug=None):
-        quiz = get_object_or_404(Quiz.objects.editable_by(request.user), slug=slug)
+        quiz = get_object_or_404(Quiz.objects.visible_to_teacher(request.user), slug=slug)
         attempts = (
             Attempt.objects.readable_by(request.user)
             .filter(quiz=quiz)

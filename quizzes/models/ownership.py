@@ -49,9 +49,10 @@ class OwnedQuerySet(models.QuerySet):
         return self.filter(owned_q(model.owned_model(), user, via=model.owned_via))
 
     def visible_to_teacher(self, user):
-        """What `user` sees as a teacher (the admin's and the API's lists). Today the same as
-        `editable_by`: a shared item is shared for editing. The one place to widen (say, a
-        read-only share) without touching the surfaces."""
+        """What `user` sees as a teacher: the admin's lists and change pages (whose saving and
+        deleting ask `can_edit`), the API's reads (its writes read `editable_by`). Today the same
+        as `editable_by`, a share being for editing: the one place to widen (say, a read-only
+        share) without touching the surfaces."""
         return self.editable_by(user)
 
 

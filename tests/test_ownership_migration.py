@@ -1,4 +1,4 @@
-"""The ownership migrations (quizzes 0010, flashcards 0002) keep who wrote what and invent nobody.
+"""The ownership migrations (quizzes 0013, flashcards 0003) keep who wrote what and invent nobody.
 
 Run for real (Django's MigrationExecutor): back to before ownership, rows written through the
 historical models, then forward again.
@@ -14,7 +14,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("quizzes", "0009_flashcards_leave"), ("flashcards", "0001_initial")]
+BEFORE = [("quizzes", "0012_random_slots"), ("flashcards", "0002_deck_public_assignments")]
 
 
 def _migrate(targets):

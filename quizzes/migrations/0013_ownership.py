@@ -33,7 +33,7 @@ def shared_with(plural):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quizzes", "0009_flashcards_leave"),
+        ("quizzes", "0012_random_slots"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

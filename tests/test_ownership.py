@@ -26,16 +26,18 @@ from django.utils import timezone
 
 from flashcards.models import CardState, Deck, ReviewLog
 from flashcards.services.scheduling import review_card
-from quizzes.models import Article, Attempt, Choice, Question, Quiz
+from quizzes.models import Article, Attempt, Choice, Question, Quiz, QuizRandomSlot
 from quizzes.permissions import can_edit
 from quizzes.services.attempts import attempt_finish, attempt_start
 from tests.factories import (
     ArticleFactory,
     CardFactory,
+    ClassroomFactory,
     DeckFactory,
     FactFactory,
     QuestionFactory,
     QuizFactory,
+    TagFactory,
     TeacherFactory,
     UserFactory,
 )
@@ -563,3 +565,29 @@ def test_a_co_teachers_change_page_costs_one_query_more_than_the_owners(
         counts[actor] = len(queries.captured_queries)
     # The owner is known from the row; the share is asked once, however often the page asks.
     assert counts["carol"] <= counts["alice"] + 1, counts
+
+
+@pytest.mark.parametrize(("actor", "status"), [("bob", 400), ("carol", 201), ("root", 201)])
+def test_a_teacher_assigns_only_their_own_and_shared_quizzes_to_a_class(
+    api_client_for, cast, alices, actor, status
+):
+    classroom = ClassroomFactory(teachers=[cast[actor]])
+    response = api_client_for(cast[actor]).post(
+        f"/api/classes/{classroom.pk}/assignments/", {"quiz": "alices-quiz"}, format="json"
+    )
+    assert response.status_code == status, response.content[:300]
+    if status == 400:
+        assert "quiz" in response.json()
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_the_random_slots_list_holds_the_teachers_quizzes_slots_only(client, cast, alices, actor):
+    slot = QuizRandomSlot.objects.create(quiz=alices["quiz"], tag=TagFactory(), count=1)
+    response = admin_client_for(client, cast[actor]).get(
+        reverse("admin:quizzes_quizrandomslot_changelist")
+    )
+    if actor == "sam":
+        assert response.status_code == 302
+        return
+    shown = {obj.pk for obj in response.context["cl"].result_list}
+    assert (slot.pk in shown) is LISTED[actor]

@@ -31,7 +31,7 @@ class QuizQuestionInline(OwnedInline, admin.TabularInline):
     extra = 0
 
 
-class QuizRandomSlotInline(admin.TabularInline):
+class QuizRandomSlotInline(OwnedInline, admin.TabularInline):
     """Places that draw questions at random, anew for each attempt."""
 
     model = QuizRandomSlot
@@ -201,9 +201,9 @@ class QuizQuestionAdmin(OwnedAdmin, admin.ModelAdmin):
 
 
 @admin.register(QuizRandomSlot)
-class QuizRandomSlotAdmin(admin.ModelAdmin):
+class QuizRandomSlotAdmin(OwnedAdmin, admin.ModelAdmin):
     list_display = ("quiz", "order", "tag", "article", "count", "marks")
-    list_filter = ("quiz",)
+    list_filter = (("quiz", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("quiz", "tag", "article")
     search_fields = ("quiz__title", "tag__name", "article__title")
     autocomplete_fields = ("quiz", "tag", "article")

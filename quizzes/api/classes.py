@@ -164,7 +164,10 @@ class AssignmentInputSerializer(serializers.Serializer):
     )
 
     def validate_quiz(self, slug):
-        quiz = Quiz.objects.filter(slug=slug).first()
+        # A teacher assigns their own and shared quizzes (another's is "no quiz", as its URL).
+        request = self.context.get("request")
+        quizzes = Quiz.objects.visible_to_teacher(request.user) if request else Quiz.objects
+        quiz = quizzes.filter(slug=slug).first()
         if quiz is None:
             raise serializers.ValidationError(f"No quiz has the slug “{slug}”.")
         return quiz
@@ -431,7 +434,7 @@ class ClassroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def assignments(self, request, pk=None):
         classroom = _taught_class(request, pk)
-        serializer = AssignmentInputSerializer(data=request.data)
+        serializer = AssignmentInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         dates = {"opens": data.get("opens"), "closes": data.get("closes")}

@@ -396,7 +396,7 @@ class RandomSlotSerializer(serializers.Serializer):
     tag = serializers.SlugRelatedField(
         slug_field="slug", queryset=Tag.objects.all(), required=False, allow_null=True
     )
-    article = serializers.SlugRelatedField(
+    article = EditableSlugField(
         slug_field="slug", queryset=Article.objects.all(), required=False, allow_null=True
     )
     count = serializers.IntegerField(min_value=1, max_value=1000)

@@ -286,9 +286,11 @@ class QuizQuestion(FollowsOwner, models.Model):
     natural_key.dependencies = ["quizzes.quiz", "quizzes.question"]  # type: ignore[attr-defined]
 
 
-class QuizRandomSlot(models.Model):
+class QuizRandomSlot(FollowsOwner, models.Model):
     """A place in a quiz that draws `count` questions at random from a tag or an article, anew
     for each attempt (the draw is kept in the attempt's layout)."""
+
+    owned_via = "quiz"
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="random_slots")
     order = models.PositiveIntegerField(
@@ -319,6 +321,8 @@ class QuizRandomSlot(models.Model):
     marks = models.DecimalField(
         max_digits=6, decimal_places=2, default=1, help_text="Marks for each drawn question."
     )
+
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]

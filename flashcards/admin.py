@@ -19,7 +19,7 @@ from quizzes.admin.classes import ClassroomAdmin as ContentClassroomAdmin
 from quizzes.admin.columns import MemoryColumns
 from quizzes.admin.content import ArticleAdmin as ContentArticleAdmin
 from quizzes.admin.forms import OrderedInlineFormSet
-from quizzes.admin.ownership import OwnedAdmin, OwnedInline, ResultsAdmin
+from quizzes.admin.ownership import LimitsOwnedChoices, OwnedAdmin, OwnedInline, ResultsAdmin
 from quizzes.models import Article, Classroom
 
 
@@ -223,7 +223,7 @@ class ArticleAdmin(ContentArticleAdmin):
 # --- decks assigned to classes ------------------------------------------------------------
 
 
-class DeckAssignmentInline(admin.TabularInline):
+class DeckAssignmentInline(OwnedInline, admin.TabularInline):
     model = DeckAssignment
     fields = ("deck", "opens", "closes")
     autocomplete_fields = ("deck",)
@@ -233,8 +233,9 @@ class DeckAssignmentInline(admin.TabularInline):
 
 
 @admin.register(DeckAssignment)
-class DeckAssignmentAdmin(admin.ModelAdmin):
-    """Every deck assignment of the classes one teaches (also inline on a class)."""
+class DeckAssignmentAdmin(LimitsOwnedChoices, admin.ModelAdmin):
+    """Every deck assignment of the classes one teaches (also inline on a class); the decks
+    offered are the teacher's own and shared ones."""
 
     list_display = ("deck", "classroom", "opens", "closes")
     list_select_related = ("deck", "classroom")

@@ -591,3 +591,14 @@ def test_the_random_slots_list_holds_the_teachers_quizzes_slots_only(client, cas
         return
     shown = {obj.pk for obj in response.context["cl"].result_list}
     assert (slot.pk in shown) is LISTED[actor]
+
+
+@pytest.mark.parametrize(("actor", "status"), [("bob", 400), ("carol", 201)])
+def test_a_teacher_assigns_only_their_own_and_shared_decks_to_a_class(
+    api_client_for, cast, alices, actor, status
+):
+    classroom = ClassroomFactory(teachers=[cast[actor]])
+    response = api_client_for(cast[actor]).post(
+        f"/api/classes/{classroom.pk}/assignments/", {"deck": "alices-deck"}, format="json"
+    )
+    assert response.status_code == status, response.content[:300]

@@ -42,7 +42,7 @@ from quizzes.api.parsers import JSONParser
 from quizzes.api.permissions import requires
 from quizzes.cleaning import text_problems
 from quizzes.models import Classroom, Enrolment, Quiz, QuizOverride
-from quizzes.permissions import CREATE_CLASSES
+from quizzes.permissions import CREATE_CLASSES, can_edit
 from quizzes.services import classes as class_services
 
 OVERRIDE_PERMISSION = "quizzes.add_quizoverride"
@@ -175,6 +175,9 @@ class AssignmentInputSerializer(serializers.Serializer):
     def validate_deck(self, slug):
         assignable = class_services.ASSIGNABLES.get("deck")
         deck = assignable.find(slug) if assignable else None
+        request = self.context.get("request")
+        if deck is not None and request is not None and not can_edit(request.user, deck):
+            deck = None  # another teacher's deck: "no deck", as its URL says
         if deck is None:
             raise serializers.ValidationError(f"No deck has the slug “{slug}”.")
         return deck

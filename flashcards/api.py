@@ -123,7 +123,8 @@ class ReviewOutputSerializer(serializers.Serializer):
 
 
 class DeckViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published decks with the student's counts (teachers also see unpublished ones)."""
+    """Published decks with the student's counts (a teacher also sees their own and shared
+    unpublished ones)."""
 
     serializer_class = DeckSerializer
     lookup_field = "slug"

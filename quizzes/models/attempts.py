@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -31,8 +30,9 @@ def results_readable_q(model: Any, user: Any, *, via: str) -> Q:
     subquery.
     """
     student = f"{via.rsplit('__', 1)[0]}__user" if "__" in via else "user"
-    enrolment = apps.get_model("quizzes", "Enrolment")
-    taught = enrolment.objects.filter(classroom__teachers=user).values("student")
+    from quizzes.models.classes import Enrolment  # classes build on quizzes and attempts
+
+    taught = Enrolment.objects.filter(classroom__teachers=user).values("student")
     return owned_q(model, user, via=via) | Q(**{f"{student}__in": taught})
 
 

@@ -26,7 +26,15 @@ from django.utils import timezone
 
 from flashcards.models import CardState, Deck, ReviewLog
 from flashcards.services.scheduling import review_card
-from quizzes.models import Article, Attempt, Choice, Question, Quiz, QuizRandomSlot
+from quizzes.models import (
+    Article,
+    Attempt,
+    Choice,
+    Question,
+    Quiz,
+    QuizRandomSlot,
+    Response,
+)
 from quizzes.permissions import can_edit
 from quizzes.services.attempts import attempt_finish, attempt_start
 from tests.factories import (
@@ -489,6 +497,26 @@ def test_results_are_readable_by_the_quizs_owner_and_co_teachers(cast, alices):
         for actor in ACTORS
     }
     assert readable == {"alice": True, "carol": True, "bob": False, "sam": False, "root": True}
+
+
+def test_a_teacher_reads_every_result_of_the_students_in_their_classes(cast, alices):
+    """Bob teaches Sam: he reads Sam's attempt at Alice's quiz and Sam's flashcard reviews of
+    Alice's deck, and nobody else's results there; Alice still reads her quiz's."""
+    bob, sam = cast["bob"], cast["sam"]
+    other = UserFactory(username="other")
+    attempt_start(quiz=alices["attempt"].quiz, user=other, now=timezone.now())
+    review_card(user=other, card=alices["card"], rating="good", now=timezone.now())
+    ClassroomFactory(teachers=[bob], students=[sam])
+
+    for model, lookup in ((Attempt, "user"), (CardState, "user"), (ReviewLog, "user")):
+        users = set(model.objects.readable_by(bob).values_list(lookup, flat=True))
+        assert users == {sam.pk}, model.__name__
+        assert set(model.objects.readable_by(cast["alice"]).values_list(lookup, flat=True)) == {
+            sam.pk,
+            other.pk,
+        }
+    responses = Response.objects.readable_by(bob)
+    assert set(responses.values_list("attempt__user", flat=True)) == {sam.pk}
 
 
 def test_card_states_and_reviews_are_read_by_the_decks_owner_and_co_teachers(cast, alices):

@@ -28,6 +28,7 @@ from tests.factories import (
     QuestionFactory,
     QuizFactory,
     TagFactory,
+    TeacherFactory,
     UserFactory,
 )
 
@@ -481,3 +482,32 @@ def test_the_results_page_names_the_source_of_a_drawn_question(admin_client_, po
         answer_all(attempt_start(quiz=quiz, user=UserFactory(), now=NOW)[0], right=False)
     page = admin_client_.get(f"/admin/quizzes/quiz/{quiz.pk}/results/").content.decode()
     assert "drawn at random from tag Geneva, in" in page
+
+
+# --- whose questions a slot draws -------------------------------------------------------------
+
+
+def test_a_slot_on_a_shared_tag_draws_only_what_the_quiz_owner_may_use():
+    """Teachers share tags, not questions: Bob's private questions on the tag never reach
+    Alice's students; a question Bob shares with Alice does, and a superuser's quiz draws any."""
+    alice, bob = TeacherFactory(), TeacherFactory()
+    tag = TagFactory(slug="geneva", name="Geneva")
+    alices = tagged(tag, 4)
+    bobs = tagged(tag, 6)
+    Question.objects.filter(pk__in=[q.pk for q in alices]).update(owner=alice)
+    Question.objects.filter(pk__in=[q.pk for q in bobs]).update(owner=bob)
+    quiz = slot_quiz(tag, count=4, owner=alice)
+
+    for _ in range(5):
+        attempt, _ = attempt_start(quiz=quiz, user=UserFactory(), now=NOW)
+        assert set(drawn_ids(attempt)) == {q.pk for q in alices}
+
+    five = slot_quiz(tag, count=5, owner=alice, published=False)
+    refused = quiz_publish(quizzes=[five])
+    assert refused.published == [] and "holds 4 usable" in refused.short[five.title][0]
+    bobs[0].shared_with.add(alice)
+    assert quiz_publish(quizzes=[five]).published == [five.title]
+
+    superusers = slot_quiz(tag, count=10, owner=UserFactory(is_superuser=True, is_staff=True))
+    attempt, _ = attempt_start(quiz=superusers, user=UserFactory(), now=NOW)
+    assert len(set(drawn_ids(attempt))) == 10

@@ -150,7 +150,7 @@ class QuizRandomSlotFormSet(OrderedInlineFormSet):
             for pk in (whole_number(v) for v in _submitted(self.data, "quiz_questions", "question"))
             if pk is not None
         ]
-        problems = quiz_slot_problems(slots=specs, fixed=fixed)
+        problems = quiz_slot_problems(slots=specs, fixed=fixed, owner_id=self.instance.owner_id)
         if problems:
             raise ValidationError(problems)
 

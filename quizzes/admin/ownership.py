@@ -107,7 +107,7 @@ def _owns_itself(model) -> bool:
 
 class ResultsAdmin:
     """Results (attempts, responses, card states, reviews): only those the teacher may read
-    (`readable_by`: of their own and shared quizzes or decks; later, of their classes' students).
+    (`readable_by`: of their own and shared quizzes or decks, and of their classes' students).
     Actions such as re-grading act on these rows only."""
 
     def get_queryset(self, request):

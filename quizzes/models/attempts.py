@@ -21,13 +21,19 @@ class AttemptState(models.TextChoices):
 def results_readable_q(model: Any, user: Any, *, via: str) -> Q:
     """The condition "`user` may read these results" (attempts, responses, card states,
     reviews) for rows that reach their quiz or deck (`model`) through `via`: the results of
-    what the teacher may edit. Superusers read everything (callers check that first).
+    what the teacher may edit, and every result of a student in a class the teacher teaches
+    (a public quiz or deck of another teacher's included: the class is theirs to follow).
+    Superusers read everything (callers check that first).
 
-    THE place where "or the student is in a class this teacher teaches" is OR-ed in (issue 15,
-    classes): keep every results surface reading through `readable_by`, so that one change
-    here reaches the admin, the API, the analytics and the exports.
+    The one place for the rule: every results surface (the admin, the API, the analytics, the
+    exports) reads through `readable_by`. One condition, no join: the classes' students are a
+    subquery.
     """
-    return owned_q(model, user, via=via)
+    student = f"{via.rsplit('__', 1)[0]}__user" if "__" in via else "user"
+    from quizzes.models.classes import Enrolment  # classes build on quizzes and attempts
+
+    taught = Enrolment.objects.filter(classroom__teachers=user).values("student")
+    return owned_q(model, user, via=via) | Q(**{f"{student}__in": taught})
 
 
 class ResultsQuerySet(OwnedQuerySet):

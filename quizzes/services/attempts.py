@@ -129,7 +129,9 @@ def _places(quiz: Quiz, rng: random.Random) -> list[_Place]:
     ]
     if slots:
         specs = [random_slots.slot_spec(slot) for slot in slots]
-        pools = random_slots.source_pools(sources={spec.source for spec in specs})
+        pools = random_slots.source_pools(
+            sources={spec.source for spec in specs}, owner_id=quiz.owner_id
+        )
         draws = random_slots.draw(
             slots=specs, pools=pools, exclude={qq.question_id for qq in fixed}, rng=rng
         )

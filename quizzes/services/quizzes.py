@@ -98,7 +98,9 @@ def quiz_save(
         published=quiz.published,
         question_count=len(fixed),
         drawn_count=sum(spec.count for spec in specs),
-        slot_problems=random_slots.quiz_slot_problems(slots=specs, fixed=fixed)
+        slot_problems=random_slots.quiz_slot_problems(
+            slots=specs, fixed=fixed, owner_id=quiz.owner_id
+        )
         if quiz.published
         else (),
     )
@@ -149,8 +151,10 @@ def _random_slots(quiz: Quiz) -> list[QuizRandomSlot]:
 
 def quiz_random_problems(*, quizzes: Iterable[Quiz]) -> dict[int, tuple[int, list[str]]]:
     """For each quiz with random slots: how many questions they draw, and why they could not
-    (`random_slots.random_slot_problems`). Three queries at most, whatever the number of quizzes.
+    (`random_slots.random_slot_problems`), each drawing from what its owner may use. Two queries,
+    and one per owner of the quizzes, whatever the number of quizzes.
     """
+    quizzes = list(quizzes)
     pks = [quiz.pk for quiz in quizzes]
     slots = list(
         QuizRandomSlot.objects.filter(quiz_id__in=pks)
@@ -162,7 +166,16 @@ def quiz_random_problems(*, quizzes: Iterable[Quiz]) -> dict[int, tuple[int, lis
     specs: dict[int, list[random_slots.SlotSpec]] = defaultdict(list)
     for slot in slots:
         specs[slot.quiz_id].append(random_slots.slot_spec(slot))
-    pools = random_slots.source_pools(sources={s.source for group in specs.values() for s in group})
+    owners = {quiz.pk: quiz.owner_id for quiz in quizzes}
+    by_owner: dict[int | None, list[int]] = defaultdict(list)
+    for quiz_id in specs:
+        by_owner[owners[quiz_id]].append(quiz_id)
+    pools: dict[int, dict] = {}  # quiz id: its pools, read once per owner
+    for owner_id, quiz_ids in by_owner.items():
+        owner_pools = random_slots.source_pools(
+            sources={s.source for quiz_id in quiz_ids for s in specs[quiz_id]}, owner_id=owner_id
+        )
+        pools.update(dict.fromkeys(quiz_ids, owner_pools))
     fixed: dict[int, set[int]] = defaultdict(set)
     for quiz_id, question_id in QuizQuestion.objects.filter(quiz_id__in=list(specs)).values_list(
         "quiz_id", "question_id"
@@ -171,7 +184,9 @@ def quiz_random_problems(*, quizzes: Iterable[Quiz]) -> dict[int, tuple[int, lis
     return {
         quiz_id: (
             sum(spec.count for spec in group),
-            random_slots.random_slot_problems(slots=group, pools=pools, fixed=fixed[quiz_id]),
+            random_slots.random_slot_problems(
+                slots=group, pools=pools[quiz_id], fixed=fixed[quiz_id]
+            ),
         )
         for quiz_id, group in specs.items()
     }

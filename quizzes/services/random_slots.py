@@ -21,9 +21,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, QuerySet, Value
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, Exists, Q, QuerySet, Value
 
 from quizzes.models import Question, QuizRandomSlot
+from quizzes.models.ownership import owned_q
 from quizzes.services.exceptions import NotEnoughQuestions
 
 Source = tuple[str, int]  # ("tag", pk) or ("article", pk)
@@ -47,22 +49,38 @@ def slot_spec(slot: QuizRandomSlot) -> SlotSpec:
     return SlotSpec(source=source, label=slot.source_label, count=slot.count)
 
 
-def source_pools(*, sources: Collection[Source]) -> dict[Source, frozenset[int]]:
-    """The question ids of each source, in one query (none without sources)."""
+def _drawable_by(owner_id: int | None, *, via: str = "") -> Q:
+    """The questions a quiz of `owner_id` may draw: its owner's own and those shared with them
+    (any question for a superuser's quiz, and for a quiz without an owner, which only superusers
+    edit), so that a slot on a tag many teachers use never shows one teacher's questions in
+    another's quiz. One condition on the same query (subqueries, no join)."""
+    if owner_id is None:
+        return Q()
+    superuser = Exists(get_user_model().objects.filter(pk=owner_id, is_superuser=True))
+    return owned_q(Question, owner_id, via=via) | Q(superuser)
+
+
+def source_pools(
+    *, sources: Collection[Source], owner_id: int | None
+) -> dict[Source, frozenset[int]]:
+    """The question ids of each source that a quiz of `owner_id` may draw (`_drawable_by`), in
+    one query (none without sources)."""
     tag_ids = [pk for kind, pk in sources if kind == "tag"]
     article_ids = [pk for kind, pk in sources if kind == "article"]
     pools: dict[Source, set[int]] = defaultdict(set)
     parts: list[QuerySet[Any, Any]] = []
     if tag_ids:
         parts.append(
-            Question.tags.through.objects.filter(tag_id__in=tag_ids)
+            Question.tags.through.objects.filter(
+                _drawable_by(owner_id, via="question"), tag_id__in=tag_ids
+            )
             .order_by()
             .annotate(source_kind=Value("tag", output_field=CharField()))
             .values_list("source_kind", "tag_id", "question_id")  # type: ignore[misc]
         )
     if article_ids:
         parts.append(
-            Question.objects.filter(fact__article_id__in=article_ids)
+            Question.objects.filter(_drawable_by(owner_id), fact__article_id__in=article_ids)
             .order_by()
             .annotate(source_kind=Value("article", output_field=CharField()))
             .values_list("source_kind", "fact__article_id", "pk")
@@ -133,10 +151,12 @@ def random_slot_problems(
     return problems
 
 
-def quiz_slot_problems(*, slots: Sequence[SlotSpec], fixed: Collection[int]) -> list[str]:
-    """`random_slot_problems` with the pools read from the database (one query, none without
-    slots)."""
+def quiz_slot_problems(
+    *, slots: Sequence[SlotSpec], fixed: Collection[int], owner_id: int | None
+) -> list[str]:
+    """`random_slot_problems` with the pools of a quiz of `owner_id` read from the database (one
+    query, none without slots)."""
     if not slots:
         return []
-    pools = source_pools(sources={slot.source for slot in slots})
+    pools = source_pools(sources={slot.source for slot in slots}, owner_id=owner_id)
     return random_slot_problems(slots=slots, pools=pools, fixed=fixed)

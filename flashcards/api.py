@@ -119,6 +119,9 @@ class ReviewOutputSerializer(serializers.Serializer):
     )
 
 
+# A datetime as the API's serializers write it (in the current time zone, "Z" for UTC).
+_api_datetime = serializers.DateTimeField().to_representation
+
 # --- views --------------------------------------------------------------------------------
 
 
@@ -266,12 +269,13 @@ class CardViewSet(viewsets.GenericViewSet):
             raise serializers.ValidationError({"client_review_id": [str(exc)]}) from exc
         except ReviewError as exc:
             raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
-        due = result.log.state_after["due"]
+        # The fields of ReviewOutputSerializer (the schema's), built as the plain JSON they are:
+        # running the serializer over a fixed dict of plain values only copied its fields.
         output = {
             "card": card.pk,
             "rating": result.log.get_rating_display().lower(),
-            "reviewed_at": result.log.reviewed_at,
-            "due": due,
+            "reviewed_at": _api_datetime(result.log.reviewed_at),
+            "due": result.log.state_after["due"],  # fsrs's ISO 8601, as the log stores it
             "interval_seconds": int(result.interval.total_seconds()),
             "interval": format_interval(result.interval),
             "state": LearningState(result.log.state_after["state"]).name.lower(),
@@ -279,6 +283,6 @@ class CardViewSet(viewsets.GenericViewSet):
             "duplicate": not result.created,
         }
         return Response(
-            ReviewOutputSerializer(output).data,
+            output,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )

@@ -252,10 +252,9 @@ def review_card(
         raise ReviewError("duration_ms must not be negative.")
     if not can_study(user=user, card=card):
         raise ReviewError("This card's deck is not published.")
-    if client_review_id:
-        earlier = _earlier_result(user=user, client_review_id=client_review_id)
-        if earlier is not None:
-            return _same_card(earlier, card)
+    # No look-up of the id first: a new id (nearly every review) costs no query of its own. A
+    # retry's log insert hits the (user, client_review_id) constraint, which rolls back its
+    # whole transaction (the state's update too), and then answers with the first result.
     try:
         with transaction.atomic():
             return _review_locked(
@@ -267,7 +266,7 @@ def review_card(
                 client_review_id=client_review_id,
             )
     except IntegrityError:
-        # Two requests with the same client_review_id raced; the other one won.
+        # This client_review_id was recorded before (a retry, or two at once: the other won).
         earlier = _earlier_result(user=user, client_review_id=client_review_id)
         if client_review_id and earlier is not None:
             return _same_card(earlier, card)

@@ -2,7 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
-FIXTURES := articles questions quizzes flashcards demo_users
+FIXTURES := articles questions quizzes flashcards demo_users classes
 # `make run` is for local use: DEBUG on (a development secret key, SQLite) unless you say otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 

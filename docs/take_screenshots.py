@@ -10,6 +10,13 @@ the quoted sentence highlighted); attempt-phone.png (the timed quiz on a 390 px 
 down a long question: the time left stays at the top); then, after ten weeks of simulated study
 of the demo deck (seeded, through the scheduling service), flashcards-stats.png; and, as the
 demo teacher with `load_demo_activity`'s students, quiz-results.png.
+
+    .venv/bin/python docs/take_screenshots.py --gradebook
+
+takes only gradebook.png: the demo class's gradebook (fixtures/classes.json) once the demo
+teacher has enrolled `load_demo_activity`'s students in it and assigned them the two quizzes
+they took (through the classes services, as the admin would), next to the demo student and the
+timed quiz the fixture assigns.
 """
 
 import os
@@ -37,7 +44,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def main() -> int:
+def main(*, gradebook_only: bool = False) -> int:
     tmp = tempfile.TemporaryDirectory(prefix="factcards-shots-")
     env = {
         **os.environ,
@@ -49,9 +56,14 @@ def main() -> int:
     run = {"cwd": ROOT, "env": env, "check": True}
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], **run)  # noqa: S603
     fixtures = ["articles", "questions", "quizzes", "flashcards", "demo_users"]
+    if gradebook_only:
+        fixtures.append("classes")
     subprocess.run([python, "manage.py", "loaddata", *fixtures], **run)  # noqa: S603
     subprocess.run([python, "manage.py", "load_demo_activity"], **run)  # noqa: S603
-    subprocess.run([python, __file__, "--simulate-study"], **run)  # noqa: S603
+    if gradebook_only:
+        subprocess.run([python, __file__, "--class-story"], **run)  # noqa: S603
+    else:
+        subprocess.run([python, __file__, "--simulate-study"], **run)  # noqa: S603
     port = free_port()
     server = subprocess.Popen(  # noqa: S603
         [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -68,11 +80,12 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.2)
-        shoot(base)
+        shoot_gradebook(base) if gradebook_only else shoot(base)
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(f"Saved {', '.join(p.name for p in sorted(OUT.glob('*.png')))} in {OUT}")
+    names = ["gradebook.png"] if gradebook_only else [p.name for p in sorted(OUT.glob("*.png"))]
+    print(f"Saved {', '.join(names)} in {OUT}")
     return 0
 
 
@@ -150,6 +163,57 @@ def shoot(base: str) -> None:
         browser.close()
 
 
+def shoot_gradebook(base: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(base_url=base, viewport={"width": 1100, "height": 800})
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill("teacher")
+        page.get_by_label("Password").fill("reset-2009")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        page.goto("/admin/quizzes/classroom/")
+        page.get_by_role("link", name="Demo class").click()
+        page.get_by_role("link", name="Gradebook").click()
+        page.wait_for_selector("table.gradebook-grid")
+        page.locator("#toggle-nav-sidebar").click()  # the grid, not the admin's menu
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(OUT / "gradebook.png"), full_page=True)
+        browser.close()
+
+
+def class_story() -> None:
+    """The demo teacher enrols the demo activity's students in the demo class and assigns the
+    two quizzes they took, due in a week and a fortnight."""
+    from datetime import timedelta
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from quizzes.models import Classroom, Quiz
+    from quizzes.services.classes import assign_quiz, enrol
+    from quizzes.services.demo_activity import DEMO_STUDENTS
+
+    classroom = Classroom.objects.get(join_code="FACTCARD")
+    users = get_user_model().objects.filter(username__in=[row[0] for row in DEMO_STUDENTS])
+    for student in users:
+        enrol(classroom=classroom, student=student)
+    now = timezone.now().replace(hour=17, minute=0, second=0, microsecond=0)
+    for weeks, slug in enumerate(("reset-button-basics", "practice-with-feedback"), start=1):
+        assign_quiz(
+            classroom=classroom,
+            quiz=Quiz.objects.get(slug=slug),
+            closes=now + timedelta(weeks=weeks),
+        )
+
+
 def simulate_study(days: int = 70, new_per_day: int = 6) -> None:
     """The demo student studies the demo deck every day or so for `days` days (seeded)."""
     from datetime import timedelta
@@ -193,9 +257,9 @@ def answer_current(page, text: str) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--simulate-study"]:
+    if sys.argv[1:] in (["--simulate-study"], ["--class-story"]):
         sys.path.insert(0, str(ROOT))
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings")
-        simulate_study()
+        simulate_study() if sys.argv[1] == "--simulate-study" else class_story()
         sys.exit(0)
-    sys.exit(main())
+    sys.exit(main(gradebook_only=sys.argv[1:] == ["--gradebook"]))

@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-from flashcards.models import Card, CardState, Deck, ReviewLog
+from flashcards.models import Card, CardState, Deck, DeckAssignment, ReviewLog
 from flashcards.services.anki_export import export_decks
 from flashcards.services.decks import build_deck, default_deck_slug, rebuild_deck
+from quizzes.admin.classes import ClassroomAdmin as ContentClassroomAdmin
 from quizzes.admin.columns import MemoryColumns
 from quizzes.admin.content import ArticleAdmin as ContentArticleAdmin
 from quizzes.admin.forms import OrderedInlineFormSet
-from quizzes.models import Article
+from quizzes.models import Article, Classroom
 
 
 class CardFormSet(OrderedInlineFormSet):
@@ -46,8 +47,8 @@ class CardInline(admin.TabularInline):
 
 @admin.register(Deck)
 class DeckAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "published", "card_count", "desired_retention")
-    list_filter = ("published",)
+    list_display = ("title", "slug", "published", "public", "card_count", "desired_retention")
+    list_filter = ("published", "public")
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("articles",)
@@ -204,3 +205,44 @@ class ArticleAdmin(ContentArticleAdmin):
 
     def has_build_deck_permission(self, request):
         return request.user.has_perms(["flashcards.add_card", "flashcards.change_card"])
+
+
+# --- decks assigned to classes ------------------------------------------------------------
+
+
+class DeckAssignmentInline(admin.TabularInline):
+    model = DeckAssignment
+    fields = ("deck", "opens", "closes")
+    autocomplete_fields = ("deck",)
+    extra = 0
+    verbose_name = "assigned deck"
+    verbose_name_plural = "assigned decks (the closing date is the date to study it by)"
+
+
+@admin.register(DeckAssignment)
+class DeckAssignmentAdmin(admin.ModelAdmin):
+    """Every deck assignment of the classes one teaches (also inline on a class)."""
+
+    list_display = ("deck", "classroom", "opens", "closes")
+    list_select_related = ("deck", "classroom")
+    list_filter = ("classroom",)
+    search_fields = ("deck__title", "classroom__name")
+    autocomplete_fields = ("deck",)
+
+    def get_queryset(self, request):
+        taught = Classroom.objects.taught_by(request.user)
+        return super().get_queryset(request).filter(classroom__in=taught)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "classroom":
+            kwargs["queryset"] = Classroom.objects.taught_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# The class admin with the assigned decks added, as for the articles above.
+admin.site.unregister(Classroom)
+
+
+@admin.register(Classroom)
+class ClassroomAdmin(ContentClassroomAdmin):
+    inlines = [*ContentClassroomAdmin.inlines, DeckAssignmentInline]

@@ -7,11 +7,13 @@ moving the app moved no data (migrations/0001_initial.py).
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from quizzes.models.classes import Classroom
 from quizzes.models.content import Article, Fact, new_key
 
 
@@ -27,10 +29,30 @@ class DeckQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def studyable_by(self, user):
-        """The decks `user` may study: the published ones, and for a teacher every deck."""
+        """The decks `user` may study: for a teacher every deck, else `visible_to`."""
         from quizzes.permissions import SEE_UNPUBLISHED_DECKS, can
 
-        return self.all() if can(user, SEE_UNPUBLISHED_DECKS) else self.published()
+        return self.all() if can(user, SEE_UNPUBLISHED_DECKS) else self.visible_to(user)
+
+    def visible_to(self, user):
+        """The published decks `user` may see: the public ones, those assigned to a class they
+        are in, and for a teacher all of them. The teacher's permission is read inside the same
+        query (an EXISTS), so that a student's page costs no permission query."""
+        from quizzes.permissions import SEE_UNPUBLISHED_DECKS
+
+        published = self.published()
+        if not (user and user.is_authenticated and user.is_active):
+            return published.filter(public=True)
+        if user.is_superuser:
+            return published
+        app_label, codename = SEE_UNPUBLISHED_DECKS.split(".")
+        holds = Permission.objects.filter(
+            Q(user=user) | Q(group__user=user), content_type__app_label=app_label, codename=codename
+        )
+        assigned = DeckAssignment.objects.filter(
+            deck=OuterRef("pk"), classroom__enrolments__student=user
+        )
+        return published.filter(Q(public=True) | Exists(assigned) | Exists(holds))
 
 
 class Deck(models.Model):
@@ -39,6 +61,11 @@ class Deck(models.Model):
     description = models.TextField(blank=True)
     articles = models.ManyToManyField(Article, blank=True, related_name="decks")
     published = models.BooleanField(default=False)
+    public = models.BooleanField(
+        default=True,
+        help_text="Open to every signed-in user. Off: only the students of a class it is "
+        "assigned to (and teachers) may study it.",
+    )
     desired_retention = models.FloatField(
         default=0.9, help_text="Share of reviews the scheduler aims to have recalled (0.7-0.99)."
     )
@@ -64,11 +91,17 @@ class Deck(models.Model):
         return self.title
 
     def is_studyable_by(self, user: AbstractBaseUser | AnonymousUser) -> bool:
-        """`DeckQuerySet.studyable_by` for one deck (published first: a student costs no
-        permission query)."""
+        """`DeckQuerySet.studyable_by` for one deck (a published public deck first: a student
+        costs no permission query; a deck for classes costs one, for the assignment)."""
         from quizzes.permissions import SEE_UNPUBLISHED_DECKS, can
 
-        return self.published or can(user, SEE_UNPUBLISHED_DECKS)
+        if self.published and self.public:
+            return True
+        if self.published and user.is_authenticated:
+            assigned = self.assignments.filter(classroom__enrolments__student_id=user.pk)
+            if assigned.exists():
+                return True
+        return can(user, SEE_UNPUBLISHED_DECKS)
 
     def natural_key(self):
         return (self.slug,)
@@ -239,3 +272,47 @@ class ReviewLog(models.Model):
 
     def __str__(self):
         return f"{self.user} rated {self.get_rating_display()} on {self.card}"
+
+
+class DeckAssignmentQuerySet(models.QuerySet):
+    def get_by_natural_key(self, join_code, deck_slug):
+        return self.get(classroom__join_code=join_code, deck__slug=deck_slug)
+
+
+class DeckAssignment(models.Model):
+    """A deck assigned to a class, to study by its due date (`closes`). Studying is not cut off
+    at the due date: cards keep their schedule; the dates say when the class should study it."""
+
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="deck_assignments"
+    )
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="assignments")
+    opens = models.DateTimeField(null=True, blank=True, help_text="Empty: from now.")
+    closes = models.DateTimeField(null=True, blank=True, help_text="The due date. Empty: none.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DeckAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["closes", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "deck"], name="deck_assigned_once"),
+            models.CheckConstraint(
+                condition=Q(opens__isnull=True)
+                | Q(closes__isnull=True)
+                | Q(closes__gt=models.F("opens")),
+                name="deck_assignment_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deck} for {self.classroom}"
+
+    def natural_key(self):
+        return (self.classroom.join_code, self.deck.slug)
+
+    natural_key.dependencies = ["quizzes.classroom", "flashcards.deck"]  # type: ignore[attr-defined]
+
+    def clean(self):
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise ValidationError({"closes": "The closing date must come after the opening date."})

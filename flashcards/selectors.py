@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from flashcards.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
 from flashcards.services.scheduling import start_of_day
+from quizzes.gradebook import ReportSection
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
 
 
 def studyable_deck(*, user: AnyUser, slug: str) -> Deck:
-    """The deck `user` may study (published, or any for a teacher); Http404 otherwise."""
+    """The deck `user` may study (`Deck.is_studyable_by`: published and public or assigned to
+    a class of theirs, or any for a teacher); Http404 otherwise."""
     deck = Deck.objects.filter(slug=slug).first()
     if deck is None or not deck.is_studyable_by(user):
         raise Http404("No such deck.")
@@ -254,4 +256,60 @@ def deck_statistics(*, user: User, deck: Deck, now: datetime) -> DeckStatistics:
         weekly_retention=[
             (week.date(), round(100 * recalled / total)) for week, total, recalled in weeks
         ],
+    )
+
+
+# --- a student's decks, for their teachers ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeckLine:
+    deck_id: int
+    title: str
+    cards: int  # cards the student has studied
+    due: int  # of those, due now
+    reviews: int  # reviews of learnt cards (in the Review state)
+    retention: float | None  # the share of those not rated Again (None: none yet)
+
+
+def student_decks(*, student_id: int, now: datetime) -> list[DeckLine]:
+    """The decks a student studies: cards and cards due (one query), and the retention of their
+    reviews of learnt cards, as `deck_statistics` counts it (one query)."""
+    studied = (
+        CardState.objects.filter(user_id=student_id)
+        .order_by()
+        .values_list("deck_id", "deck__title")
+        .annotate(cards=Count("pk"), due=Count("pk", filter=Q(due__lte=now)))
+    )
+    mature = ReviewLog.objects.filter(
+        user_id=student_id, state_before__state=int(LearningState.REVIEW)
+    )
+    reviews = {
+        deck_id: (total, recalled)
+        for deck_id, total, recalled in mature.order_by()
+        .values_list("deck_id")
+        .annotate(total=Count("pk"), recalled=Count("pk", filter=~Q(rating=Rating.AGAIN)))
+    }
+    lines = []
+    for deck_id, title, cards, due in studied:
+        total, recalled = reviews.get(deck_id, (0, 0))
+        lines.append(
+            DeckLine(
+                deck_id=deck_id,
+                title=title,
+                cards=cards,
+                due=due,
+                reviews=total,
+                retention=recalled / total if total else None,
+            )
+        )
+    return sorted(lines, key=lambda line: (line.title, line.deck_id))
+
+
+def student_report_decks(*, student_id: int, now: datetime) -> ReportSection:
+    """The flashcards section of a student's report for their teachers (quizzes.gradebook)."""
+    return ReportSection(
+        title="Flashcards",
+        template="flashcards/_student_report_decks.html",
+        rows=student_decks(student_id=student_id, now=now),
     )

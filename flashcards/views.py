@@ -41,9 +41,9 @@ FRAGMENT_HEADER = "X-Factcards-Fragment"
 @require_GET
 @login_required
 def deck_list(request: HttpRequest) -> HttpResponse:
-    # The published decks only (teachers try drafts from the admin): a student's list costs
-    # no permission query.
-    decks = list(Deck.objects.published().order_by("title"))
+    # The published decks the student may see: the public ones and those assigned to their
+    # classes (teachers try drafts from the admin); a student's list costs no permission query.
+    decks = list(Deck.objects.visible_to(request.user).order_by("title"))
     counts = selectors.deck_counts(user=request.user, decks=decks, now=timezone.now())
     rows = [(deck, counts[deck.pk]) for deck in decks]
     return render(request, "flashcards/deck_list.html", {"rows": rows})

@@ -119,3 +119,12 @@ def order_from_places(places: dict[str, str]) -> list[str] | None:
     if len(set(numbers.values())) != count:
         raise InvalidAnswer("Give each item its own place: two items have the same number.")
     return sorted(numbers, key=lambda item: numbers[item] or 0)
+
+
+class JoinClassForm(forms.Form):
+    code = forms.CharField(
+        label="Join code",
+        max_length=40,
+        help_text="The eight letters and digits your teacher gave you (capitals or not).",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )

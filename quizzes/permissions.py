@@ -20,8 +20,11 @@ TEACHER_APPS = ("quizzes", "flashcards")
 # What the `Teachers` group holds ("app_label.codename"). `fixtures/demo_users.json` gives the demo
 # group the same list (tests/test_permissions.py checks that they agree).
 _AUTHORED = ("article", "fact", "tag", "question", "choice", "acceptedanswer", "quiz")
-_AUTHORED += ("quizquestion",)
-_AUTHORED_FLASHCARDS = ("deck", "card")
+_AUTHORED += ("quizquestion", "quizrandomslot")
+# Classes: which classes a teacher manages is narrower (those they teach, `Classroom.objects.
+# taught_by`); the permissions open the admin's pages for them.
+_AUTHORED += ("classroom", "enrolment", "quizassignment", "quizoverride")
+_AUTHORED_FLASHCARDS = ("deck", "card", "deckassignment")
 _ACTIONS = ("add", "change", "delete", "view")
 TEACHER_PERMISSIONS: tuple[str, ...] = (
     *(f"quizzes.{action}_{model}" for model in _AUTHORED for action in _ACTIONS),
@@ -43,6 +46,7 @@ READ_RESULTS = "quizzes.view_attempt"  # every student's attempts and grades
 GENERATE_QUESTIONS = ("quizzes.add_question", "quizzes.change_question")
 IMPORT_QUESTIONS = ("quizzes.add_question", "quizzes.change_question")
 EXPORT_QUESTIONS = ("quizzes.view_question",)
+CREATE_CLASSES = "quizzes.add_classroom"  # and manage the classes one teaches
 
 
 def can(user, *permissions: str) -> bool:

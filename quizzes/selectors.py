@@ -5,15 +5,39 @@ are; tests pin the counts.
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.http import Http404
 
-from quizzes.models import Attempt, Question, Quiz, Response
-from quizzes.services.analytics import AttemptRow, QuizResultsRows, ResponseRow
+from quizzes.models import (
+    Attempt,
+    AttemptState,
+    Classroom,
+    Question,
+    Quiz,
+    QuizAssignment,
+    QuizQuestion,
+    QuizRandomSlot,
+    Response,
+)
+from quizzes.services.analytics import AttemptRow, QuizResultsRows, ResponseRow, SlotPlace
 from quizzes.services.attempts import QuizStanding, quiz_standing
+from quizzes.services.classes import effective_rules_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -119,25 +143,62 @@ def attempts_for_student(*, user: "User") -> list[Attempt]:
 def quizzes_for_student(
     *, user: "AnyUser", now: datetime
 ) -> list[tuple[Quiz, QuizStanding | None]]:
-    """The published quizzes, each with this student's summary (None when not logged in).
+    """The published quizzes `user` may see, each with this student's summary under their own
+    rules (None when not logged in).
 
-    Two queries: the quizzes, and the student's attempts at them.
+    Three queries: the quizzes, the student's attempts at them, and their rules (assignments
+    and overrides); the permission read is the request's.
     """
-    quizzes = Quiz.objects.published().order_by("title")
+    quizzes = Quiz.objects.visible_to(user).order_by("title")
     if not user.is_authenticated:
         return [(quiz, None) for quiz in quizzes]
-    quizzes = quizzes.prefetch_related(
-        Prefetch("attempts", queryset=Attempt.objects.filter(user=user), to_attr="student_attempts")
+    quizzes = list(
+        quizzes.prefetch_related(
+            Prefetch(
+                "attempts", queryset=Attempt.objects.filter(user=user), to_attr="student_attempts"
+            )
+        )
     )
+    rules = effective_rules_for(quizzes=quizzes, user=user)
     return [
-        (quiz, quiz_standing(quiz=quiz, attempts=quiz.student_attempts, now=now))
+        (
+            quiz,
+            quiz_standing(quiz=quiz, attempts=quiz.student_attempts, now=now, rules=rules[quiz.pk]),
+        )
         for quiz in quizzes
     ]
 
 
-def published_quiz(*, slug: str) -> Quiz:
+def quiz_question_count(*, quiz: Quiz) -> int:
+    """How many questions an attempt at `quiz` asks: its own and those its random slots draw
+    (one query)."""
+    fixed = (
+        QuizQuestion.objects.filter(quiz=OuterRef("pk"))
+        .order_by()
+        .values("quiz")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    drawn = (
+        QuizRandomSlot.objects.filter(quiz=OuterRef("pk"))
+        .order_by()
+        .values("quiz")
+        .annotate(n=Sum("count"))
+        .values("n")
+    )
+    row = (
+        Quiz.objects.filter(pk=quiz.pk)
+        .annotate(fixed=Subquery(fixed), drawn=Subquery(drawn))
+        .values_list("fixed", "drawn")
+        .first()
+    )
+    return sum(n or 0 for n in row) if row else 0
+
+
+def visible_quiz(*, slug: str, user: "AnyUser") -> Quiz:
+    """The published quiz `user` may see (`Quiz.objects.visible_to`); Http404 otherwise."""
     try:
-        return Quiz.objects.published().get(slug=slug)
+        return Quiz.objects.visible_to(user).get(slug=slug)
     except Quiz.DoesNotExist:
         raise Http404("No such quiz.") from None
 
@@ -148,6 +209,9 @@ def published_quiz(*, slug: str) -> Quiz:
 def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
     """The finished attempts at `quiz` and their responses as plain rows, in three queries.
 
+    Each response says which random slot drew its question (from its attempt's layout), and
+    the quiz's order now places the questions and the random slots together.
+
     Responses bring only what the analysis reads from their question versions (key, kind, text
     and the choices), through JSON key lookups, rather than whole snapshots. (A re-grade changes
     only grading data, none of these.)
@@ -155,9 +219,14 @@ def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
     finished = Attempt.objects.finished().filter(quiz=quiz)
     attempts = []
     totals = {}
-    for row in finished.order_by("pk").values("pk", "user_id", "grade", "score", "max_score"):
+    drew: dict[tuple[int, int], int] = {}  # (attempt, question) -> the random slot that drew it
+    rows = finished.order_by("pk").values("pk", "user_id", "grade", "score", "max_score", "layout")
+    for row in rows:
         total = float(row["score"] / row["max_score"]) if row["max_score"] and row["score"] else 0.0
         totals[row["pk"]] = total
+        for item in row["layout"] or ():
+            if item.get("drawn_by") is not None:
+                drew[(row["pk"], item["question"])] = item["drawn_by"]
         attempts.append(
             AttemptRow(
                 attempt_id=row["pk"], user_id=row["user_id"], grade=row["grade"], total=total
@@ -180,6 +249,7 @@ def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
             fraction=row["fraction"],
             answer=row["answer"],
             total=totals.get(row["attempt_id"], 0.0),
+            drawn_by=drew.get((row["attempt_id"], row["question_id"])),
         )
         for row in Response.objects.filter(attempt__in=finished)
         .order_by("attempt_id", "slot")
@@ -199,9 +269,37 @@ def quiz_results_rows(*, quiz: Quiz) -> QuizResultsRows:
             "version__snapshot__item_ids",
         )
     ]
-    keys = quiz.quiz_questions.order_by("order", "pk").values_list("question__key", flat=True)
-    positions = {key: place for place, key in enumerate(keys, start=1)}
-    return QuizResultsRows(attempts=attempts, responses=responses, positions=positions)
+    positions, drawn = quiz_places(quiz=quiz)
+    return QuizResultsRows(attempts=attempts, responses=responses, positions=positions, drawn=drawn)
+
+
+def quiz_places(*, quiz: Quiz) -> tuple[dict[str, int], dict[int, SlotPlace]]:
+    """The quiz's order now, in one query: the place (from 1) of each question (by key) and of
+    each random slot (by id), as an attempt lays them out before any shuffle."""
+    blank = Value(None, output_field=CharField())
+    fixed = (
+        quiz.quiz_questions.order_by()
+        .annotate(is_slot=Value(0), ref=F("question__key"), tag_name=blank, article_title=blank)
+        .values_list("order", "is_slot", "pk", "ref", "tag_name", "article_title")
+    )
+    slots = (
+        QuizRandomSlot.objects.filter(quiz=quiz)
+        .order_by()
+        .annotate(
+            is_slot=Value(1), ref=blank, tag_name=F("tag__name"), article_title=F("article__title")
+        )
+        .values_list("order", "is_slot", "pk", "ref", "tag_name", "article_title")
+    )
+    positions: dict[str, int] = {}
+    drawn: dict[int, SlotPlace] = {}
+    rows = sorted(fixed.union(slots, all=True), key=lambda row: row[:3])
+    for place, (_order, is_slot, pk, key, tag_name, article_title) in enumerate(rows, start=1):
+        if is_slot:
+            label = f"tag {tag_name}" if tag_name is not None else f"article {article_title}"
+            drawn[pk] = SlotPlace(position=place, label=label)
+        else:
+            positions[key] = place
+    return positions, drawn
 
 
 def questions_to_export(
@@ -220,3 +318,91 @@ def questions_to_export(
     if quiz is not None:
         return questions.filter(quiz_questions__quiz=quiz).order_by("quiz_questions__order", "pk")
     return questions.order_by("key")
+
+
+# --- classes: what is due, a student's classes ----------------------------------------------
+
+# "Due soon": closing within this long.
+DUE_SOON = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class DueQuiz:
+    """An assigned quiz on a student's home page, under the student's own rules."""
+
+    quiz: Quiz
+    standing: QuizStanding
+    done: bool  # a finished attempt
+
+    @property
+    def closes(self) -> datetime | None:
+        return self.standing.closes
+
+
+@dataclass(frozen=True)
+class DueList:
+    overdue: list[DueQuiz]
+    soon: list[DueQuiz]  # closing within DUE_SOON
+    later: list[DueQuiz]  # later, or with no due date
+    done: list[DueQuiz]
+
+    def groups(self) -> tuple[list[DueQuiz], ...]:
+        return (self.overdue, self.soon, self.later, self.done)
+
+    def __bool__(self) -> bool:
+        return any(self.groups())
+
+
+def due_for_student(*, user: "AnyUser", now: datetime) -> DueList:
+    """The published quizzes assigned to `user`'s classes, sorted into overdue, due soon, later
+    and done (a finished attempt), each under the student's own dates and time (overrides
+    included). Three queries, however many classes and quizzes: the quizzes, the student's
+    attempts at them, and their rules."""
+    empty = DueList([], [], [], [])
+    if not user.is_authenticated:
+        return empty
+    assigned = QuizAssignment.objects.filter(
+        quiz=OuterRef("pk"), classroom__enrolments__student=user
+    )
+    quizzes = list(
+        Quiz.objects.published()
+        .filter(Exists(assigned))
+        .prefetch_related(
+            Prefetch(
+                "attempts", queryset=Attempt.objects.filter(user=user), to_attr="student_attempts"
+            )
+        )
+    )
+    if not quizzes:
+        return empty
+    rules = effective_rules_for(quizzes=quizzes, user=user)
+    due = empty
+    items = []
+    for quiz in quizzes:
+        standing = quiz_standing(
+            quiz=quiz, attempts=quiz.student_attempts, now=now, rules=rules[quiz.pk]
+        )
+        done = any(a.state == AttemptState.FINISHED for a in quiz.student_attempts)
+        items.append(DueQuiz(quiz=quiz, standing=standing, done=done))
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    for item in sorted(items, key=lambda i: (i.closes or far, i.quiz.title)):
+        if item.done:
+            due.done.append(item)
+        elif item.closes is not None and item.closes <= now:
+            due.overdue.append(item)
+        elif item.closes is not None and item.closes <= now + DUE_SOON:
+            due.soon.append(item)
+        else:
+            due.later.append(item)
+    return due
+
+
+def classrooms_for_student(*, user: "User") -> list[Classroom]:
+    """The classes `user` attends, with their teachers (two queries)."""
+    return list(
+        Classroom.objects.attended_by(user)
+        .prefetch_related(
+            Prefetch("teachers", queryset=get_user_model().objects.order_by("username"))
+        )
+        .order_by("name", "pk")
+    )

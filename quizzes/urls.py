@@ -8,4 +8,5 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("favicon.ico", favicon, name="favicon"),
     path("", include("quizzes.views.quiz_urls")),
+    path("classes/", include("quizzes.views.class_urls")),
 ]

@@ -237,3 +237,42 @@ def finished_attempt(*, quiz, user, right: int, now):
             attempt=attempt, question_id=response.question_id, answer=pick["id"], now=now
         )
     return attempt_finish(attempt=attempt, now=now)
+
+
+class ClassroomFactory(factory.django.DjangoModelFactory):
+    """`ClassroomFactory(teachers=[t], students=[s1, s2])`."""
+
+    class Meta:
+        model = models.Classroom
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Class {n}")
+
+    @factory.post_generation
+    def teachers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.teachers.add(*extracted)
+
+    @factory.post_generation
+    def students(self, create, extracted, **kwargs):
+        if create and extracted:
+            for student in extracted:
+                models.Enrolment.objects.create(classroom=self, student=student)
+
+
+class QuizAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.QuizAssignment
+
+    classroom = factory.SubFactory(ClassroomFactory)
+    quiz = factory.SubFactory(QuizFactory)
+
+
+class QuizOverrideFactory(factory.django.DjangoModelFactory):
+    """For one student by default; pass `user=None, classroom=c` for a class."""
+
+    class Meta:
+        model = models.QuizOverride
+
+    quiz = factory.SubFactory(QuizFactory)
+    user = factory.SubFactory(UserFactory)

@@ -37,7 +37,7 @@ from quizzes.text import contains_verbatim, normalise_answer
 from tests.factories import QuestionFactory, QuizFactory
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
-ALL_FIXTURES = ("articles", "questions", "quizzes", "demo_users")
+ALL_FIXTURES = ("articles", "questions", "quizzes", "demo_users", "classes")
 BANK_FIXTURES = ("articles", "questions", "quizzes")
 PASSWORD = "reset-2009"
 
@@ -68,7 +68,7 @@ def write_fixture(tmp_path: Path, name: str, objects: list[dict]) -> Path:
 
 @pytest.fixture(scope="class")
 def demo_loaded(django_db_setup, django_db_blocker):
-    """The four demo fixtures, loaded into an empty database once for the class, inside a
+    """The demo fixtures, loaded into an empty database once for the class, inside a
     transaction that is rolled back after its last test. Tests that use it are marked
     `django_db`, so each runs in a savepoint of that transaction."""
     with django_db_blocker.unblock(), transaction.atomic():
@@ -267,6 +267,26 @@ class TestDemoUsers:
         assert not student.is_staff and not student.groups.exists()
         assert not student.has_perm("quizzes.view_question")
         assert (student.first_name, student.last_name) == ("Sam", "Student")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo_loaded")
+class TestDemoClass:
+    def test_the_demo_class_has_the_teacher_the_student_an_assignment_and_an_override(self):
+        from quizzes.models import Classroom
+        from quizzes.services.classes import effective_rules
+
+        classroom = Classroom.objects.get(join_code="FACTCARD")
+        assert classroom.name == "Demo class"
+        assert [t.username for t in classroom.teachers.all()] == ["teacher"]
+        assert [s.username for s in classroom.students.all()] == ["student"]
+        (assignment,) = classroom.quiz_assignments.select_related("quiz")
+        assert assignment.quiz.slug == "geneva-timed-challenge" and assignment.closes
+        student = get_user_model().objects.get(username="student")
+        rules = effective_rules(quiz=assignment.quiz, user=student)
+        # 50 % extra time on the ten-minute quiz, due when the assignment closes.
+        assert rules.time_limit.total_seconds() == 15 * 60
+        assert rules.closes == assignment.closes
 
 
 def _article(slug: str) -> dict:

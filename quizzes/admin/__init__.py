@@ -1,3 +1,11 @@
 """The teachers' admin, one module per part of the domain."""
 
-from quizzes.admin import accounts, attempts, bank, content, lockout, quizzes  # noqa: F401
+from quizzes.admin import (  # noqa: F401
+    accounts,
+    attempts,
+    bank,
+    classes,
+    content,
+    lockout,
+    quizzes,
+)

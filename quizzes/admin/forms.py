@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 
 from quizzes.models import REVIEW_OPTIONS, Quiz
 from quizzes.models.quizzes import review_field
+from quizzes.parsing import whole_number
 from quizzes.services import review
 from quizzes.services.questions import part_fields, question_problems
 from quizzes.services.quizzes import quiz_problems
+from quizzes.services.random_slots import quiz_slot_problems, slot_spec
 
 
 def _live_rows(formset) -> list[dict]:
@@ -80,6 +82,32 @@ class FactFormSet(OrderedInlineFormSet):
     order_field = "position"
 
 
+def _submitted(data, prefix: str, field: str) -> list[str]:
+    """The values of `field` in the rows of the sibling inline `prefix` that the page sent and
+    did not mark for deletion: the quiz's rule spans its two inlines, which Django validates
+    one at a time."""
+    total = min(whole_number(data.get(f"{prefix}-TOTAL_FORMS")) or 0, 1000)
+    values = []
+    for index in range(total):
+        if data.get(f"{prefix}-{index}-DELETE"):
+            continue
+        value = data.get(f"{prefix}-{index}-{field}")
+        if value:
+            values.append(value)
+    return values
+
+
+def _drawn_count(data) -> int:
+    """How many questions the random slots the page sent draw (those with a source)."""
+    rows = range(min(whole_number(data.get("random_slots-TOTAL_FORMS")) or 0, 1000))
+    return sum(
+        whole_number(data.get(f"random_slots-{i}-count")) or 0
+        for i in rows
+        if not data.get(f"random_slots-{i}-DELETE")
+        and (data.get(f"random_slots-{i}-tag") or data.get(f"random_slots-{i}-article"))
+    )
+
+
 class QuizQuestionFormSet(OrderedInlineFormSet):
     """A quiz's questions: empty marks take the question's default marks."""
 
@@ -99,9 +127,32 @@ class QuizQuestionFormSet(OrderedInlineFormSet):
                 form.cleaned_data["marks"] = form.instance.marks = question.default_marks
         super().clean()
         count = sum(1 for f in live if f.cleaned_data.get("question"))
-        problems = quiz_problems(published=self.instance.published, question_count=count)
+        problems = quiz_problems(
+            published=self.instance.published,
+            question_count=count,
+            drawn_count=_drawn_count(self.data),
+        )
         if problems:
             raise ValidationError(problems["published"])
+
+
+class QuizRandomSlotFormSet(OrderedInlineFormSet):
+    """A quiz's random slots: a published quiz's slots must find enough questions to draw,
+    leaving out the questions the quiz asks anyway (from the questions inline on the page)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or not self.instance.published:
+            return
+        specs = [slot_spec(form.instance) for form in _live_forms(self)]
+        fixed = [
+            pk
+            for pk in (whole_number(v) for v in _submitted(self.data, "quiz_questions", "question"))
+            if pk is not None
+        ]
+        problems = quiz_slot_problems(slots=specs, fixed=fixed)
+        if problems:
+            raise ValidationError(problems)
 
 
 class _QuestionPartFormSet(OrderedInlineFormSet):
@@ -292,6 +343,7 @@ class QuizForm(forms.ModelForm):
             "description",
             "tags",
             "published",
+            "public",
             "opens_at",
             "closes_at",
             "time_limit",

@@ -9,11 +9,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from quizzes.admin.forms import QuizForm, QuizQuestionFormSet
+from quizzes.admin.forms import QuizForm, QuizQuestionFormSet, QuizRandomSlotFormSet
 from quizzes.admin.interchange import export_action
 from quizzes.charts import bar_chart
 from quizzes.grades import format_grade
-from quizzes.models import QuestionKind, Quiz, QuizQuestion
+from quizzes.models import QuestionKind, Quiz, QuizQuestion, QuizRandomSlot
 from quizzes.selectors import quiz_results_rows
 from quizzes.services.analytics import quiz_results
 from quizzes.services.quizzes import quiz_publish
@@ -30,12 +30,26 @@ class QuizQuestionInline(admin.TabularInline):
     extra = 0
 
 
+class QuizRandomSlotInline(admin.TabularInline):
+    """Places that draw questions at random, anew for each attempt."""
+
+    model = QuizRandomSlot
+    formset = QuizRandomSlotFormSet
+    fields = ("order", "tag", "article", "count", "marks")
+    autocomplete_fields = ("tag", "article")
+    ordering = ("order",)
+    extra = 0
+    verbose_name = "random slot"
+    verbose_name_plural = "random slots: questions drawn at random for each attempt"
+
+
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
     form = QuizForm
     list_display = (
         "title",
         "published",
+        "public",
         "question_count",
         "total_marks",
         "opens_at",
@@ -43,11 +57,11 @@ class QuizAdmin(admin.ModelAdmin):
         "time_limit",
         "attempts_allowed",
     )
-    list_filter = ("published", "feedback_mode", "grading_method", "tags")
+    list_filter = ("published", "public", "feedback_mode", "grading_method", "tags")
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("tags",)
-    inlines = [QuizQuestionInline]
+    inlines = [QuizQuestionInline, QuizRandomSlotInline]
     actions = [
         "publish",
         "unpublish",
@@ -55,7 +69,7 @@ class QuizAdmin(admin.ModelAdmin):
         export_action("moodle-xml", of_quizzes=True),
     ]
     fieldsets = (
-        (None, {"fields": ("title", "slug", "description", "tags", "published")}),
+        (None, {"fields": ("title", "slug", "description", "tags", "published", "public")}),
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit")}),
         (
             "Attempts and grading",
@@ -102,6 +116,10 @@ class QuizAdmin(admin.ModelAdmin):
                 request,
                 f"Not published, they have no questions yet: {', '.join(report.empty)}.",
                 messages.WARNING,
+            )
+        for title, problems in report.short.items():
+            self.message_user(
+                request, f"Not published, {title}: {' '.join(problems)}", messages.WARNING
             )
 
     @admin.action(description="Unpublish the selected quizzes", permissions=["change"])
@@ -153,6 +171,7 @@ class QuizAdmin(admin.ModelAdmin):
             maximum_grade=quiz.maximum_grade,
             pass_mark=quiz.pass_mark,
             positions=rows.positions,
+            drawn=rows.drawn,
         )
         kinds = dict(QuestionKind.choices)
         context = {
@@ -182,3 +201,12 @@ class QuizQuestionAdmin(admin.ModelAdmin):
     list_select_related = ("quiz", "question")
     search_fields = ("quiz__title", "question__text")
     autocomplete_fields = ("quiz", "question")
+
+
+@admin.register(QuizRandomSlot)
+class QuizRandomSlotAdmin(admin.ModelAdmin):
+    list_display = ("quiz", "order", "tag", "article", "count", "marks")
+    list_filter = ("quiz",)
+    list_select_related = ("quiz", "tag", "article")
+    search_fields = ("quiz__title", "tag__name", "article__title")
+    autocomplete_fields = ("quiz", "tag", "article")

@@ -25,6 +25,8 @@ QUIZ_ERROR_STATUS: dict[type[quiz_errors.QuizError], int] = {
     quiz_errors.AttemptClosed: status.HTTP_409_CONFLICT,
     quiz_errors.AnswerLocked: status.HTTP_409_CONFLICT,
     quiz_errors.InvalidAnswer: status.HTTP_400_BAD_REQUEST,
+    # The quiz's random slots ask for more than the bank holds now: the quiz must change.
+    quiz_errors.NotEnoughQuestions: status.HTTP_409_CONFLICT,
 }
 
 

@@ -37,7 +37,7 @@ from quizzes.services.attempts import checked_review_item, marks_shown
 from quizzes.services.authoring import question_save
 from quizzes.services.generation import GENERATED_KINDS
 from quizzes.services.questions import part_fields, question_problems
-from quizzes.services.quizzes import QuizSlot, quiz_problems, quiz_save
+from quizzes.services.quizzes import QuizSlot, RandomSlotInput, quiz_problems, quiz_save
 from quizzes.services.snapshots import public_question
 
 
@@ -361,6 +361,28 @@ class QuizQuestionSerializer(ModelSerializer):
         read_only_fields = ["order"]
 
 
+class RandomSlotSerializer(serializers.Serializer):
+    """A random slot: `count` questions drawn from a tag or (else) an article, for each attempt."""
+
+    tag = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Tag.objects.all(), required=False, allow_null=True
+    )
+    article = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Article.objects.all(), required=False, allow_null=True
+    )
+    count = serializers.IntegerField(min_value=1, max_value=1000)
+    marks = GradeField(
+        max_digits=6, decimal_places=2, min_value=0, default=Decimal(1), help_text="Per question."
+    )
+
+    def validate(self, attrs):
+        if (attrs.get("tag") is None) == (attrs.get("article") is None):
+            raise serializers.ValidationError(
+                "Draw from a tag or from an article (one of the two)."
+            )
+        return attrs
+
+
 QUIZ_PUBLIC_FIELDS = [
     "slug",
     "title",
@@ -381,6 +403,7 @@ QUIZ_TEACHER_FIELDS = [
     "shuffle_questions",
     "shuffle_choices",
     "questions",
+    "random",
     "author",
     "created_at",
     "updated_at",
@@ -452,6 +475,9 @@ class QuizSerializer(ModelSerializer):
     questions = QuizQuestionSerializer(
         source="quiz_questions", many=True, required=False, help_text="Teachers only."
     )
+    random = RandomSlotSerializer(
+        source="random_slots", many=True, required=False, help_text="Teachers only."
+    )
     author = serializers.CharField(
         source="author.username", required=False, allow_null=True, default=None
     )
@@ -473,10 +499,12 @@ class QuizSerializer(ModelSerializer):
 
 
 class QuizWriteSerializer(ModelSerializer):
-    """What a teacher sends to create or change a quiz; `questions` replaces the list."""
+    """What a teacher sends to create or change a quiz; `questions` replaces the list and
+    `random` the random slots (after the list, in the order sent)."""
 
     tags = TagsField(required=False)
     questions = QuizQuestionSerializer(many=True, required=False)
+    random = RandomSlotSerializer(many=True, required=False)
     review_options = ReviewOptionsSerializer(
         source="*",
         required=False,
@@ -492,6 +520,7 @@ class QuizWriteSerializer(ModelSerializer):
             "shuffle_choices",
             "tags",
             "questions",
+            "random",
         ]
         extra_kwargs = {
             "attempts_allowed": {"min_value": 1},
@@ -513,7 +542,7 @@ class QuizWriteSerializer(ModelSerializer):
             if self.instance
             else {}
         )
-        values.update({k: v for k, v in attrs.items() if k not in {"tags", "questions"}})
+        values.update({k: v for k, v in attrs.items() if k not in {"tags", "questions", "random"}})
         try:
             Quiz(**values).clean()
         except DjangoValidationError as exc:
@@ -523,7 +552,14 @@ class QuizWriteSerializer(ModelSerializer):
             count = len(attrs["questions"])
         else:
             count = self.instance.quiz_questions.count() if self.instance else 0
-        problems = quiz_problems(published=published, question_count=count)
+        if "random" in attrs:
+            drawn = sum(row["count"] for row in attrs["random"])
+        else:
+            drawn = (
+                sum(slot.count for slot in self.instance.random_slots.all()) if self.instance else 0
+            )
+        # The pools are checked by `quiz_save` (a 400 on "random" naming the slot).
+        problems = quiz_problems(published=published, question_count=count, drawn_count=drawn)
         if problems:
             raise serializers.ValidationError(problems)
         return attrs
@@ -540,6 +576,7 @@ class QuizWriteSerializer(ModelSerializer):
         data = dict(validated_data)
         rows = data.pop("questions", None)
         tags = data.pop("tags", None)
+        drawing = data.pop("random", None)
         slots = (
             None
             if rows is None
@@ -550,6 +587,17 @@ class QuizWriteSerializer(ModelSerializer):
                 fields=data,
                 quiz=quiz,
                 questions=slots,
+                random=None
+                if drawing is None
+                else [
+                    RandomSlotInput(
+                        tag=row.get("tag"),
+                        article=row.get("article"),
+                        count=row["count"],
+                        marks=row["marks"],
+                    )
+                    for row in drawing
+                ],
                 tags=None if tags is None else _tags_from_slugs(tags),
             )
         except DjangoValidationError as exc:

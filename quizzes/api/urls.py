@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from quizzes.api import views
+from quizzes.api import gradebook, views
 
 router = SimpleRouter()
 router.register("articles", views.ArticleViewSet, basename="api-article")
@@ -22,7 +22,13 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script from its own URL (?script=), since the
     # Content-Security-Policy runs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "classes/<int:pk>/gradebook/",
+        gradebook.ClassGradebookView.as_view(),
+        name="api-class-gradebook",
+    ),
     path("", include(router.urls)),
+    path("", include("quizzes.api.class_urls")),
     # Last: anything else under /api/ is a JSON 404, not the site's HTML page. `^` alone, since
     # `.*$` stops at a newline, and a path with `%0A` in it would get the HTML page.
     re_path(r"^", views.api_not_found),

@@ -41,7 +41,7 @@ from quizzes.api.permissions import (
 from quizzes.api.throttling import AnonThrottle, ScopedThrottle
 from quizzes.api.tokens import ExpiringTokenAuthentication, token_create, tokens_revoke
 from quizzes.interchange import FormatError, WriteError
-from quizzes.models import Article, Attempt, Fact, Question, Quiz, QuizQuestion
+from quizzes.models import Article, Attempt, Fact, Question, Quiz, QuizQuestion, QuizRandomSlot
 from quizzes.models import Response as QuizResponse
 from quizzes.permissions import (
     EXPORT_QUESTIONS,
@@ -356,9 +356,13 @@ class QuizViewSet(viewsets.ModelViewSet):
         )
         if can(self.request.user, SEE_ALL_QUIZZES):
             return queryset.select_related("author").prefetch_related(
-                Prefetch("quiz_questions", queryset=QuizQuestion.objects.order_by("order", "pk"))
+                Prefetch("quiz_questions", queryset=QuizQuestion.objects.order_by("order", "pk")),
+                Prefetch(
+                    "random_slots",
+                    queryset=QuizRandomSlot.objects.select_related("tag", "article"),
+                ),
             )
-        return queryset.open_at(timezone.now())
+        return queryset.available_to(self.request.user, timezone.now())
 
     def get_serializer_class(self):
         if self.action in {"create", "update", "partial_update"}:
@@ -394,9 +398,10 @@ class QuizViewSet(viewsets.ModelViewSet):
 
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def attempts(self, request, slug=None):
-        # Any published quiz: a closed one is refused by the service with its reason (403).
+        # Any published quiz the student may see: a closed one is refused by the service with
+        # its reason (403); one that is not for them is not found (404).
         try:
-            quiz = Quiz.objects.published().get(slug=slug)
+            quiz = Quiz.objects.visible_to(request.user).get(slug=slug)
         except Quiz.DoesNotExist:
             raise Http404("No such quiz.") from None
         attempt, created = attempt_services.attempt_start(

@@ -13,6 +13,7 @@ from quizzes.models.bank import (
     QuestionVersion,
     Tag,
 )
+from quizzes.models.classes import Classroom, Enrolment, QuizAssignment, QuizOverride
 from quizzes.models.content import Article, Fact, FactKind
 from quizzes.models.quizzes import (
     REVIEW_OPTIONS,
@@ -20,6 +21,7 @@ from quizzes.models.quizzes import (
     GradingMethod,
     Quiz,
     QuizQuestion,
+    QuizRandomSlot,
     ReviewMoment,
 )
 
@@ -30,6 +32,8 @@ __all__ = [
     "Attempt",
     "AttemptState",
     "Choice",
+    "Classroom",
+    "Enrolment",
     "Fact",
     "FactKind",
     "FeedbackMode",
@@ -41,7 +45,10 @@ __all__ = [
     "QuestionKind",
     "QuestionVersion",
     "Quiz",
+    "QuizAssignment",
+    "QuizOverride",
     "QuizQuestion",
+    "QuizRandomSlot",
     "Response",
     "ReviewMoment",
     "Tag",

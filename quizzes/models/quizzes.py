@@ -3,12 +3,14 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from quizzes.models.bank import Question, Tag
+from quizzes.models.content import Article
 
 
 class GradingMethod(models.TextChoices):
@@ -64,10 +66,52 @@ class QuizQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def open_at(self, now):
-        """Published quizzes a student may start at `now`."""
+        """Published quizzes open at `now` by their own window (a class's assignment or an
+        override may give a student another: `quizzes.services.classes.effective_rules`)."""
         return self.published().filter(
             Q(opens_at__isnull=True) | Q(opens_at__lte=now),
             Q(closes_at__isnull=True) | Q(closes_at__gt=now),
+        )
+
+    def visible_to(self, user):
+        """The published quizzes `user` may see: the public ones, those assigned to a class
+        they are in, and for a teacher (who may see every quiz) all of them.
+
+        The teacher's permission (`SEE_ALL_QUIZZES`) is read inside the same query, so that a
+        student's page costs no permission query (tests/test_permissions.py)."""
+        from quizzes.permissions import SEE_ALL_QUIZZES
+
+        published = self.published()
+        if not (user and user.is_authenticated and user.is_active):
+            return published.filter(public=True)
+        if user.is_superuser:
+            return published
+        app_label, codename = SEE_ALL_QUIZZES.split(".")
+        holds = Permission.objects.filter(
+            Q(user=user) | Q(group__user=user),
+            content_type__app_label=app_label,
+            codename=codename,
+        )
+        return published.filter(Q(public=True) | self._assigned_to(user) | Exists(holds))
+
+    def available_to(self, user, now):
+        """What a student's quiz list offers: the quizzes `user` may see that are open now by
+        their own window, or assigned to a class of theirs (open or not: it is due)."""
+        visible = self.visible_to(user)
+        if not (user and user.is_authenticated):
+            return visible.open_at(now)
+        own_window = Q(
+            Q(opens_at__isnull=True) | Q(opens_at__lte=now),
+            Q(closes_at__isnull=True) | Q(closes_at__gt=now),
+        )
+        return visible.filter(own_window | self._assigned_to(user))
+
+    @staticmethod
+    def _assigned_to(user):
+        from quizzes.models.classes import QuizAssignment
+
+        return Exists(
+            QuizAssignment.objects.filter(quiz=OuterRef("pk"), classroom__enrolments__student=user)
         )
 
 
@@ -76,6 +120,11 @@ class Quiz(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     published = models.BooleanField(default=False, help_text="Only published quizzes are listed.")
+    public = models.BooleanField(
+        default=True,
+        help_text="Open to every signed-in user. Off: only the students of a class it is "
+        "assigned to (and teachers) see it.",
+    )
     opens_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open now.")
     closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never closes.")
     time_limit = models.DurationField(
@@ -232,3 +281,66 @@ class QuizQuestion(models.Model):
         return (*self.quiz.natural_key(), *self.question.natural_key())
 
     natural_key.dependencies = ["quizzes.quiz", "quizzes.question"]  # type: ignore[attr-defined]
+
+
+class QuizRandomSlot(models.Model):
+    """A place in a quiz that draws `count` questions at random from a tag or an article, anew
+    for each attempt (the draw is kept in the attempt's layout)."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="random_slots")
+    order = models.PositiveIntegerField(
+        default=0,
+        help_text="Where the drawn questions go among the quiz's questions (the same numbering; "
+        "on a tie, after the fixed question).",
+    )
+    # PROTECT: deleting the source would silently change what the quiz asks.
+    tag = models.ForeignKey(
+        Tag,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="random_slots",
+        help_text="Draw from the questions with this tag…",
+    )
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="random_slots",
+        help_text="…or from the questions on this article's facts (one source, not both).",
+    )
+    count = models.PositiveSmallIntegerField(
+        default=1, help_text="How many questions to draw (never the same one twice)."
+    )
+    marks = models.DecimalField(
+        max_digits=6, decimal_places=2, default=1, help_text="Marks for each drawn question."
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tag__isnull=False, article__isnull=True)
+                | Q(tag__isnull=True, article__isnull=False),
+                name="random_slot_one_source",
+            ),
+            models.CheckConstraint(condition=Q(count__gte=1), name="random_slot_count_positive"),
+            models.CheckConstraint(
+                condition=Q(marks__gte=0), name="random_slot_marks_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quiz} #{self.order}: {self.count} from {self.source_label}"
+
+    def clean(self):
+        if (self.tag_id is None) == (self.article_id is None):
+            raise ValidationError("Draw from a tag or from an article (one of the two).")
+
+    @property
+    def source_label(self) -> str:
+        """“tag Geography” or “article The Danube”, as messages name the pool."""
+        if self.tag_id is not None:
+            return f"tag {self.tag}"
+        return f"article {self.article}"

@@ -83,6 +83,15 @@ class ResponseRow:
     question_id: int | None = None  # the live question, None once deleted
     # Matching and ordering: the snapshot's pairs, answers, items and item_ids.
     parts: Mapping = field(default_factory=dict)
+    drawn_by: int | None = None  # the random slot that drew the question for this attempt
+
+
+@dataclass(frozen=True)
+class SlotPlace:
+    """A random slot of the quiz now: its place (the place of each question it draws)."""
+
+    position: int
+    label: str  # "tag Geography"
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,7 @@ class QuizResultsRows:
     attempts: list[AttemptRow]
     responses: list[ResponseRow]
     positions: dict[str, int]  # question key -> its place in the quiz now (from 1)
+    drawn: dict[int, SlotPlace] = field(default_factory=dict)  # random slot id -> its place
 
 
 # --- figures out ------------------------------------------------------------------------------
@@ -128,12 +138,13 @@ class QuestionPerformance:
     text: str
     kind: str
     position: int | None  # its place in the quiz now; None when no longer in the quiz
-    n: int
+    n: int  # responses: for a question drawn at random, the attempts that drew it
     facility: float
     discrimination: float | None  # None with fewer than two attempts
     unanswered: float  # share of the n responses
     wrong_answers: list[WrongAnswer] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    drawn_from: str | None = None  # drawn at random from this source ("tag Geography")
 
 
 # --- the grade distribution -------------------------------------------------------------------
@@ -294,10 +305,16 @@ def question_performance(
     *,
     positions: dict[str, int] | None = None,
     wrong_answers: int = 3,
+    drawn: Mapping[int, SlotPlace] | None = None,
 ) -> list[QuestionPerformance]:
     """One `QuestionPerformance` per question, in quiz order (`positions`: key -> position),
-    questions no longer in the quiz last (by key)."""
+    questions no longer in the quiz last (by key).
+
+    A question that a random slot drew (and the quiz does not ask anyway) takes the place of
+    its slot (`drawn`: slot id -> place), and its n counts the attempts that drew it.
+    """
     positions = positions or {}
+    drawn = drawn or {}
     by_question: dict[str, list[ResponseRow]] = defaultdict(list)
     for row in rows:
         by_question[row.question].append(row)
@@ -312,6 +329,17 @@ def question_performance(
             [(r.total, r.attempt_id, c) for r, c in zip(group, credits, strict=True)]
         )
         n = len(group)
+        position = positions.get(key)
+        slot = next(
+            (
+                drawn[r.drawn_by]
+                for r in reversed(group)
+                if r.drawn_by is not None and r.drawn_by in drawn
+            ),
+            None,
+        )
+        if position is None and slot is not None:
+            position = slot.position
         results.append(
             QuestionPerformance(
                 question=key,
@@ -320,13 +348,14 @@ def question_performance(
                 ),
                 text=latest.text,
                 kind=latest.kind,
-                position=positions.get(key),
+                position=position,
                 n=n,
                 facility=facility,
                 discrimination=discrimination,
                 unanswered=sum(1 for r in group if r.answer is None) / n,
                 wrong_answers=_most_common_wrong(group, wrong_answers),
                 flags=_flags(n, facility, discrimination),
+                drawn_from=slot.label if slot is not None and key not in positions else None,
             )
         )
     results.sort(key=lambda q: (q.position is None, q.position or 0, q.question))
@@ -347,6 +376,7 @@ def quiz_results(
     maximum_grade: Decimal,
     pass_mark: Decimal | None,
     positions: dict[str, int] | None = None,
+    drawn: Mapping[int, SlotPlace] | None = None,
 ) -> QuizResults:
     """Everything the results page shows, from the selector's rows."""
     return QuizResults(
@@ -354,5 +384,5 @@ def quiz_results(
         distribution=grade_distribution(
             grades=[a.grade for a in attempts if a.grade is not None], maximum=maximum_grade
         ),
-        questions=question_performance(responses, positions=positions),
+        questions=question_performance(responses, positions=positions, drawn=drawn),
     )

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 
 from quizzes.models import (
     Attempt,
@@ -26,16 +25,20 @@ from quizzes.models import (
     QuestionKind,
     Quiz,
     QuizQuestion,
+    QuizRandomSlot,
     Response,
     ReviewMoment,
 )
-from quizzes.services import grading, review
+from quizzes.permissions import SEE_ALL_QUIZZES, can
+from quizzes.services import grading, random_slots, review
+from quizzes.services.classes import EffectiveRules, compose_rules, effective_rules
 from quizzes.services.exceptions import (
     AnswerLocked,
     AttemptClosed,
     FeedbackNotAvailable,
     InvalidAnswer,
     NoAttemptsLeft,
+    NotEnoughQuestions,
     QuizNotOpen,
 )
 from quizzes.services.snapshots import (
@@ -76,46 +79,105 @@ def is_overdue(attempt: Attempt, now: datetime) -> bool:
 # --- starting ---------------------------------------------------------------------------------
 
 
-def _deadline(quiz: Quiz, started_at: datetime) -> datetime | None:
-    candidates = []
-    if quiz.time_limit:
-        candidates.append(started_at + quiz.time_limit)
-    if quiz.closes_at:
-        candidates.append(quiz.closes_at)
-    return min(candidates, default=None)
+def _deadline(rules: EffectiveRules, started_at: datetime) -> datetime | None:
+    """The student's time limit from the start, or their closing date if that comes first: the
+    rules with their overrides (`effective_rules`), not the quiz's own settings."""
+    return rules.deadline(started_at)
 
 
-def _build_layout(quiz: Quiz, rng: random.Random) -> tuple[list[QuizQuestion], dict, list[dict]]:
-    """The quiz's questions in this attempt's order, their current versions, and the layout."""
-    quiz_questions = list(
+def _refuse_unless_allowed(quiz: Quiz, user: "User", rules: EffectiveRules, now: datetime) -> None:
+    """The window and the quiz's visibility, for this student: a quiz that is not public is
+    for the classes it is assigned to (and teachers)."""
+    if not quiz.published or not rules.window_open(now):
+        raise QuizNotOpen()
+    if not quiz.public and not rules.assigned and not can(user, SEE_ALL_QUIZZES):
+        raise QuizNotOpen("This quiz is for the classes it is assigned to.")
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A question of the attempt, before its layout: fixed in the quiz, or drawn by a slot."""
+
+    question: Question
+    marks: Decimal
+    drawn_by: int | None = None  # the random slot that drew it
+
+
+def _places(quiz: Quiz, rng: random.Random) -> list[_Place]:
+    """The quiz's questions in the quiz's order, with this attempt's draws in their slots' places.
+
+    Three queries (the questions, the slots, and with slots, their pools and the questions
+    drawn: two more), whatever the number of questions or slots.
+    """
+    fixed = list(
         QuizQuestion.objects.filter(quiz=quiz)
         .select_related("question__current_version")
         .order_by("order", "pk")
     )
-    versions = current_versions(questions=[qq.question for qq in quiz_questions])
+    slots = list(
+        QuizRandomSlot.objects.filter(quiz=quiz)
+        .select_related("tag", "article")
+        .order_by("order", "pk")
+    )
+    keyed: list[tuple[tuple, _Place]] = [
+        ((qq.order, 0, qq.pk, 0), _Place(question=qq.question, marks=qq.marks)) for qq in fixed
+    ]
+    if slots:
+        specs = [random_slots.slot_spec(slot) for slot in slots]
+        pools = random_slots.source_pools(sources={spec.source for spec in specs})
+        draws = random_slots.draw(
+            slots=specs, pools=pools, exclude={qq.question_id for qq in fixed}, rng=rng
+        )
+        drawn = Question.objects.select_related("current_version").in_bulk(
+            [pk for ids in draws for pk in ids]
+        )
+        for slot, ids in zip(slots, draws, strict=True):
+            if any(pk not in drawn for pk in ids):  # deleted since the pool was read
+                raise NotEnoughQuestions()
+            keyed.extend(
+                ((slot.order, 1, slot.pk, index), _Place(drawn[pk], slot.marks, slot.pk))
+                for index, pk in enumerate(ids)
+            )
+    keyed.sort(key=lambda pair: pair[0])
+    return [place for _key, place in keyed]
+
+
+def _build_layout(quiz: Quiz, rng: random.Random) -> tuple[list[_Place], dict, list[dict]]:
+    """The attempt's questions in its order, their current versions, and the layout (which keeps
+    the draw: the attempt shows the same questions whenever it is opened)."""
+    places = _places(quiz, rng)
+    versions = current_versions(questions=[place.question for place in places])
     if quiz.shuffle_questions:
-        rng.shuffle(quiz_questions)
+        rng.shuffle(places)
     layout = []
-    for qq in quiz_questions:
-        snapshot = versions[qq.question_id].snapshot
+    for place in places:
+        snapshot = versions[place.question.pk].snapshot
         choice_ids = [c["id"] for c in snapshot.get("choices") or []]
         # True/false keeps its conventional order; the other choice kinds shuffle when asked.
         if quiz.shuffle_choices and snapshot["kind"] != QuestionKind.TRUE_FALSE:
             rng.shuffle(choice_ids)
-        entry = {"question": qq.question_id, "kind": snapshot["kind"], "choices": choice_ids}
+        entry = {"question": place.question.pk, "kind": snapshot["kind"], "choices": choice_ids}
+        if place.drawn_by is not None:
+            entry["drawn_by"] = place.drawn_by
         if snapshot["kind"] in QuestionKind.part_kinds():
             # Always shuffled, whatever the quiz says: the bank's order would give the answer.
             entry["parts"] = shuffled_parts(snapshot_part_ids(snapshot), rng)
             entry["stems"] = snapshot_stem_ids(snapshot)
         layout.append(entry)
-    return quiz_questions, versions, layout
+    return places, versions, layout
 
 
-def attempt_start(*, quiz: Quiz, user: "User", now: datetime) -> tuple[Attempt, bool]:
-    """Start an attempt, or resume the one in progress. Returns (attempt, created)."""
+def attempt_start(
+    *, quiz: Quiz, user: "User", now: datetime, rng: random.Random | None = None
+) -> tuple[Attempt, bool]:
+    """Start an attempt, or resume the one in progress. Returns (attempt, created).
+
+    `rng` shuffles and draws this attempt's questions (a fresh generator when None; tests seed
+    one). Raises `NotEnoughQuestions` when a random slot's pool no longer holds enough.
+    """
     try:
         with transaction.atomic():
-            return _start(quiz=quiz, user=user, now=now)
+            return _start(quiz=quiz, user=user, now=now, rng=rng or random.Random())
     except IntegrityError:
         # Lost a race with a simultaneous start (the unique constraints caught it): resume the
         # attempt the other request made.
@@ -125,33 +187,38 @@ def attempt_start(*, quiz: Quiz, user: "User", now: datetime) -> tuple[Attempt, 
         return current, False
 
 
-def _start(*, quiz: Quiz, user: "User", now: datetime) -> tuple[Attempt, bool]:
+def _start(*, quiz: Quiz, user: "User", now: datetime, rng: random.Random) -> tuple[Attempt, bool]:
     # Serialise this student's starts: lock their user row for the transaction.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    current = Attempt.objects.in_progress().filter(quiz=quiz, user=user).first()
+    # The latest attempt says both whether one is in progress (only the latest can be: a start
+    # needs none in progress) and how many were used (they are numbered 1, 2, …): one query.
+    latest = Attempt.objects.filter(quiz=quiz, user=user).order_by("-number").first()
+    current = latest if latest is not None and latest.state == AttemptState.IN_PROGRESS else None
     if current is not None:
         if not is_overdue(current, now):
             return current, False
         attempt_finish(attempt=current, now=now)
+    used = latest.number if latest is not None else 0
 
-    if not quiz.is_open(now):
-        raise QuizNotOpen()
-    used = Attempt.objects.filter(quiz=quiz, user=user).aggregate(last=Max("number"))["last"] or 0
-    if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
+    # Read once, after the lock (which `override_set` takes too for a student's override): the
+    # window, the deadline and the attempts allowed all come from this one read.
+    rules = effective_rules(quiz=quiz, user=user)
+    _refuse_unless_allowed(quiz, user, rules, now)
+    if rules.attempts_allowed is not None and used >= rules.attempts_allowed:
         raise NoAttemptsLeft()
 
-    quiz_questions, versions, layout = _build_layout(quiz, random.Random())
+    places, versions, layout = _build_layout(quiz, rng)
     attempt = Attempt.objects.create(
         quiz=quiz,
         user=user,
         number=used + 1,
         state=AttemptState.IN_PROGRESS,
         started_at=now,
-        deadline=_deadline(quiz, now),
-        max_score=sum((qq.marks for qq in quiz_questions), Decimal(0)),
+        deadline=_deadline(rules, now),
+        max_score=sum((place.marks for place in places), Decimal(0)),
         layout=layout,
     )
-    marks = {qq.question_id: qq.marks for qq in quiz_questions}
+    marks = {place.question.pk: place.marks for place in places}
     Response.objects.bulk_create(
         Response(
             attempt=attempt,
@@ -482,6 +549,20 @@ class QuizStanding:
     in_progress: Attempt | None
     is_open: bool
     grade_hidden: bool = False  # the quiz's review options do not show the marks yet
+    # The student's own rules (their class's window, their extra time and attempts).
+    rules: EffectiveRules | None = None
+
+    @property
+    def time_limit(self) -> timedelta | None:
+        return self.rules.time_limit if self.rules else None
+
+    @property
+    def attempts_allowed(self) -> int | None:
+        return self.rules.attempts_allowed if self.rules else None
+
+    @property
+    def closes(self) -> datetime | None:
+        return self.rules.closes if self.rules else None
 
     @property
     def can_start(self) -> bool:
@@ -490,8 +571,16 @@ class QuizStanding:
         )
 
 
-def quiz_standing(*, quiz: Quiz, attempts: list[Attempt], now: datetime) -> QuizStanding:
-    """A student's standing on a quiz from their attempts at it (pure: no database)."""
+def quiz_standing(
+    *,
+    quiz: Quiz,
+    attempts: list[Attempt],
+    now: datetime,
+    rules: EffectiveRules | None = None,
+) -> QuizStanding:
+    """A student's standing on a quiz from their attempts at it and their rules (pure: no
+    database). `rules` None: the quiz's own (`compose_rules(quiz=quiz)`)."""
+    rules = rules or compose_rules(quiz=quiz)
     attempts = sorted(attempts, key=lambda a: a.number)
     current = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
     if current is not None and is_overdue(current, now):
@@ -511,20 +600,25 @@ def quiz_standing(*, quiz: Quiz, attempts: list[Attempt], now: datetime) -> Quiz
         state=state,
         attempts_used=used,
         attempts_left=None
-        if quiz.attempts_allowed is None
-        else max(quiz.attempts_allowed - used, 0),
+        if rules.attempts_allowed is None
+        else max(rules.attempts_allowed - used, 0),
         final_grade=None
         if grade_hidden
         else grading.final_grade(method=quiz.grading_method, grades=grades),
         grade_hidden=grade_hidden,
         in_progress=current,
-        is_open=quiz.is_open(now),
+        is_open=quiz.published and rules.window_open(now),
+        rules=rules,
     )
 
 
 def quiz_standing_for_student(
     *, quiz: Quiz, user: "User | AnonymousUser", now: datetime
 ) -> QuizStanding:
-    """State, attempts used and left, and final grade of one student on one quiz."""
-    attempts = list(Attempt.objects.filter(quiz=quiz, user=user)) if user.is_authenticated else []
-    return quiz_standing(quiz=quiz, attempts=attempts, now=now)
+    """State, attempts used and left, and final grade of one student on one quiz, under their
+    own rules (two queries: the attempts and the rules)."""
+    if not user.is_authenticated:
+        return quiz_standing(quiz=quiz, attempts=[], now=now)
+    attempts = list(Attempt.objects.filter(quiz=quiz, user=user))
+    rules = effective_rules(quiz=quiz, user=user)
+    return quiz_standing(quiz=quiz, attempts=attempts, now=now, rules=rules)

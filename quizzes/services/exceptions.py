@@ -47,3 +47,11 @@ class ReviewNotAllowed(QuizError):
 class FeedbackNotAvailable(QuizError):
     code = "feedback_not_available"
     default_message = "This quiz gives feedback only after the attempt is finished."
+
+
+class NotEnoughQuestions(QuizError):
+    code = "not_enough_questions"
+    default_message = (
+        "This quiz draws more questions at random than its question bank now holds: "
+        "ask your teacher to check it."
+    )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView
 
 from quizzes.models import Article, Fact
-from quizzes.selectors import published_quiz, quizzes_for_student
+from quizzes.selectors import quiz_question_count, quizzes_for_student, visible_quiz
 from quizzes.services.attempts import attempt_start, quiz_standing_for_student
 from quizzes.services.exceptions import QuizError
 from quizzes.text import find_verbatim
@@ -28,7 +28,7 @@ def quiz_list(request):
 
 @require_GET
 def quiz_detail(request, slug):
-    quiz = published_quiz(slug=slug)
+    quiz = visible_quiz(slug=slug, user=request.user)
     now = timezone.now()
     summary = quiz_standing_for_student(quiz=quiz, user=request.user, now=now)
     return render(
@@ -38,7 +38,7 @@ def quiz_detail(request, slug):
             "quiz": quiz,
             "summary": summary,
             "is_open": summary.is_open,
-            "question_count": quiz.quiz_questions.count(),
+            "question_count": quiz_question_count(quiz=quiz),
         },
     )
 
@@ -46,7 +46,7 @@ def quiz_detail(request, slug):
 @require_POST
 @login_required
 def quiz_start(request, slug):
-    quiz = published_quiz(slug=slug)
+    quiz = visible_quiz(slug=slug, user=request.user)
     try:
         attempt, created = attempt_start(quiz=quiz, user=request.user, now=timezone.now())
     except QuizError as error:

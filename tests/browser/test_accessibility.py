@@ -22,16 +22,18 @@ from playwright.sync_api import expect
 
 from flashcards.models import LearningState, Rating, ReviewLog
 from flashcards.services import scheduling
-from quizzes.models import FeedbackMode
+from quizzes.models import Enrolment, FeedbackMode
 from quizzes.services.attempts import attempt_finish, attempt_save_answer, attempt_start
 from tests.browser.demo_world import browser_context
 from tests.factories import (
     ArticleFactory,
     CardFactory,
+    ClassroomFactory,
     DeckFactory,
     FactFactory,
     QuestionFactory,
     QuizFactory,
+    TeacherFactory,
     UserFactory,
 )
 
@@ -134,6 +136,17 @@ def world(transactional_db) -> World:
         scheduling.review_card(
             user=student, card=cards[2], rating=rating, now=now - timedelta(days=days_ago)
         )
+    # A class: the six-kind quiz due soon (with extra time), the quick one done; so the home
+    # page's "Due" section and the class pages have something in them.
+    from decimal import Decimal
+
+    from quizzes.services.classes import assign_quiz, override_set
+
+    classroom = ClassroomFactory(name="Year 9 history", teachers=[TeacherFactory()])
+    Enrolment.objects.create(classroom=classroom, student=student)
+    assign_quiz(classroom=classroom, quiz=quiz, closes=now + timedelta(days=2))
+    assign_quiz(classroom=classroom, quiz=immediate, closes=now - timedelta(days=1))
+    override_set(quiz=quiz, user=student, time_multiplier=Decimal("1.5"))
     return World(student, quiz, attempt, finished, again, deck)
 
 
@@ -257,8 +270,28 @@ def _stats(page, world):
     expect(page.get_by_role("img", name="True retention per week, last 12 weeks")).to_be_visible()
 
 
+def _my_classes(page, world):
+    page.goto("/classes/")
+
+
+def _join_error(page, world):
+    page.goto("/classes/join/")
+    page.get_by_label("Join code").fill("nope")
+    page.get_by_role("button", name="Join the class").click()
+    expect(page.locator(".field-error")).to_be_visible()
+
+
+def _leave_confirmation(page, world):
+    page.goto("/classes/")
+    page.get_by_role("link", name="Leave Year 9 history").click()
+    expect(page.get_by_role("button", name="Leave the class")).to_be_visible()
+
+
 SCENARIOS = {
     "home": _home,
+    "my-classes": _my_classes,
+    "join-with-error": _join_error,
+    "leave-confirmation": _leave_confirmation,
     "login-with-error": _login_error,
     "signup": _signup,
     "signup-with-errors": _signup_errors,

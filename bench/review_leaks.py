@@ -176,7 +176,7 @@ def report(title: str, tallies: dict[str, Tally]) -> None:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    call_command("loaddata", "articles", "questions", "quizzes", verbosity=0)
+    call_command("loaddata", "articles", "questions", "quizzes", "demo_users", verbosity=0)
     user = get_user_model().objects.create_user("leak-hunter", password="not-used-here-9")
     basics = Quiz.objects.get(slug="reset-button-basics")
     basics.feedback_mode = "immediate"

@@ -19,6 +19,7 @@ from quizzes.admin.classes import ClassroomAdmin as ContentClassroomAdmin
 from quizzes.admin.columns import MemoryColumns
 from quizzes.admin.content import ArticleAdmin as ContentArticleAdmin
 from quizzes.admin.forms import OrderedInlineFormSet
+from quizzes.admin.ownership import LimitsOwnedChoices, OwnedAdmin, OwnedInline, ResultsAdmin
 from quizzes.models import Article, Classroom
 
 
@@ -28,7 +29,7 @@ class CardFormSet(OrderedInlineFormSet):
     order_field = "position"
 
 
-class CardInline(admin.TabularInline):
+class CardInline(OwnedInline, admin.TabularInline):
     """The deck's cards. The key is read-only here: a card added by hand gets its own at save
     (an editable one would be copied into every row added with "Add another Card")."""
 
@@ -46,12 +47,21 @@ class CardInline(admin.TabularInline):
 
 
 @admin.register(Deck)
-class DeckAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "published", "public", "card_count", "desired_retention")
+class DeckAdmin(OwnedAdmin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "slug",
+        "published",
+        "public",
+        "card_count",
+        "desired_retention",
+        "owner",
+    )
+    list_select_related = ("owner",)
     list_filter = ("published", "public")
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
-    filter_horizontal = ("articles",)
+    filter_horizontal = ("articles",)  # the teacher's own and shared articles (OwnedAdmin)
     inlines = [CardInline]
     actions = ["publish", "unpublish", "rebuild_from_articles", "export_to_anki"]
 
@@ -118,16 +128,16 @@ class DeckAdmin(admin.ModelAdmin):
 
 
 @admin.register(Card)
-class CardAdmin(admin.ModelAdmin):
+class CardAdmin(OwnedAdmin, admin.ModelAdmin):
     list_display = ("front", "back", "deck", "fact", "position")
-    list_filter = ("deck",)
+    list_filter = (("deck", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("deck", "fact")
     search_fields = ("front", "back", "key")
     raw_id_fields = ("fact",)
 
 
 @admin.register(CardState)
-class CardStateAdmin(MemoryColumns, admin.ModelAdmin):
+class CardStateAdmin(ResultsAdmin, MemoryColumns, admin.ModelAdmin):
     list_display = (
         "user",
         "card",
@@ -137,7 +147,7 @@ class CardStateAdmin(MemoryColumns, admin.ModelAdmin):
         "difficulty_display",
         "reps",
     )
-    list_filter = ("state", "deck")
+    list_filter = ("state", ("deck", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("user", "card")
     search_fields = ("user__username", "card__front")
     raw_id_fields = ("user", "card", "deck")
@@ -150,9 +160,9 @@ class CardStateAdmin(MemoryColumns, admin.ModelAdmin):
 
 
 @admin.register(ReviewLog)
-class ReviewLogAdmin(admin.ModelAdmin):
+class ReviewLogAdmin(ResultsAdmin, admin.ModelAdmin):
     list_display = ("user", "card", "rating", "reviewed_at", "duration_ms")
-    list_filter = ("rating", "deck")
+    list_filter = ("rating", ("deck", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("user", "card")
     search_fields = ("user__username", "card__front")
     raw_id_fields = ("user", "card", "deck")
@@ -179,7 +189,10 @@ def build_decks_for_articles(modeladmin, request, queryset):
     for article in queryset.order_by("slug"):
         try:
             result = build_deck(
-                slug=default_deck_slug(article), articles=[article], title=article.title
+                slug=default_deck_slug(article),
+                articles=[article],
+                title=article.title,
+                owner=request.user,
             )
         except ValueError as exc:
             modeladmin.message_user(request, f"{article}: no deck was built: {exc}", messages.ERROR)
@@ -210,7 +223,7 @@ class ArticleAdmin(ContentArticleAdmin):
 # --- decks assigned to classes ------------------------------------------------------------
 
 
-class DeckAssignmentInline(admin.TabularInline):
+class DeckAssignmentInline(OwnedInline, admin.TabularInline):
     model = DeckAssignment
     fields = ("deck", "opens", "closes")
     autocomplete_fields = ("deck",)
@@ -220,8 +233,9 @@ class DeckAssignmentInline(admin.TabularInline):
 
 
 @admin.register(DeckAssignment)
-class DeckAssignmentAdmin(admin.ModelAdmin):
-    """Every deck assignment of the classes one teaches (also inline on a class)."""
+class DeckAssignmentAdmin(LimitsOwnedChoices, admin.ModelAdmin):
+    """Every deck assignment of the classes one teaches (also inline on a class); the decks
+    offered are the teacher's own and shared ones."""
 
     list_display = ("deck", "classroom", "opens", "closes")
     list_select_related = ("deck", "classroom")

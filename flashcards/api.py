@@ -131,7 +131,8 @@ _api_datetime = serializers.DateTimeField().to_representation
 
 
 class DeckViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published decks with the student's counts (teachers also see unpublished ones)."""
+    """Published decks with the student's counts (a teacher also sees their own and shared
+    unpublished ones)."""
 
     serializer_class = DeckSerializer
     lookup_field = "slug"

@@ -13,15 +13,24 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from quizzes.models.attempts import ResultsQuerySet
 from quizzes.models.classes import Classroom
 from quizzes.models.content import Article, Fact, new_key
+from quizzes.models.ownership import (
+    FollowsOwner,
+    OwnedQuerySet,
+    OwnsItself,
+    owned_q,
+    owner_field,
+    shared_with_field,
+)
 
 
 def new_card_key() -> str:
     return new_key("card")
 
 
-class DeckQuerySet(models.QuerySet):
+class DeckQuerySet(OwnedQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -29,10 +38,15 @@ class DeckQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def studyable_by(self, user):
-        """The decks `user` may study: for a teacher every deck, else `visible_to`."""
+        """The decks `user` may study: `visible_to` (published ones), and for a teacher every
+        published deck and their own and shared drafts (a superuser: every deck)."""
         from quizzes.permissions import SEE_UNPUBLISHED_DECKS, can
 
-        return self.all() if can(user, SEE_UNPUBLISHED_DECKS) else self.visible_to(user)
+        if not can(user, SEE_UNPUBLISHED_DECKS):
+            return self.visible_to(user)
+        if user.is_superuser:
+            return self.all()
+        return self.filter(Q(published=True) | owned_q(self.model, user))
 
     def visible_to(self, user):
         """The published decks `user` may see: the public ones, those assigned to a class they
@@ -55,7 +69,7 @@ class DeckQuerySet(models.QuerySet):
         return published.filter(Q(public=True) | Exists(assigned) | Exists(holds))
 
 
-class Deck(models.Model):
+class Deck(OwnsItself, models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -72,6 +86,8 @@ class Deck(models.Model):
     new_cards_per_day = models.PositiveIntegerField(
         default=20, help_text="New cards a student is shown per day."
     )
+    owner = owner_field("decks")
+    shared_with = shared_with_field("decks")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -93,7 +109,7 @@ class Deck(models.Model):
     def is_studyable_by(self, user: AbstractBaseUser | AnonymousUser) -> bool:
         """`DeckQuerySet.studyable_by` for one deck (a published public deck first: a student
         costs no permission query; a deck for classes costs one, for the assignment)."""
-        from quizzes.permissions import SEE_UNPUBLISHED_DECKS, can
+        from quizzes.permissions import SEE_UNPUBLISHED_DECKS, can, can_edit
 
         if self.published and self.public:
             return True
@@ -101,13 +117,14 @@ class Deck(models.Model):
             assigned = self.assignments.filter(classroom__enrolments__student_id=user.pk)
             if assigned.exists():
                 return True
-        return can(user, SEE_UNPUBLISHED_DECKS)
+        # A teacher: every published deck, and their own and shared drafts.
+        return can(user, SEE_UNPUBLISHED_DECKS) and (self.published or can_edit(user, self))
 
     def natural_key(self):
         return (self.slug,)
 
 
-class CardQuerySet(models.QuerySet):
+class CardQuerySet(OwnedQuerySet):
     def get_by_natural_key(self, deck_slug, key):
         return self.get(deck__slug=deck_slug, key=key)
 
@@ -116,7 +133,9 @@ class CardQuerySet(models.QuerySet):
         return self.select_related("deck")
 
 
-class Card(models.Model):
+class Card(FollowsOwner, models.Model):
+    owned_via = "deck"
+
     deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="cards")
     key = models.CharField(
         max_length=200,
@@ -167,7 +186,7 @@ class Rating(models.IntegerChoices):
     EASY = 4, "Easy"
 
 
-class CardStateQuerySet(models.QuerySet):
+class CardStateQuerySet(ResultsQuerySet):
     def due_for(self, user, now, deck=None):
         """The student's states due at `now`, soonest first (the (user, deck, due) index)."""
         states = self.filter(user=user, due__lte=now)
@@ -180,8 +199,10 @@ class CardStateQuerySet(models.QuerySet):
         return self.filter(user=user, deck=deck, created_at__gte=since)
 
 
-class CardState(models.Model):
+class CardState(FollowsOwner, models.Model):
     """One student's FSRS memory state for one card, in columns so 'what is due' is indexed."""
+
+    owned_via = "deck"  # read (as results) by the deck's owner and co-teachers
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_states"
@@ -227,8 +248,10 @@ class CardState(models.Model):
         return f"{self.user} · {self.card} (due {self.due:%Y-%m-%d %H:%M})"
 
 
-class ReviewLog(models.Model):
+class ReviewLog(FollowsOwner, models.Model):
     """Append-only: every review a student made. A card's state can be rebuilt from it."""
+
+    owned_via = "deck"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs"
@@ -250,6 +273,8 @@ class ReviewLog(models.Model):
         blank=True,
         help_text="Sent by a client so that a retried request is recorded once.",
     )
+
+    objects = ResultsQuerySet.as_manager()
 
     class Meta:
         db_table = "quizzes_reviewlog"

@@ -352,6 +352,8 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "quizzes.models.QuestionKind",
         "FactKindEnum": "quizzes.models.FactKind",
         "AttemptStateEnum": "quizzes.models.AttemptState",
+        # A student's standing on a quiz (the quiz page, the gradebook's cells).
+        "StandingStateEnum": ["not_started", "in_progress", "finished"],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -9,6 +9,11 @@ with no permissions is not a teacher anywhere, and a member of `Teachers` who is
 teacher in the API and the pages but cannot enter the admin.
 
 A user's permissions are read once per request, in one query (`quizzes.auth.PermissionBackend`).
+
+Ownership is the second gate (issue 15): a teacher holding `change_quiz` changes only the quizzes
+they own or that are shared with them, and reads only those quizzes' results; a superuser, all.
+The rule is on the querysets (`editable_by`, `readable_by`: quizzes/models/ownership.py); `can_edit`
+below reads it for one object.
 """
 
 from django.db.models import Q
@@ -42,7 +47,7 @@ TEACHER_PERMISSIONS: tuple[str, ...] = (
 # The permission behind each teacher capability that is not a plain model permission.
 SEE_ALL_QUIZZES = "quizzes.view_quiz"  # unpublished and closed quizzes, with their questions
 SEE_UNPUBLISHED_DECKS = "flashcards.view_deck"
-READ_RESULTS = "quizzes.view_attempt"  # every student's attempts and grades
+READ_RESULTS = "quizzes.view_attempt"  # the attempts at the quizzes a teacher may edit
 GENERATE_QUESTIONS = ("quizzes.add_question", "quizzes.change_question")
 IMPORT_QUESTIONS = ("quizzes.add_question", "quizzes.change_question")
 EXPORT_QUESTIONS = ("quizzes.view_question",)
@@ -91,3 +96,34 @@ def teachers_group():
     group, _ = Group.objects.get_or_create(name=TEACHERS_GROUP)
     group.permissions.set(permissions_named(TEACHER_PERMISSIONS))
     return group
+
+
+# --- Ownership: the second gate, after the model permission -------------------------------------
+# The rule itself lives on the querysets (`quizzes.models.ownership`); these read it for one object.
+
+
+def can_edit(user, obj) -> bool:
+    """Whether `user` may change (and delete) `obj`, an owned item or a part of one (a fact is
+    its article's, a choice its question's…): a superuser, the owner, or a co-teacher it is
+    shared with. Never a query for a superuser or the owner; one per item for anybody else."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    item = obj.owning_item()
+    if item is None or item.pk is None:
+        return False
+    if item.owner_id is not None and item.owner_id == user.pk:
+        return True
+    # A co-teacher: asked once per loaded item (an admin page asks several times).
+    answers = item.__dict__.setdefault("_can_edit", {})
+    if user.pk not in answers:
+        answers[user.pk] = type(item).objects.editable_by(user).filter(pk=item.pk).exists()
+    return answers[user.pk]
+
+
+def is_owner_or_superuser(user, obj) -> bool:
+    """Who may change an item's owner and co-teachers: a co-teacher edits the content only."""
+    if not (user and user.is_authenticated):
+        return False
+    return user.is_superuser or (obj is not None and obj.owner_id == user.pk)

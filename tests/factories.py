@@ -2,10 +2,11 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from flashcards import models as flashcard_models
 from quizzes import models
-from quizzes.permissions import teachers_group
+from quizzes.permissions import TEACHERS_GROUP, teachers_group
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -31,10 +32,24 @@ class TeacherFactory(UserFactory):
             self.groups.add(teachers_group())
 
 
+def cast_teacher():
+    """The default owner of content made here: the test's first teacher (staff or a member of
+    `Teachers`, not a superuser), as the demo content belongs to the demo teacher; nobody when
+    there is none yet (superusers only). Tests of ownership pass `owner=` themselves."""
+    return (
+        get_user_model()
+        .objects.filter(Q(is_staff=True) | Q(groups__name=TEACHERS_GROUP), is_superuser=False)
+        .order_by("pk")
+        .first()
+    )
+
+
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Article
         django_get_or_create = ("slug",)
+
+    owner = factory.LazyFunction(cast_teacher)
 
     slug = factory.Sequence(lambda n: f"article-{n}")
     title = factory.Sequence(lambda n: f"Article number {n}")
@@ -90,6 +105,8 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Question
         skip_postgeneration_save = True
+
+    owner = factory.LazyFunction(cast_teacher)
 
     class Params:
         multiple_response = factory.Trait(
@@ -178,6 +195,8 @@ class QuizFactory(factory.django.DjangoModelFactory):
         model = models.Quiz
         skip_postgeneration_save = True
 
+    owner = factory.LazyFunction(cast_teacher)
+
     class Params:
         # The review shows answers, verdicts and marks, nothing that names the right answer (what
         # the old "review shows correct answers: never" meant).
@@ -207,6 +226,8 @@ class QuizFactory(factory.django.DjangoModelFactory):
 class DeckFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = flashcard_models.Deck
+
+    owner = factory.LazyFunction(cast_teacher)
 
     slug = factory.Sequence(lambda n: f"deck-{n}")
     title = factory.Sequence(lambda n: f"Deck {n}")

@@ -92,7 +92,7 @@ def test_saving_a_choice_question_without_a_correct_choice_shows_an_error_and_sa
     assert not Question.objects.filter(key="admin-made").exists()
 
 
-def test_a_valid_question_saves_with_its_choices_and_author(admin_client):
+def test_a_valid_question_saves_with_its_choices_and_owner(admin_client):
     fact = FactFactory()
     response = admin_client.post(
         reverse("admin:quizzes_question_add"),
@@ -101,7 +101,7 @@ def test_a_valid_question_saves_with_its_choices_and_author(admin_client):
     assert response.status_code == 302
     question = Question.objects.get(key="admin-made")
     assert question.choices.count() == 2
-    assert question.author.username == "boss"
+    assert question.owner.username == "boss"
 
 
 def test_a_cloze_question_needs_exactly_one_gap(admin_client):

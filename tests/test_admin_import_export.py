@@ -63,7 +63,7 @@ def test_upload_previews_then_confirm_imports(teacher_admin, teacher):
 
     assert done.status_code == 302
     assert done["Location"] == reverse("admin:quizzes_question_changelist")
-    assert Question.objects.filter(author=teacher).count() == 4
+    assert Question.objects.filter(owner=teacher).count() == 4
     messages = [str(m) for m in done.wsgi_request._messages]
     assert "Imported 4 new, 0 updated, 0 unchanged, 0 refused." in messages
 

@@ -125,7 +125,8 @@ def test_facts_filter_by_article(api):
 @pytest.mark.parametrize("count", [3, 30])
 def test_article_and_fact_lists_run_constant_queries(api, django_assert_max_num_queries, count):
     FactFactory.create_batch(count)
-    with django_assert_max_num_queries(3):  # teacher?, count, page
+    # teacher?, count, page (with owner), co-teachers (`shared_with`, issue 15)
+    with django_assert_max_num_queries(4):
         assert api.get("/api/articles/?page_size=50").json()["count"] == count
     with django_assert_max_num_queries(3):
         assert api.get("/api/facts/?page_size=50").json()["count"] == count
@@ -145,7 +146,7 @@ def test_creating_a_question_with_choices(api, teacher):
     ]
     assert [c["order"] for c in body["choices"]] == [1, 2, 3]
     assert body["tags"] == ["geneva"]
-    assert body["author"] == teacher.username
+    assert body["owner"] == body["author"] == teacher.username
     assert Question.objects.get().choices.count() == 3
 
 
@@ -252,9 +253,9 @@ def test_unknown_question_is_404_and_delete_works(api):
 def test_question_list_runs_constant_queries(api, django_assert_max_num_queries, count):
     for n in range(count):
         QuestionFactory(**({"short_answer": True} if n % 2 else {})).tags.add(TagFactory())
-    # teacher?, count, page (with fact, article, author), choices, accepted answers, match
-    # pairs, ordering items, tags
-    with django_assert_max_num_queries(8):
+    # teacher?, count, page (with fact, article, owner), choices, accepted answers, match
+    # pairs, ordering items, tags, co-teachers (`shared_with`, issue 15)
+    with django_assert_max_num_queries(9):
         response = api.get("/api/questions/?page_size=50")
     assert response.json()["count"] == count
 
@@ -281,7 +282,7 @@ def test_teachers_create_quizzes_with_their_questions(api, teacher):
         {"question": second.pk, "order": 1, "marks": "2"},
         {"question": first.pk, "order": 2, "marks": "1"},
     ]
-    assert (body["question_count"], body["author"], body["published"]) == (
+    assert (body["question_count"], body["owner"], body["published"]) == (
         2,
         teacher.username,
         False,
@@ -383,8 +384,9 @@ def test_students_cannot_change_quizzes(student_api):
 def test_teacher_quiz_list_runs_constant_queries(api, django_assert_max_num_queries, count):
     for _ in range(count):
         QuizFactory(questions=2, published=False).tags.add(TagFactory())
-    # teacher?, count, page (with author), tags, quiz questions, random slots
-    with django_assert_max_num_queries(6):
+    # teacher?, count, page (with owner), tags, co-teachers (`shared_with`, issue 15), quiz
+    # questions, random slots
+    with django_assert_max_num_queries(7):
         response = api.get("/api/quizzes/?page_size=50")
     assert response.json()["count"] == count
 

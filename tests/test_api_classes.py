@@ -36,6 +36,9 @@ class Cast:
             name="Year 10", teachers=[self.teacher_b], students=[self.student_out]
         )
         self.quiz = QuizFactory(slug="timed", questions=2, time_limit=LIMIT)
+        # A's quiz, shared with the class's co-teacher: a teacher assigns their own and shared
+        # quizzes (tests/test_ownership.py).
+        self.quiz.shared_with.add(self.co_teacher)
 
 
 @pytest.fixture

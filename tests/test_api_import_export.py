@@ -40,7 +40,7 @@ def test_a_teacher_imports_a_file_and_gets_the_report(api, teacher):
     assert body["counts"] == {"created": 4, "updated": 0, "unchanged": 0, "refused": 0}
     assert body["created"][0]["name"] == "Who met Lavrov"
     assert body["created"][0]["line"] == 2
-    assert Question.objects.filter(author=teacher).count() == 4
+    assert Question.objects.filter(owner=teacher).count() == 4
 
 
 def test_a_dry_run_answers_the_report_and_writes_nothing(api):

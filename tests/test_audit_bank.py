@@ -114,7 +114,7 @@ def test_the_admin_shows_and_filters_what_needs_a_look(client, bank):
 
 
 def test_the_demo_bank_and_its_built_quiz_pass_strictly():
-    call_command("loaddata", "articles", "questions", "quizzes", verbosity=0)
+    call_command("loaddata", "articles", "questions", "quizzes", "demo_users", verbosity=0)
     assert "0 problem(s)" in run("--strict")
     assert "0 problem(s)" in run("--quiz", "reuters-generated-practice", "--strict")
 

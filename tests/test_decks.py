@@ -178,8 +178,8 @@ def test_admin_rebuild_action(article, teacher, client):
 
 
 def test_demo_fixture_loads_twice_without_duplicates(db):
-    call_command("loaddata", "articles", "flashcards", verbosity=0)
-    call_command("loaddata", "articles", "flashcards", verbosity=0)
+    call_command("loaddata", "articles", "flashcards", "demo_users", verbosity=0)
+    call_command("loaddata", "articles", "flashcards", "demo_users", verbosity=0)
     deck = Deck.objects.get(slug="reset-button-deck")
     assert deck.published
     assert deck.articles.count() == 2

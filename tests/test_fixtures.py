@@ -38,7 +38,8 @@ from tests.factories import QuestionFactory, QuizFactory
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 ALL_FIXTURES = ("articles", "questions", "quizzes", "demo_users", "classes")
-BANK_FIXTURES = ("articles", "questions", "quizzes")
+# The bank names its owner, the demo `teacher`, whom `demo_users` brings (in the same load).
+BANK_FIXTURES = ("articles", "questions", "quizzes", "demo_users")
 PASSWORD = "reset-2009"
 
 

@@ -188,7 +188,7 @@ def test_moodle_xml_export_then_import_gives_back_equal_questions(drawn):
 
 @pytest.mark.parametrize("fmt", ["gift", "moodle-xml"])
 def test_the_demo_bank_exports_and_re_imports_equal(fmt):
-    call_command("loaddata", "articles", "questions", verbosity=0)
+    call_command("loaddata", "articles", "questions", "demo_users", verbosity=0)
     originals = list(Question.objects.all())
     assert len(originals) > 200
 

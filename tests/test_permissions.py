@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from flashcards.models import Deck
 from quizzes.models import Article, Question, Quiz
 from quizzes.permissions import TEACHER_PERMISSIONS, is_teacher, teachers_group
 from tests.factories import (
@@ -28,6 +29,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+OWNED_MODELS = (Article, Question, Quiz, Deck)
 ROLES = ["student", "staff_without_permissions", "teachers_member", "teachers_staff", "superuser"]
 TEACHERS = {"teachers_member", "teachers_staff", "superuser"}
 ADMIN_TEACHERS = {"teachers_staff", "superuser"}  # the admin also needs the staff flag
@@ -42,6 +44,10 @@ def make_user(role: str):
         return UserFactory(username="root", is_staff=True, is_superuser=True)
     user = UserFactory(username=role.replace("_", "-"), is_staff=role == "teachers_staff")
     user.groups.add(teachers_group())
+    # The teacher owns the content here: this matrix is about the model permissions, the first
+    # gate (tests/test_ownership.py has teachers who own none of it: the second).
+    for model in OWNED_MODELS:
+        model.objects.update(owner=user)
     return user
 
 

@@ -345,6 +345,8 @@ def test_the_admin_saves_the_ticked_cells(admin_client):
         "quiz_questions-INITIAL_FORMS": "0",
         "quiz_questions-MIN_NUM_FORMS": "0",
         "quiz_questions-MAX_NUM_FORMS": "1000",
+        "random_slots-TOTAL_FORMS": "0",
+        "random_slots-INITIAL_FORMS": "0",
         # Ticked cells are posted; unticked ones are not.
         "review_options_attempt_immediately_after": "1",
         "review_options_attempt_after_close": "1",

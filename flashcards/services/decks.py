@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
@@ -126,15 +127,22 @@ def build_deck(
     title: str = "",
     description: str | None = None,
     published: bool | None = None,
+    owner: Any = None,
 ) -> BuildResult:
-    """Create or update the deck `slug`, add `articles` to it and rebuild its cards."""
+    """Create or update the deck `slug`, add `articles` to it and rebuild its cards. A new deck
+    belongs to `owner`; an existing one that `owner` may not edit (another teacher's) raises
+    ValueError and is left alone (no owner: the site's operator, who may change any deck)."""
+    from quizzes.permissions import can_edit
+
     articles = list(articles)
     with transaction.atomic():
         deck = Deck.objects.select_for_update().filter(slug=slug).first()
+        if deck is not None and owner is not None and not can_edit(owner, deck):
+            raise ValueError(f"the deck “{slug}” is another teacher's; choose another slug")
         created = deck is None
         if deck is None:
             default_title = articles[0].title if len(articles) == 1 else slug.replace("-", " ")
-            deck = Deck(slug=slug, title=title or default_title.capitalize())
+            deck = Deck(slug=slug, title=title or default_title.capitalize(), owner=owner)
         elif title:
             deck.title = title
         if description is not None:

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
 from quizzes.admin.columns import GradeColumns, ResponseColumns
+from quizzes.admin.ownership import ResultsAdmin
 from quizzes.grades import format_grade
 from quizzes.models import Attempt, AttemptState, Response
 from quizzes.services import grading
@@ -29,7 +30,7 @@ class ResponseInline(ResponseColumns, admin.TabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(GradeColumns, admin.ModelAdmin):
+class AttemptAdmin(ResultsAdmin, GradeColumns, admin.ModelAdmin):
     """Attempts are read here and change only through the services (taking, finishing, the
     re-grade action): an editable state would let a finished attempt be reopened by hand, past
     its deadline and its one-attempt-in-progress rule. The student's attempt page is the
@@ -46,7 +47,7 @@ class AttemptAdmin(GradeColumns, admin.ModelAdmin):
         "started_at",
         "finished_at",
     )
-    list_filter = ("state", "quiz")
+    list_filter = ("state", ("quiz", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("quiz", "user")
     search_fields = ("user__username", "quiz__title")
     date_hierarchy = "started_at"
@@ -111,7 +112,7 @@ class AttemptAdmin(GradeColumns, admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(ResponseColumns, admin.ModelAdmin):
+class ResponseAdmin(ResultsAdmin, ResponseColumns, admin.ModelAdmin):
     list_display = (
         "attempt",
         "slot",

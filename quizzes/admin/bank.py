@@ -25,6 +25,7 @@ from quizzes.admin.forms import (
     QuestionForm,
 )
 from quizzes.admin.interchange import export_action, import_view
+from quizzes.admin.ownership import OWNERSHIP_FIELDSET, OwnedAdmin, OwnedInline
 from quizzes.models import (
     AcceptedAnswer,
     AttemptState,
@@ -104,7 +105,7 @@ class NeedsALookFilter(admin.SimpleListFilter):
         return queryset.exclude(key__in=keys)
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(OwnedInline, admin.TabularInline):
     model = Choice
     formset = ChoiceFormSet
     fields = ("order", "text", "fraction", "feedback")
@@ -112,14 +113,14 @@ class ChoiceInline(admin.TabularInline):
     extra = 0
 
 
-class AcceptedAnswerInline(admin.TabularInline):
+class AcceptedAnswerInline(OwnedInline, admin.TabularInline):
     model = AcceptedAnswer
     formset = AcceptedAnswerFormSet
     fields = ("order", "text", "fraction", "match")
     extra = 0
 
 
-class MatchPairInline(admin.TabularInline):
+class MatchPairInline(OwnedInline, admin.TabularInline):
     """Matching: each stem with its answer; a row with no stem is an extra answer."""
 
     model = MatchPair
@@ -130,7 +131,7 @@ class MatchPairInline(admin.TabularInline):
     verbose_name_plural = "matching pairs and extra answers"
 
 
-class OrderingItemInline(admin.TabularInline):
+class OrderingItemInline(OwnedInline, admin.TabularInline):
     """Ordering: the items, numbered in their right order."""
 
     model = OrderingItem
@@ -149,7 +150,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(OwnedAdmin, admin.ModelAdmin):
     form = QuestionForm
     list_display = (
         "short_text",
@@ -162,7 +163,13 @@ class QuestionAdmin(admin.ModelAdmin):
         "needs_a_look",
         "updated_at",
     )
-    list_filter = (NeedsALookFilter, "kind", "generator", "tags", "fact__article")
+    list_filter = (
+        NeedsALookFilter,
+        "kind",
+        "generator",
+        "tags",
+        ("fact__article", admin.RelatedOnlyFieldListFilter),  # this teacher's questions' only
+    )
     list_select_related = ("fact",)
     search_fields = ("key", "text", "explanation", "fact__answer")
     autocomplete_fields = ("fact", "tags")
@@ -173,13 +180,13 @@ class QuestionAdmin(admin.ModelAdmin):
         (None, {"fields": ("kind", "text", "explanation", "fact", "tags", "default_marks")}),
         ("Numeric questions", {"fields": ("numeric_answer", "numeric_tolerance")}),
         ("Matching and ordering questions", {"fields": ("all_or_nothing", "shared_answers")}),
+        OWNERSHIP_FIELDSET,
         (
             "Bookkeeping",
             {
                 "classes": ("collapse",),
                 "fields": (
                     "key",
-                    "author",
                     "generator",
                     "generated_checksum",
                     "created_at",
@@ -253,14 +260,9 @@ class QuestionAdmin(admin.ModelAdmin):
         problems = getattr(obj, "quality_problems", [])
         return "; ".join(problems) if problems else "—"
 
-    def save_model(self, request, obj, form, change):
-        if not change and obj.author_id is None:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(Choice)
-class ChoiceAdmin(GradeColumns, admin.ModelAdmin):
+class ChoiceAdmin(OwnedAdmin, GradeColumns, admin.ModelAdmin):
     list_display = ("text", "fraction_display", "question", "order")
     list_select_related = ("question",)
     search_fields = ("text", "question__text")
@@ -268,7 +270,7 @@ class ChoiceAdmin(GradeColumns, admin.ModelAdmin):
 
 
 @admin.register(AcceptedAnswer)
-class AcceptedAnswerAdmin(GradeColumns, admin.ModelAdmin):
+class AcceptedAnswerAdmin(OwnedAdmin, GradeColumns, admin.ModelAdmin):
     list_display = ("text", "fraction_display", "match", "question")
     list_filter = ("match",)
     list_select_related = ("question",)
@@ -277,7 +279,7 @@ class AcceptedAnswerAdmin(GradeColumns, admin.ModelAdmin):
 
 
 @admin.register(QuestionVersion)
-class QuestionVersionAdmin(admin.ModelAdmin):
+class QuestionVersionAdmin(OwnedAdmin, admin.ModelAdmin):
     """The versions attempts showed: read only (an edit of the question makes the next one)."""
 
     list_display = ("__str__", "question", "created_at")
@@ -301,7 +303,7 @@ class QuestionVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(MatchPair)
-class MatchPairAdmin(admin.ModelAdmin):
+class MatchPairAdmin(OwnedAdmin, admin.ModelAdmin):
     list_display = ("stem", "answer", "question", "order")
     list_select_related = ("question",)
     search_fields = ("stem", "answer", "question__text")
@@ -309,7 +311,7 @@ class MatchPairAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrderingItem)
-class OrderingItemAdmin(admin.ModelAdmin):
+class OrderingItemAdmin(OwnedAdmin, admin.ModelAdmin):
     list_display = ("text", "question", "order")
     list_select_related = ("question",)
     search_fields = ("text", "question__text")

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from quizzes.admin.gradebook import GradebookViews
+from quizzes.admin.ownership import OwnedInline
 from quizzes.models import Classroom, Enrolment, QuizAssignment, QuizOverride
 from quizzes.services.classes import (
     OVERRIDE_FIELDS,
@@ -57,7 +58,9 @@ class EnrolmentInline(admin.TabularInline):
         return obj.student.email
 
 
-class QuizAssignmentInline(admin.TabularInline):
+class QuizAssignmentInline(OwnedInline, admin.TabularInline):
+    """A class's quizzes: the teacher assigns their own and shared ones (OwnedInline)."""
+
     model = QuizAssignment
     fields = ("quiz", "opens", "closes")
     autocomplete_fields = ("quiz",)

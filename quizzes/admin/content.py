@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from quizzes.admin.forms import FactFormSet
+from quizzes.admin.ownership import OWNERSHIP_FIELDS, OwnedAdmin, OwnedInline
 from quizzes.models import Article, Fact
 from quizzes.services.bank_building import GenerationReport, generate_questions
 
@@ -74,18 +75,18 @@ def generate_for_articles(modeladmin, request, queryset):
         .select_related("article")
         .order_by("article__slug", "position", "pk")
     )
-    report = generate_questions(facts=facts, author=request.user)
+    report = generate_questions(facts=facts, owner=request.user)
     report_generation(modeladmin, request, report, facts)
 
 
 @admin.action(description="Generate questions from the selected facts", permissions=["generate"])
 def generate_for_facts(modeladmin, request, queryset):
     facts = list(queryset.select_related("article").order_by("article__slug", "position", "pk"))
-    report = generate_questions(facts=facts, author=request.user)
+    report = generate_questions(facts=facts, owner=request.user)
     report_generation(modeladmin, request, report, facts)
 
 
-class FactInline(admin.TabularInline):
+class FactInline(OwnedInline, admin.TabularInline):
     """The article's facts in order. The key is read-only here: a new row gets its own at save.
 
     (An editable key would be copied from the blank row into every row added with "Add another
@@ -115,9 +116,10 @@ class FactInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(GeneratesQuestions, admin.ModelAdmin):
-    list_display = ("title", "publisher", "published", "fact_count")
-    fields = ("title", "slug", "publisher", "byline", "url", "published", "body")
+class ArticleAdmin(OwnedAdmin, GeneratesQuestions, admin.ModelAdmin):
+    list_display = ("title", "publisher", "published", "fact_count", "owner")
+    list_select_related = ("owner",)
+    fields = ("title", "slug", "publisher", "byline", "url", "published", "body", *OWNERSHIP_FIELDS)
     list_filter = ("publisher", "published")
     search_fields = ("title", "slug", "body", "byline")
     prepopulated_fields = {"slug": ("title",)}
@@ -137,9 +139,10 @@ class ArticleAdmin(GeneratesQuestions, admin.ModelAdmin):
 
 
 @admin.register(Fact)
-class FactAdmin(GeneratesQuestions, admin.ModelAdmin):
+class FactAdmin(OwnedAdmin, GeneratesQuestions, admin.ModelAdmin):
     list_display = ("answer", "kind", "article", "prompt", "key")
-    list_filter = ("kind", "article")
+    # Only the articles this teacher's facts come from (a plain filter would list every title).
+    list_filter = ("kind", ("article", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("article",)
     search_fields = ("key", "sentence", "answer", "prompt")
     autocomplete_fields = ("article",)

@@ -354,6 +354,8 @@ class QuizForm(forms.ModelForm):
             "shuffle_questions",
             "shuffle_choices",
             "feedback_mode",
+            "owner",
+            "shared_with",
         ]
 
     def __init__(self, *args, **kwargs):

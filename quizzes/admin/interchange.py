@@ -95,7 +95,7 @@ def import_view(model_admin, request):
                     tag=options["tag"],
                     dry_run=not confirm,
                     skip_unsupported=options["skip_unsupported"],
-                    author=request.user,
+                    owner=request.user,
                 )
             except FormatError as error:
                 for problem in error.problems:

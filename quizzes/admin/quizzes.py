@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from quizzes.admin.forms import QuizForm, QuizQuestionFormSet, QuizRandomSlotFormSet
 from quizzes.admin.interchange import export_action
+from quizzes.admin.ownership import OWNERSHIP_FIELDSET, OwnedAdmin, OwnedInline
 from quizzes.charts import bar_chart
 from quizzes.grades import format_grade
 from quizzes.models import QuestionKind, Quiz, QuizQuestion, QuizRandomSlot
@@ -21,7 +22,7 @@ from quizzes.services.quizzes import quiz_publish
 RESULTS_PERMISSION = "quizzes.view_attempt"
 
 
-class QuizQuestionInline(admin.TabularInline):
+class QuizQuestionInline(OwnedInline, admin.TabularInline):
     model = QuizQuestion
     formset = QuizQuestionFormSet
     fields = ("order", "question", "marks")
@@ -30,7 +31,7 @@ class QuizQuestionInline(admin.TabularInline):
     extra = 0
 
 
-class QuizRandomSlotInline(admin.TabularInline):
+class QuizRandomSlotInline(OwnedInline, admin.TabularInline):
     """Places that draw questions at random, anew for each attempt."""
 
     model = QuizRandomSlot
@@ -44,7 +45,7 @@ class QuizRandomSlotInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(OwnedAdmin, admin.ModelAdmin):
     form = QuizForm
     list_display = (
         "title",
@@ -77,6 +78,7 @@ class QuizAdmin(admin.ModelAdmin):
         ),
         ("Presentation", {"fields": ("shuffle_questions", "shuffle_choices", "feedback_mode")}),
         ("Review", {"fields": ("review_options",)}),
+        OWNERSHIP_FIELDSET,
     )
 
     def get_queryset(self, request):
@@ -95,11 +97,6 @@ class QuizAdmin(admin.ModelAdmin):
     @admin.display(description="Marks", ordering="_total_marks")
     def total_marks(self, obj):
         return format_grade(obj._total_marks or 0)
-
-    def save_model(self, request, obj, form, change):
-        if not change and obj.author_id is None:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
 
     @admin.action(description="Publish the selected quizzes", permissions=["change"])
     def publish(self, request, queryset):
@@ -195,18 +192,18 @@ class QuizAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuizQuestion)
-class QuizQuestionAdmin(admin.ModelAdmin):
+class QuizQuestionAdmin(OwnedAdmin, admin.ModelAdmin):
     list_display = ("quiz", "order", "question", "marks")
-    list_filter = ("quiz",)
+    list_filter = (("quiz", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("quiz", "question")
     search_fields = ("quiz__title", "question__text")
     autocomplete_fields = ("quiz", "question")
 
 
 @admin.register(QuizRandomSlot)
-class QuizRandomSlotAdmin(admin.ModelAdmin):
+class QuizRandomSlotAdmin(OwnedAdmin, admin.ModelAdmin):
     list_display = ("quiz", "order", "tag", "article", "count", "marks")
-    list_filter = ("quiz",)
+    list_filter = (("quiz", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("quiz", "tag", "article")
     search_fields = ("quiz__title", "tag__name", "article__title")
     autocomplete_fields = ("quiz", "tag", "article")

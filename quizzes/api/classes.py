@@ -42,7 +42,7 @@ from quizzes.api.parsers import JSONParser
 from quizzes.api.permissions import requires
 from quizzes.cleaning import text_problems
 from quizzes.models import Classroom, Enrolment, Quiz, QuizOverride
-from quizzes.permissions import CREATE_CLASSES
+from quizzes.permissions import CREATE_CLASSES, can_edit
 from quizzes.services import classes as class_services
 
 OVERRIDE_PERMISSION = "quizzes.add_quizoverride"
@@ -164,7 +164,10 @@ class AssignmentInputSerializer(serializers.Serializer):
     )
 
     def validate_quiz(self, slug):
-        quiz = Quiz.objects.filter(slug=slug).first()
+        # A teacher assigns their own and shared quizzes (another's is "no quiz", as its URL).
+        request = self.context.get("request")
+        quizzes = Quiz.objects.visible_to_teacher(request.user) if request else Quiz.objects
+        quiz = quizzes.filter(slug=slug).first()
         if quiz is None:
             raise serializers.ValidationError(f"No quiz has the slug “{slug}”.")
         return quiz
@@ -172,6 +175,9 @@ class AssignmentInputSerializer(serializers.Serializer):
     def validate_deck(self, slug):
         assignable = class_services.ASSIGNABLES.get("deck")
         deck = assignable.find(slug) if assignable else None
+        request = self.context.get("request")
+        if deck is not None and request is not None and not can_edit(request.user, deck):
+            deck = None  # another teacher's deck: "no deck", as its URL says
         if deck is None:
             raise serializers.ValidationError(f"No deck has the slug “{slug}”.")
         return deck
@@ -431,7 +437,7 @@ class ClassroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def assignments(self, request, pk=None):
         classroom = _taught_class(request, pk)
-        serializer = AssignmentInputSerializer(data=request.data)
+        serializer = AssignmentInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         dates = {"opens": data.get("opens"), "closes": data.get("closes")}

@@ -88,6 +88,8 @@ def _tags_from_slugs(slugs: list[str]) -> list[Tag]:
 
 class ArticleSerializer(ModelSerializer):
     fact_count = serializers.IntegerField(read_only=True, help_text="Facts recorded from it.")
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    shared_with = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
 
     class Meta:
         model = Article
@@ -100,6 +102,8 @@ class ArticleSerializer(ModelSerializer):
             "published",
             "body",
             "fact_count",
+            "owner",
+            "shared_with",
             "created_at",
             "updated_at",
         ]
@@ -112,6 +116,15 @@ class ArticleSerializer(ModelSerializer):
         return data
 
 
+class EditableOnly:
+    """A reference to owned content (an article, a fact, a question): only what the requesting
+    teacher may edit is found; another teacher's item "does not exist", as its URL is a 404."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return super().get_queryset().editable_by(getattr(request, "user", None))
+
+
 class SlugLookupField(serializers.SlugRelatedField):
     """A reference by slug; a value no database column can hold (a NUL byte) is a field error."""
 
@@ -121,8 +134,16 @@ class SlugLookupField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+class EditableSlugField(EditableOnly, SlugLookupField):
+    pass
+
+
+class EditablePrimaryKeyField(EditableOnly, serializers.PrimaryKeyRelatedField):
+    pass
+
+
 class FactSerializer(ModelSerializer):
-    article = SlugLookupField(slug_field="slug", queryset=Article.objects.all())
+    article = EditableSlugField(slug_field="slug", queryset=Article.objects.all())
     distractors = serializers.ListField(
         child=serializers.CharField(max_length=300),
         required=False,
@@ -204,9 +225,7 @@ class QuestionSerializer(ModelSerializer):
     Validated by `question_problems`, the same rules the admin and `loaddata` apply.
     """
 
-    fact = serializers.PrimaryKeyRelatedField(
-        queryset=Fact.objects.all(), allow_null=True, required=False
-    )
+    fact = EditablePrimaryKeyField(queryset=Fact.objects.all(), allow_null=True, required=False)
     tags = TagsField(required=False)
     choices = ChoiceSerializer(many=True, required=False)
     accepted_answers = AcceptedAnswerSerializer(many=True, required=False)
@@ -223,7 +242,15 @@ class QuestionSerializer(ModelSerializer):
         required=False,
         help_text="Ordering: the items in their right order.",
     )
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    shared_with = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    author = serializers.CharField(
+        source="owner.username",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Deprecated: the same as `owner` (who wrote a question owns it).",
+    )
 
     class Meta:
         model = Question
@@ -246,6 +273,8 @@ class QuestionSerializer(ModelSerializer):
             "all_or_nothing",
             "shared_answers",
             "generator",
+            "owner",
+            "shared_with",
             "author",
             "created_at",
             "updated_at",
@@ -329,12 +358,12 @@ class QuestionSerializer(ModelSerializer):
     # again (cheap) and writes the question and all its parts in one transaction.
     def create(self, validated_data):
         tags = validated_data.pop("tags", [])
-        author = validated_data.pop("author", None)
-        return question_save(fields=validated_data, tags=_tags_from_slugs(tags), author=author)
+        owner = validated_data.pop("owner", None)
+        return question_save(fields=validated_data, tags=_tags_from_slugs(tags), owner=owner)
 
     def update(self, instance, validated_data):
         tags = validated_data.pop("tags", None)
-        validated_data.pop("author", None)
+        validated_data.pop("owner", None)
         return question_save(
             fields=validated_data,
             question=instance,
@@ -346,7 +375,7 @@ class QuestionSerializer(ModelSerializer):
 
 
 class QuizQuestionSerializer(ModelSerializer):
-    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all())
+    question = EditablePrimaryKeyField(queryset=Question.objects.all())
     marks = GradeField(
         max_digits=6,
         decimal_places=2,
@@ -367,7 +396,7 @@ class RandomSlotSerializer(serializers.Serializer):
     tag = serializers.SlugRelatedField(
         slug_field="slug", queryset=Tag.objects.all(), required=False, allow_null=True
     )
-    article = serializers.SlugRelatedField(
+    article = EditableSlugField(
         slug_field="slug", queryset=Article.objects.all(), required=False, allow_null=True
     )
     count = serializers.IntegerField(min_value=1, max_value=1000)
@@ -404,6 +433,8 @@ QUIZ_TEACHER_FIELDS = [
     "shuffle_choices",
     "questions",
     "random",
+    "owner",
+    "shared_with",
     "author",
     "created_at",
     "updated_at",
@@ -475,11 +506,21 @@ class QuizSerializer(ModelSerializer):
     questions = QuizQuestionSerializer(
         source="quiz_questions", many=True, required=False, help_text="Teachers only."
     )
+    owner = serializers.CharField(
+        source="owner.username", required=False, allow_null=True, default=None
+    )
+    shared_with = serializers.SlugRelatedField(
+        slug_field="username", many=True, read_only=True, required=False
+    )
     random = RandomSlotSerializer(
         source="random_slots", many=True, required=False, help_text="Teachers only."
     )
     author = serializers.CharField(
-        source="author.username", required=False, allow_null=True, default=None
+        source="owner.username",
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Deprecated: the same as `owner`.",
     )
     created_at = serializers.DateTimeField(required=False)
     updated_at = serializers.DateTimeField(required=False)

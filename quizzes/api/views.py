@@ -26,7 +26,7 @@ from rest_framework.decorators import (
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -147,6 +147,16 @@ class TokensView(APIView):
 # --- Teachers: content and the question bank -----------------------------------------------
 
 
+def owned_for(request, queryset):
+    """The owned content a teacher's request acts on: what they see when reading, what they may
+    edit when writing (the same today; see `OwnedQuerySet.visible_to_teacher`). Anything else is
+    a 404: another teacher's item is not said to exist."""
+    user = request.user
+    if request.method in SAFE_METHODS:
+        return queryset.visible_to_teacher(user)
+    return queryset.editable_by(user)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List articles (teachers)"),
     generate=extend_schema(
@@ -158,11 +168,24 @@ class TokensView(APIView):
 class ArticleViewSet(viewsets.ModelViewSet):
     """Articles by slug (teachers)."""
 
-    queryset = Article.objects.annotate(fact_count=Count("facts")).order_by("-published", "title")
+    queryset = Article.objects.none()  # for the schema; requests use get_queryset()
     serializer_class = s.ArticleSerializer
     permission_classes = [TeacherModelPermissions]
     lookup_field = "slug"
     lookup_value_regex = r"[-\w]+"  # what a slug can be; anything else is a 404, not a lookup
+
+    def get_queryset(self):
+        # The teacher's own and shared articles: another teacher's is a 404, read or written.
+        return (
+            owned_for(self.request, Article.objects)
+            .annotate(fact_count=Count("facts"))
+            .select_related("owner")
+            .prefetch_related("shared_with")
+            .order_by("-published", "title")
+        )
+
+    def perform_create(self, serializer):
+        serializer.save(owner=self.request.user)
 
     # What the admin's "Generate questions" action asks for, not a change to the article.
     @action(detail=True, methods=["post"], permission_classes=[requires(*GENERATE_QUESTIONS)])
@@ -175,7 +198,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
             kinds=params.validated_data.get("kinds"),
             seed=params.validated_data["seed"],
             dry_run=params.validated_data["dry_run"],
-            author=request.user,
+            owner=request.user,
         )
         return Response(report.as_dict())
 
@@ -183,10 +206,18 @@ class ArticleViewSet(viewsets.ModelViewSet):
 class FactViewSet(viewsets.ModelViewSet):
     """Facts recorded from articles (teachers). Filter by `article` slug and `kind`."""
 
-    queryset = Fact.objects.select_related("article").order_by("article", "position", "pk")
+    queryset = Fact.objects.none()  # for the schema; requests use get_queryset()
     serializer_class = s.FactSerializer
     permission_classes = [TeacherModelPermissions]
     filterset_class = FactFilter
+
+    def get_queryset(self):
+        # The facts of the teacher's own and shared articles (a fact is its article's).
+        return (
+            owned_for(self.request, Fact.objects)
+            .select_related("article")
+            .order_by("article", "position", "pk")
+        )
 
 
 class IgnoreFormatParameter(DefaultContentNegotiation):
@@ -228,13 +259,23 @@ class QuestionViewSet(viewsets.ModelViewSet):
     Filter by `kind`, `article` (slug) and `tag` (slug).
     """
 
-    queryset = Question.objects.with_parts().select_related("author").order_by("pk")
+    queryset = Question.objects.none()  # for the schema; requests use get_queryset()
     serializer_class = s.QuestionSerializer
     permission_classes = [TeacherModelPermissions]
     filterset_class = QuestionFilter
 
+    def get_queryset(self):
+        # The teacher's own and shared questions: another teacher's is a 404, read or written.
+        return (
+            owned_for(self.request, Question.objects)
+            .with_parts()
+            .select_related("owner")
+            .prefetch_related("shared_with")
+            .order_by("pk")
+        )
+
     def perform_create(self, serializer):
-        serializer.save(author=self.request.user)
+        serializer.save(owner=self.request.user)
 
     @action(
         detail=False,
@@ -256,7 +297,7 @@ class QuestionViewSet(viewsets.ModelViewSet):
                 tag=params.validated_data.get("tag"),
                 dry_run=params.validated_data["dry_run"],
                 skip_unsupported=params.validated_data["skip_unsupported"],
-                author=request.user,
+                owner=request.user,
             )
         except FormatError as error:
             raise ValidationError({"file": [str(problem) for problem in error.problems]}) from error
@@ -282,7 +323,8 @@ class QuestionViewSet(viewsets.ModelViewSet):
         fmt = params.validated_data["format"]
         quiz = None
         if params.validated_data.get("quiz"):
-            quiz = Quiz.objects.filter(slug=params.validated_data["quiz"]).first()
+            quizzes = Quiz.objects.visible_to_teacher(request.user)
+            quiz = quizzes.filter(slug=params.validated_data["quiz"]).first()
             if quiz is None:
                 raise ValidationError({"quiz": ["No quiz with this slug."]})
         questions = questions_to_export(
@@ -290,6 +332,8 @@ class QuestionViewSet(viewsets.ModelViewSet):
             quiz=quiz,
             articles=params.validated_data.get("article", []),
         )
+        if quiz is None:  # a quiz of the teacher's exports its questions, whoever wrote them
+            questions = questions.visible_to_teacher(request.user)
         try:
             text = export_questions(questions=questions, format=fmt)
         except WriteError as error:
@@ -355,12 +399,22 @@ class QuizViewSet(viewsets.ModelViewSet):
             .order_by("title", "pk")
         )
         if can(self.request.user, SEE_ALL_QUIZZES):
-            return queryset.select_related("author").prefetch_related(
-                Prefetch("quiz_questions", queryset=QuizQuestion.objects.order_by("order", "pk")),
-                Prefetch(
-                    "random_slots",
-                    queryset=QuizRandomSlot.objects.select_related("tag", "article"),
-                ),
+            # A teacher's quizzes are their own and shared ones, in every state; another
+            # teacher's is a 404 here (read, written or its results). Taking one is the
+            # `attempts` action's (any published quiz) and the site's.
+            return (
+                owned_for(self.request, queryset)
+                .select_related("owner")
+                .prefetch_related(
+                    "shared_with",
+                    Prefetch(
+                        "quiz_questions", queryset=QuizQuestion.objects.order_by("order", "pk")
+                    ),
+                    Prefetch(
+                        "random_slots",
+                        queryset=QuizRandomSlot.objects.select_related("tag", "article"),
+                    ),
+                )
             )
         return queryset.available_to(self.request.user, timezone.now())
 
@@ -384,14 +438,17 @@ class QuizViewSet(viewsets.ModelViewSet):
         )
 
     def create(self, request, *args, **kwargs):
-        serializer = s.QuizWriteSerializer(data=request.data)
+        serializer = s.QuizWriteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        quiz = serializer.save(author=request.user)
+        quiz = serializer.save(owner=request.user)
         return self._saved(quiz, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         serializer = s.QuizWriteSerializer(
-            self.get_object(), data=request.data, partial=kwargs.get("partial", False)
+            self.get_object(),
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
         return self._saved(serializer.save(), status.HTTP_200_OK)
@@ -419,9 +476,10 @@ class QuizViewSet(viewsets.ModelViewSet):
         filterset_class=None,
     )
     def results(self, request, slug=None):
-        quiz = get_object_or_404(Quiz, slug=slug)
+        quiz = get_object_or_404(Quiz.objects.visible_to_teacher(request.user), slug=slug)
         attempts = (
-            Attempt.objects.filter(quiz=quiz)
+            Attempt.objects.readable_by(request.user)
+            .filter(quiz=quiz)
             .select_related("quiz", "user")
             .order_by("user__username", "number")
         )

@@ -49,3 +49,50 @@ def write_text(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise CommandError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+
+
+NO_OWNER_NOTE = (
+    "No --owner: what was made belongs to nobody, and only superusers see it until one gives it "
+    "to a teacher in the admin."
+)
+
+
+def add_owner_argument(parser) -> None:
+    """`--owner USERNAME`: the teacher who owns what the command makes (default: nobody)."""
+    parser.add_argument(
+        "--owner",
+        metavar="USERNAME",
+        help="The teacher who owns what is made (and whose content it may change). Default: "
+        "nobody, which only superusers see until one gives it to a teacher.",
+    )
+
+
+def owner_from_username(username: str | None):
+    """The user `--owner` names (None for none). Raises a CommandError for an unknown user or
+    one who is not a teacher (holds no Factcards permission)."""
+    if not username:
+        return None
+    from django.contrib.auth import get_user_model
+
+    from quizzes.permissions import is_teacher
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"--owner: no user named “{username}”.")
+    if not is_teacher(user):
+        raise CommandError(f"--owner: “{username}” is not a teacher (in no Teachers group).")
+    return user
+
+
+def check_owner_may_edit(owner, items, *, what: str) -> None:
+    """Refuse, naming them, the items (articles…) that `owner` may not edit. No owner: the
+    operator, who may use everything."""
+    if owner is None:
+        return
+    from quizzes.permissions import can_edit
+
+    refused = [str(item) for item in items if not can_edit(owner, item)]
+    if refused:
+        raise CommandError(
+            f"--owner {owner.get_username()} may not edit these {what}: {', '.join(refused)}."
+        )

@@ -1,11 +1,14 @@
 """A student's attempts at a quiz and the responses in them."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from quizzes.models.bank import Question, QuestionKind, QuestionVersion
+from quizzes.models.ownership import FollowsOwner, OwnedQuerySet, owned_q
 from quizzes.models.quizzes import Quiz
 
 
@@ -15,7 +18,34 @@ class AttemptState(models.TextChoices):
     ABANDONED = "abandoned", "Abandoned"
 
 
-class AttemptQuerySet(models.QuerySet):
+def results_readable_q(model: Any, user: Any, *, via: str) -> Q:
+    """The condition "`user` may read these results" (attempts, responses, card states,
+    reviews) for rows that reach their quiz or deck (`model`) through `via`: the results of
+    what the teacher may edit. Superusers read everything (callers check that first).
+
+    THE place where "or the student is in a class this teacher teaches" is OR-ed in (issue 15,
+    classes): keep every results surface reading through `readable_by`, so that one change
+    here reaches the admin, the API, the analytics and the exports.
+    """
+    return owned_q(model, user, via=via)
+
+
+class ResultsQuerySet(OwnedQuerySet):
+    """Results: `readable_by(user)`, besides the student's own rows."""
+
+    def readable_by(self, user):
+        """The results a teacher may read: those of their own and shared quizzes (or decks);
+        all for a superuser; nothing for anybody else. (A student reads their own through
+        `owned_by`, never through this.)"""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        model: Any = self.model
+        return self.filter(results_readable_q(model.owned_model(), user, via=model.owned_via))
+
+
+class AttemptQuerySet(ResultsQuerySet):
     def owned_by(self, user):
         return self.filter(user=user)
 
@@ -51,7 +81,7 @@ def shown_snapshot(snapshot: dict, *, choice_order: list) -> dict:
     return snapshot
 
 
-class ResponseManager(models.Manager):
+class ResponseManager(models.Manager.from_queryset(ResultsQuerySet)):  # type: ignore[misc]
     """Responses come with their question version (one join): every reader of `snapshot` needs
     it. Row locks name their own tables (`of=`), so that a locked response never locks the
     version that other students' responses share."""
@@ -60,7 +90,9 @@ class ResponseManager(models.Manager):
         return super().get_queryset().select_related("version")
 
 
-class Attempt(models.Model):
+class Attempt(FollowsOwner, models.Model):
+    owned_via = "quiz"  # results are read by the quiz's owner and co-teachers
+
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
@@ -129,7 +161,9 @@ class Attempt(models.Model):
         return self.grade >= self.quiz.pass_mark
 
 
-class Response(models.Model):
+class Response(FollowsOwner, models.Model):
+    owned_via = "attempt__quiz"
+
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
     question = models.ForeignKey(
         Question,

@@ -1,9 +1,15 @@
 """The question bank: questions, their choices and accepted answers, and tags."""
 
-from django.conf import settings
 from django.db import models
 
 from quizzes.models.content import Fact, new_key
+from quizzes.models.ownership import (
+    FollowsOwner,
+    OwnedQuerySet,
+    OwnsItself,
+    owner_field,
+    shared_with_field,
+)
 
 
 def new_question_key() -> str:
@@ -55,7 +61,7 @@ class QuestionKind(models.TextChoices):
         return {cls.MATCHING, cls.ORDERING}
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(OwnedQuerySet):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
@@ -66,7 +72,10 @@ class QuestionQuerySet(models.QuerySet):
         )
 
 
-class Question(models.Model):
+class Question(OwnsItself, models.Model):
+    """A question has its own owner (it may have no fact, and a teacher may write one on another
+    teacher's shared article); its choices, answers, pairs, items and versions follow it."""
+
     BLANK = "_____"  # how a cloze question marks its one gap
 
     key = models.CharField(
@@ -115,13 +124,8 @@ class Question(models.Model):
         help_text="Checksum of the content as last generated; a teacher's edit makes it differ, "
         "and regeneration then leaves the question alone.",
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="authored_questions",
-    )
+    owner = owner_field("questions")
+    shared_with = shared_with_field("questions")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     current_version = models.ForeignKey(
@@ -165,14 +169,16 @@ class Question(models.Model):
         return (self.key,)
 
 
-class ChildQuerySet(models.QuerySet):
+class ChildQuerySet(OwnedQuerySet):
     """Choices and accepted answers are keyed by their question and their order."""
 
     def get_by_natural_key(self, question_key, order):
         return self.get(question__key=question_key, order=order)
 
 
-class Choice(models.Model):
+class Choice(FollowsOwner, models.Model):
+    owned_via = "question"  # the question's owner and co-teachers
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     text = models.CharField(max_length=500)
     fraction = models.FloatField(
@@ -210,7 +216,9 @@ class MatchMode(models.TextChoices):
     EXACT = "exact", "Exactly as written"
 
 
-class AcceptedAnswer(models.Model):
+class AcceptedAnswer(FollowsOwner, models.Model):
+    owned_via = "question"  # the question's owner and co-teachers
+
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="accepted_answers"
     )
@@ -240,7 +248,7 @@ class AcceptedAnswer(models.Model):
     natural_key.dependencies = ["quizzes.question"]  # type: ignore[attr-defined]
 
 
-class QuestionVersion(models.Model):
+class QuestionVersion(FollowsOwner, models.Model):
     """A question as plain data, frozen: what every attempt that showed this version shows.
 
     Made once per version of the question (at the first start after an edit) and shared by
@@ -248,6 +256,8 @@ class QuestionVersion(models.Model):
     `question_snapshot()`'s dict, choices in the question's own order (each response keeps the
     order its student saw). Kept when the question is deleted, so finished attempts keep theirs.
     """
+
+    owned_via = "question"  # the question's owner and co-teachers
 
     question = models.ForeignKey(
         Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="versions"
@@ -257,6 +267,8 @@ class QuestionVersion(models.Model):
     )
     snapshot = models.JSONField(help_text="The question as plain data, as students are shown it.")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["question", "pk"]
@@ -270,9 +282,11 @@ class QuestionVersion(models.Model):
         return f"{self.snapshot.get('key', 'question')} (version {self.pk})"
 
 
-class MatchPair(models.Model):
+class MatchPair(FollowsOwner, models.Model):
     """A stem of a matching question and its answer; a pair with no stem is an extra answer,
     offered in every list but matching no stem."""
+
+    owned_via = "question"  # the question's owner and co-teachers
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="match_pairs")
     stem = models.CharField(
@@ -299,8 +313,10 @@ class MatchPair(models.Model):
     natural_key.dependencies = ["quizzes.question"]  # type: ignore[attr-defined]
 
 
-class OrderingItem(models.Model):
+class OrderingItem(FollowsOwner, models.Model):
     """An item of an ordering question; `order` is its right place."""
+
+    owned_via = "question"  # the question's owner and co-teachers
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="ordering_items")
     text = models.CharField(max_length=500)

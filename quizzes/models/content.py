@@ -5,6 +5,13 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from quizzes.models.ownership import (
+    FollowsOwner,
+    OwnedQuerySet,
+    OwnsItself,
+    owner_field,
+    shared_with_field,
+)
 from quizzes.text import contains_verbatim
 
 
@@ -17,12 +24,12 @@ def new_fact_key() -> str:
     return new_key("fact")
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(OwnedQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
-class Article(models.Model):
+class Article(OwnsItself, models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200, blank=True)
@@ -30,6 +37,8 @@ class Article(models.Model):
     url = models.URLField(blank=True, help_text="Where the article was published, if online.")
     published = models.DateField(null=True, blank=True, help_text="The date it was published.")
     body = models.TextField(help_text="The article text. Facts quote sentences from it verbatim.")
+    owner = owner_field("articles")
+    shared_with = shared_with_field("articles")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -61,12 +70,16 @@ class FactKind(models.TextChoices):
     EVENT = "event", "Event"
 
 
-class FactQuerySet(models.QuerySet):
+class FactQuerySet(OwnedQuerySet):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
 
-class Fact(models.Model):
+class Fact(FollowsOwner, models.Model):
+    """A fact is its article's: whoever may edit the article may edit its facts."""
+
+    owned_via = "article"
+
     key = models.SlugField(
         max_length=100,
         unique=True,

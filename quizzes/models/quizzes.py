@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,6 +10,13 @@ from django.urls import reverse
 
 from quizzes.models.bank import Question, Tag
 from quizzes.models.content import Article
+from quizzes.models.ownership import (
+    FollowsOwner,
+    OwnedQuerySet,
+    OwnsItself,
+    owner_field,
+    shared_with_field,
+)
 
 
 class GradingMethod(models.TextChoices):
@@ -58,7 +64,7 @@ def review_field(option: str) -> str:
     return f"review_{option}"
 
 
-class QuizQuerySet(models.QuerySet):
+class QuizQuerySet(OwnedQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -115,7 +121,7 @@ class QuizQuerySet(models.QuerySet):
         )
 
 
-class Quiz(models.Model):
+class Quiz(OwnsItself, models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -177,13 +183,8 @@ class Quiz(models.Model):
     )
     questions = models.ManyToManyField(Question, through="QuizQuestion", related_name="quizzes")
     tags = models.ManyToManyField(Tag, blank=True, related_name="quizzes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="authored_quizzes",
-    )
+    owner = owner_field("quizzes")
+    shared_with = shared_with_field("quizzes")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -252,12 +253,14 @@ class Quiz(models.Model):
         )
 
 
-class QuizQuestionQuerySet(models.QuerySet):
+class QuizQuestionQuerySet(OwnedQuerySet):
     def get_by_natural_key(self, quiz_slug, question_key):
         return self.get(quiz__slug=quiz_slug, question__key=question_key)
 
 
-class QuizQuestion(models.Model):
+class QuizQuestion(FollowsOwner, models.Model):
+    owned_via = "quiz"  # the quiz's owner and co-teachers choose its questions
+
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="quiz_questions")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="quiz_questions")
     order = models.PositiveIntegerField(default=0)
@@ -283,9 +286,11 @@ class QuizQuestion(models.Model):
     natural_key.dependencies = ["quizzes.quiz", "quizzes.question"]  # type: ignore[attr-defined]
 
 
-class QuizRandomSlot(models.Model):
+class QuizRandomSlot(FollowsOwner, models.Model):
     """A place in a quiz that draws `count` questions at random from a tag or an article, anew
     for each attempt (the draw is kept in the attempt's layout)."""
+
+    owned_via = "quiz"
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="random_slots")
     order = models.PositiveIntegerField(
@@ -316,6 +321,8 @@ class QuizRandomSlot(models.Model):
     marks = models.DecimalField(
         max_digits=6, decimal_places=2, default=1, help_text="Marks for each drawn question."
     )
+
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]

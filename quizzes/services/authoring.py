@@ -127,7 +127,7 @@ def question_save(
     fields: Mapping[str, Any],
     question: Question | None = None,
     tags: Sequence[Tag] | None = None,
-    author: User | None = None,
+    owner: User | None = None,
 ) -> Question:
     """Create a question (or change `question`) from `fields` and write it with its parts.
 
@@ -141,7 +141,7 @@ def question_save(
 
     Raises `QuestionInvalid` (field -> messages) before anything is written.
     """
-    prepared = question_prepare(fields=fields, question=question, tags=tags, author=author)
+    prepared = question_prepare(fields=fields, question=question, tags=tags, owner=owner)
     with transaction.atomic():
         _write(prepared)
     return prepared.question
@@ -180,7 +180,7 @@ def question_prepare(
     fields: Mapping[str, Any],
     question: Question | None = None,
     tags: Sequence[Tag] | None = None,
-    author: User | None = None,
+    owner: User | None = None,
 ) -> PreparedQuestion:
     """Check a question as `question_save` does and build its rows, writing nothing.
     Raises `QuestionInvalid`."""
@@ -220,7 +220,7 @@ def question_prepare(
     items = [str(i) for i in fields["items"]] if "items" in fields else saved_parts["items"]
 
     if question is None:
-        question = Question(author=author)
+        question = Question(owner=owner)
     for name in QUESTION_FIELDS:
         if name in fields:
             setattr(question, name, fields[name])

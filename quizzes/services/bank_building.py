@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 EDITED = "edited by a teacher"
+ANOTHER_TEACHERS = "another teacher's question (generated from a shared article)"
 
 ProgressCallback = Callable[[FactData, list[str], list[Skip]], None]
 
@@ -171,7 +172,7 @@ def generate_questions(
     seed: int = 0,
     dry_run: bool = False,
     prune: bool = False,
-    author: User | None = None,
+    owner: User | None = None,
     progress: ProgressCallback | None = None,
 ) -> GenerationReport:
     """Generate questions from `facts` (distractors from `pool`, all facts when None) and write
@@ -194,15 +195,17 @@ def generate_questions(
 
     report = GenerationReport(dry_run=dry_run)
     with transaction.atomic():
-        _write(results, fact_rows, report, author=author, progress=progress, datas=datas)
+        _write(results, fact_rows, report, owner=owner, progress=progress, datas=datas)
         if prune:
-            _prune(fact_rows, kinds, report)
+            _prune(fact_rows, kinds, report, owner=owner)
         if dry_run:
             transaction.set_rollback(True)
     return report
 
 
-def _prune(fact_rows: list[Fact], kinds: Iterable[str], report: GenerationReport) -> None:
+def _prune(
+    fact_rows: list[Fact], kinds: Iterable[str], report: GenerationReport, *, owner: User | None
+) -> None:
     made = set(report.created + report.updated + report.unchanged)
     candidates = (
         Question.objects.filter(fact__in=fact_rows, kind__in=kinds, quiz_questions__isnull=True)
@@ -210,6 +213,8 @@ def _prune(fact_rows: list[Fact], kinds: Iterable[str], report: GenerationReport
         .exclude(key__in=made)
         .prefetch_related("choices", "accepted_answers", "match_pairs", "ordering_items")
     )
+    if owner is not None:
+        candidates = candidates.editable_by(owner)
     stale = [q for q in candidates if question_checksum(q) == q.generated_checksum]
     report.pruned = sorted(q.key for q in stale)
     Question.objects.filter(pk__in=[q.pk for q in stale]).delete()
@@ -220,7 +225,7 @@ def _write(
     fact_rows: list[Fact],
     report: GenerationReport,
     *,
-    author: User | None,
+    owner: User | None,
     progress: ProgressCallback | None,
     datas: list[FactData],
 ) -> None:
@@ -232,6 +237,13 @@ def _write(
             "choices", "accepted_answers", "match_pairs", "ordering_items", "tags"
         )
     }
+    # Questions generated earlier from these facts by a teacher `owner` may not edit (from a
+    # shared article) are theirs: left alone, never rewritten. No owner: the site's operator.
+    if owner is not None:
+        editable = Question.objects.filter(key__in=list(existing)).editable_by(owner)
+        theirs = set(existing) - set(editable.values_list("key", flat=True))
+    else:
+        theirs = set()
     # A statement already in the bank under another key (generated for a fact of the same
     # sentence in an earlier run) is not written twice.
     same_text = {
@@ -247,14 +259,19 @@ def _write(
             report.skips.append(result)
             per_fact[result.fact_key][1].append(result)
             continue
-        outcome = _write_draft(
-            result,
-            existing.get(result.key),
-            fact=facts_by_key[result.fact_key],
-            tags=[tags[slug] for slug in result.tags],
-            author=author,
-            duplicate_of=same_text.get((result.kind, result.text)),
-        )
+        if result.key in theirs:
+            outcome: str | Skip = Skip(
+                result.fact_key, result.generator, ANOTHER_TEACHERS, f"question {result.key}"
+            )
+        else:
+            outcome = _write_draft(
+                result,
+                existing.get(result.key),
+                fact=facts_by_key[result.fact_key],
+                tags=[tags[slug] for slug in result.tags],
+                owner=owner,
+                duplicate_of=same_text.get((result.kind, result.text)),
+            )
         if isinstance(outcome, Skip):
             report.skips.append(outcome)
             per_fact[result.fact_key][1].append(outcome)
@@ -283,7 +300,7 @@ def _write_draft(
     *,
     fact: Fact,
     tags: list[Tag],
-    author: User | None,
+    owner: User | None,
     duplicate_of: str | None,
 ) -> str | Skip:
     problems = draft.problems()
@@ -299,7 +316,7 @@ def _write_draft(
                 "same question as another fact's",
                 f"already in the bank as {duplicate_of}",
             )
-        question = Question(key=draft.key, author=author)
+        question = Question(key=draft.key, owner=owner)
         outcome = "created"
     else:
         if not question.generated_checksum or question_checksum(question) != (
@@ -355,7 +372,7 @@ def build_quiz(
     title: str | None = None,
     slug: str | None = None,
     seed: int = 0,
-    author: User | None = None,
+    owner: User | None = None,
     published: bool = False,
 ) -> Quiz:
     """A quiz of `size` questions from the article's bank that never answers itself: kinds take
@@ -367,9 +384,11 @@ def build_quiz(
         raise ValueError("A quiz needs at least one question (size must be 1 or more).")
     slug = slug or slugify(f"{article.slug}-quiz")[:100]
     title = title or f"Quiz: {article.title}"[:200]
+    bank = Question.objects.filter(fact__article=article)
+    if owner is not None:  # a quiz holds only questions its owner may edit (as in the admin)
+        bank = bank.editable_by(owner)
     questions = list(
-        Question.objects.filter(fact__article=article)
-        .select_related("fact__article")
+        bank.select_related("fact__article")
         .prefetch_related("choices", "accepted_answers", "match_pairs", "ordering_items")
         .order_by("key")
     )
@@ -394,7 +413,7 @@ def build_quiz(
         quiz = Quiz(
             slug=slug,
             title=title,
-            author=author,
+            owner=owner,
             published=published,
             description=_default_description(article, chosen),
         )

@@ -178,7 +178,7 @@ def import_questions(
     tag: str | None = None,
     dry_run: bool = False,
     skip_unsupported: bool = False,
-    author: User | None = None,
+    owner: User | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import the questions of a file (see the module's docstring). `format` None: guessed from
@@ -230,21 +230,33 @@ def import_questions(
 
     with transaction.atomic():
         tags = tags_named(name for _, _, names in planned for name in names)
+        keys = [item.key for item, _, _ in planned]
         existing = {
-            q.key: q
-            for q in Question.objects.filter(
-                key__in=[item.key for item, _, _ in planned]
-            ).prefetch_related(*PARTS)
+            q.key: q for q in Question.objects.filter(key__in=keys).prefetch_related(*PARTS)
         }
+        # A question of the same tag and name that `owner` may not edit is another teacher's:
+        # refused, never overwritten (no owner: a command run by the site's operator).
+        others = (
+            set(existing)
+            - set(
+                Question.objects.filter(key__in=keys)
+                .editable_by(owner)
+                .values_list("key", flat=True)
+            )
+            if owner is not None
+            else set()
+        )
         total = len(planned)
         new: list[PreparedQuestion] = []
         for done, (item, fields, tag_names) in enumerate(planned, start=1):
             try:
                 question_tags = list(dict.fromkeys(tags[n] for n in tag_names))
                 current = existing.get(item.key)
-                if current is None:
+                if item.key in others:
+                    report.refused.append(_with(item, reason=ANOTHER_TEACHERS))
+                elif current is None:
                     # Checked now, written below with the other new ones in a few queries.
-                    new.append(question_prepare(fields=fields, tags=question_tags, author=author))
+                    new.append(question_prepare(fields=fields, tags=question_tags, owner=owner))
                     report.created.append(item)
                 elif _same(current, fields, question_tags):
                     report.unchanged.append(item)
@@ -267,6 +279,12 @@ def import_questions(
         if not report.written:
             transaction.set_rollback(True)
     return report
+
+
+ANOTHER_TEACHERS = (
+    "Another teacher's question has this name in this tag; import under another tag (or ask "
+    "them to share it with you)."
+)
 
 
 def _with(item: ImportItem, **changes: Any) -> ImportItem:

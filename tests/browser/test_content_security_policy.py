@@ -50,6 +50,7 @@ def watched(page):
 
 @pytest.fixture
 def content(db):
+    TeacherFactory(username="tess")  # first: the content below is hers (tests/factories.py)
     article = ArticleFactory(slug="geneva")
     FactFactory(article=article, sentence=article.body.split(". ")[0] + ".", answer="Lavrov")
     quiz = QuizFactory(slug="reset", questions=[QuestionFactory(), QuestionFactory(numeric=True)])
@@ -64,7 +65,6 @@ def content(db):
     )
     attempt_finish(attempt=attempt, now=timezone.now())
     CardFactory.create_batch(2, deck=DeckFactory(slug="geneva-deck"))
-    TeacherFactory(username="tess")
     return {"quiz": quiz, "article": article}
 
 

@@ -12,7 +12,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from flashcards.services.decks import build_deck, default_deck_slug
-from quizzes.management.arguments import articles_from_slugs
+from quizzes.management.arguments import (
+    NO_OWNER_NOTE,
+    add_owner_argument,
+    articles_from_slugs,
+    check_owner_may_edit,
+    owner_from_username,
+)
 
 
 class _DryRun(Exception):
@@ -23,6 +29,7 @@ class Command(BaseCommand):
     help = "Build or rebuild a flashcard deck from the facts of one or more articles."
 
     def add_arguments(self, parser):
+        add_owner_argument(parser)
         parser.add_argument(
             "--article",
             action="append",
@@ -45,7 +52,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        owner = owner_from_username(options.get("owner"))
         articles = articles_from_slugs(options["article"])
+        check_owner_may_edit(owner, articles, what="articles")
         deck_slug = options["deck"]
         if not deck_slug:
             if len(articles) > 1:
@@ -60,6 +69,7 @@ class Command(BaseCommand):
                     title=options["title"],
                     description=options["description"],
                     published=published,
+                    owner=owner,
                 )
                 if options["dry_run"]:
                     raise _DryRun
@@ -72,6 +82,8 @@ class Command(BaseCommand):
             return
         verb = "Created" if result.deck_created else "Rebuilt"
         self.stdout.write(self.style.SUCCESS(f"{verb}: {result.summary()}"))
+        if owner is None and result.deck_created:
+            self.stdout.write(self.style.WARNING(NO_OWNER_NOTE))
         if not result.deck.published:
             self.stdout.write(
                 "To publish it, run the same command with --publish, or use Publish on the "

@@ -5,7 +5,13 @@ python manage.py build_quiz --article SLUG --size N [--title T] [--slug S] [--pu
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.management.arguments import articles_from_slugs
+from quizzes.management.arguments import (
+    NO_OWNER_NOTE,
+    add_owner_argument,
+    articles_from_slugs,
+    check_owner_may_edit,
+    owner_from_username,
+)
 from quizzes.services.bank_building import build_quiz
 
 
@@ -16,6 +22,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        add_owner_argument(parser)
         parser.add_argument("--article", required=True, metavar="SLUG", help="The article.")
         parser.add_argument("--size", required=True, type=int, help="How many questions.")
         parser.add_argument("--title", help="The quiz's title (default: “Quiz: <article>”).")
@@ -24,10 +31,18 @@ class Command(BaseCommand):
         parser.add_argument("--publish", action="store_true", help="Publish it (default: a draft).")
 
     def handle(self, *args, article, size, title=None, slug=None, seed=0, publish=False, **opts):
+        owner = owner_from_username(opts.get("owner"))
         [found] = articles_from_slugs([article])
+        check_owner_may_edit(owner, [found], what="articles")
         try:
             quiz = build_quiz(
-                article=found, size=size, title=title, slug=slug, seed=seed, published=publish
+                article=found,
+                size=size,
+                title=title,
+                slug=slug,
+                seed=seed,
+                published=publish,
+                owner=owner,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
@@ -40,3 +55,5 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Built {state} quiz “{quiz.title}” ({quiz.slug}): {mix}.")
         )
+        if owner is None:
+            self.stdout.write(self.style.WARNING(NO_OWNER_NOTE))

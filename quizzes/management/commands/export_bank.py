@@ -5,7 +5,9 @@
 Natural keys only (no primary keys), questions sorted by key with their choices and accepted
 answers right after them, the tags they use first, and fixed timestamps, so exporting the same
 bank twice gives the same bytes and the fixture loads into a database that holds other content.
-Authors are left out: `demo_users` loads after `questions`, and a bank should not name its users.
+Owners are left out unless `--owner USERNAME` names one for every question (the demo bank names
+the demo `teacher`, whom `demo_users` brings in the same `loaddata`): a bank shared with another
+school should not name its users, and co-teachers are never written.
 """
 
 import json
@@ -18,6 +20,7 @@ from quizzes.management.arguments import (
     add_articles_argument,
     articles_from_slugs,
     output_file,
+    owner_from_username,
     write_text,
 )
 from quizzes.models import Question, Tag
@@ -31,7 +34,7 @@ def _rows(objects):
     )
 
 
-def bank_rows(questions) -> list[dict]:
+def bank_rows(questions, *, owner: str | None = None) -> list[dict]:
     questions = list(questions)
     tags = Tag.objects.filter(questions__in=questions).distinct().order_by("slug")
     rows = _rows(tags)
@@ -39,7 +42,8 @@ def bank_rows(questions) -> list[dict]:
         (row,) = _rows([question])
         fields = row["fields"]
         fields["created_at"] = fields["updated_at"] = FIXED_TIMESTAMP
-        fields["author"] = None
+        fields["owner"] = [owner] if owner else None
+        fields.pop("shared_with", None)
         fields["tags"] = sorted(fields["tags"])
         rows.append(row)
         rows.extend(_rows(sorted(question.choices.all(), key=lambda c: c.order)))
@@ -61,9 +65,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--generated-only", action="store_true", help="Leave hand-written questions out."
         )
+        parser.add_argument(
+            "--owner",
+            metavar="USERNAME",
+            help="Name this user as every question's owner (the demo bank: teacher). Default: "
+            "no owner.",
+        )
 
-    def handle(self, *args, output=None, articles=None, generated_only=False, **options):
+    def handle(
+        self, *args, output=None, articles=None, generated_only=False, owner=None, **options
+    ):
         path = output_file(output) if output else None
+        owner = owner_from_username(owner).get_username() if owner else None
         questions = Question.objects.order_by("key").prefetch_related(
             "choices", "accepted_answers", "tags"
         )
@@ -73,7 +86,7 @@ class Command(BaseCommand):
         if generated_only:
             questions = questions.exclude(generator="")
         questions = questions.select_related("fact")
-        rows = bank_rows(questions)
+        rows = bank_rows(questions, owner=owner)
         text = json.dumps(rows, indent=2, cls=DjangoJSONEncoder) + "\n"
         count = sum(1 for row in rows if row["model"] == "quizzes.question")
         if path:

@@ -9,7 +9,14 @@ and never overwrites a question a teacher has edited. The same seed rebuilds the
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.management.arguments import add_articles_argument, articles_from_slugs
+from quizzes.management.arguments import (
+    NO_OWNER_NOTE,
+    add_articles_argument,
+    add_owner_argument,
+    articles_from_slugs,
+    check_owner_may_edit,
+    owner_from_username,
+)
 from quizzes.models import Fact
 from quizzes.services.bank_building import generate_questions
 from quizzes.services.generation import ARRANGED_KINDS, GENERATED_KINDS, check_kinds
@@ -30,6 +37,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        add_owner_argument(parser)
         add_articles_argument(
             parser, help="Only the facts of these articles (repeatable). Default: every article."
         )
@@ -56,18 +64,29 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, articles=None, kinds=None, seed=0, dry_run=False, prune=False, **options
+        self,
+        *args,
+        articles=None,
+        kinds=None,
+        seed=0,
+        dry_run=False,
+        prune=False,
+        owner=None,
+        **options,
     ):
+        owner = owner_from_username(owner)
         articles = split_values(articles)
         try:
             kinds = check_kinds(split_values(kinds))
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if articles is not None:
-            articles_from_slugs(articles)
+            check_owner_may_edit(owner, articles_from_slugs(articles), what="articles")
         facts = Fact.objects.select_related("article").order_by("article__slug", "position", "pk")
         if articles is not None:
             facts = facts.filter(article__slug__in=articles)
+        if owner is not None:  # the owner's own and shared articles' facts only
+            facts = facts.editable_by(owner)
         if not facts.exists():
             raise CommandError("There are no facts to generate questions from.")
 
@@ -83,11 +102,19 @@ class Command(BaseCommand):
             self.stdout.write(line)
 
         report = generate_questions(
-            facts=facts, kinds=kinds, seed=seed, dry_run=dry_run, prune=prune, progress=progress
+            facts=facts,
+            kinds=kinds,
+            seed=seed,
+            dry_run=dry_run,
+            prune=prune,
+            owner=owner,
+            progress=progress,
         )
         self.stdout.write("")
         style = self.style.WARNING if dry_run else self.style.SUCCESS
         self.stdout.write(style(report.summary()))
+        if owner is None and not dry_run:
+            self.stdout.write(self.style.WARNING(NO_OWNER_NOTE))
         if options.get("verbosity", 1) >= 2:
             for key, reason in report.skipped:
                 self.stdout.write(f"  skipped {key}: {reason}")

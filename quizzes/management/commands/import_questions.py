@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from quizzes.interchange import READ_FORMATS, FormatError
+from quizzes.management.arguments import NO_OWNER_NOTE, add_owner_argument, owner_from_username
 from quizzes.services.authoring import QuestionInvalid
 from quizzes.services.interchange import import_questions
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        add_owner_argument(parser)
         parser.add_argument("file", metavar="FILE", help="The file to import (UTF-8).")
         parser.add_argument(
             "--format",
@@ -47,8 +49,17 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, file, format=None, tag=None, dry_run=False, skip_unsupported=False, **options
+        self,
+        *args,
+        file,
+        format=None,
+        tag=None,
+        dry_run=False,
+        skip_unsupported=False,
+        owner=None,
+        **options,
     ):
+        owner = owner_from_username(owner)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
@@ -68,6 +79,7 @@ class Command(BaseCommand):
                 tag=tag,
                 dry_run=dry_run,
                 skip_unsupported=skip_unsupported,
+                owner=owner,
                 progress=progress,
             )
         except FormatError as error:
@@ -95,3 +107,5 @@ class Command(BaseCommand):
             raise CommandError(report.summary() + " (--skip-unsupported imports the rest)")
         style = self.style.WARNING if dry_run else self.style.SUCCESS
         self.stdout.write(style(report.summary()))
+        if owner is None and not dry_run:
+            self.stdout.write(self.style.WARNING(NO_OWNER_NOTE))

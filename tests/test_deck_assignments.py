@@ -47,6 +47,8 @@ def test_the_api_shows_a_class_deck_only_to_its_students_and_teachers(api_client
 
 def test_assign_a_deck_through_the_api(api_client_for, class_deck):
     teacher = TeacherFactory()
+    class_deck.owner = teacher  # a teacher assigns their own (or shared) decks only
+    class_deck.save(update_fields=["owner"])
     classroom = ClassroomFactory(teachers=[teacher])
     api = api_client_for(teacher)
     url = f"/api/classes/{classroom.pk}/assignments/"
@@ -77,6 +79,8 @@ def test_assign_a_deck_through_the_api(api_client_for, class_deck):
 )
 def test_bad_deck_assignments_are_400s_by_field(api_client_for, class_deck, body, field):
     teacher = TeacherFactory()
+    class_deck.owner = teacher
+    class_deck.save(update_fields=["owner"])
     classroom = ClassroomFactory(teachers=[teacher])
     response = api_client_for(teacher).post(
         f"/api/classes/{classroom.pk}/assignments/", body, format="json"

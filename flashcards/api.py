@@ -27,8 +27,13 @@ from rest_framework.response import Response
 from flashcards import selectors
 from flashcards.models import Card, Deck, LearningState
 from flashcards.services import scheduling
-from flashcards.services.scheduling import ReviewError, ReviewIdReused, format_interval
-from quizzes.parsing import whole_number
+from flashcards.services.scheduling import (
+    CardNotFound,
+    ReviewError,
+    ReviewIdReused,
+    format_interval,
+)
+from quizzes.parsing import MAX_ID, whole_number
 
 DUE_LIMIT_DEFAULT = 20
 DUE_LIMIT_MAX = 100
@@ -118,6 +123,9 @@ class ReviewOutputSerializer(serializers.Serializer):
         help_text="True when this client_review_id had been recorded already (nothing changed)."
     )
 
+
+# A datetime as the API's serializers write it (in the current time zone, "Z" for UTC).
+_api_datetime = serializers.DateTimeField().to_representation
 
 # --- views --------------------------------------------------------------------------------
 
@@ -250,29 +258,37 @@ class CardViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        card = self.get_object()
         serializer = ReviewInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        card_id = whole_number(pk, limit=MAX_ID)
+        if card_id is None or not serializer.is_valid():
+            # As get_object() decides: a card the student may not study is a 404, whatever
+            # was sent; otherwise the input's errors.
+            self.get_object()
+            serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            result = scheduling.review_card(
+            # The card is read with the student's state, in the query that locks the state.
+            result = scheduling.review_card_by_id(
                 user=request.user,
-                card=card,
+                card_id=card_id,
                 rating=data["rating"],
                 now=timezone.now(),
                 duration_ms=data.get("duration_ms"),
                 client_review_id=data.get("client_review_id") or "",
             )
+        except CardNotFound as exc:
+            raise Http404(str(exc)) from exc
         except ReviewIdReused as exc:
             raise serializers.ValidationError({"client_review_id": [str(exc)]}) from exc
         except ReviewError as exc:
             raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
-        due = result.log.state_after["due"]
+        # The fields of ReviewOutputSerializer (the schema's), built as the plain JSON they are:
+        # running the serializer over a fixed dict of plain values only copied its fields.
         output = {
-            "card": card.pk,
+            "card": result.log.card_id,
             "rating": result.log.get_rating_display().lower(),
-            "reviewed_at": result.log.reviewed_at,
-            "due": due,
+            "reviewed_at": _api_datetime(result.log.reviewed_at),
+            "due": result.log.state_after["due"],  # fsrs's ISO 8601, as the log stores it
             "interval_seconds": int(result.interval.total_seconds()),
             "interval": format_interval(result.interval),
             "state": LearningState(result.log.state_after["state"]).name.lower(),
@@ -280,6 +296,6 @@ class CardViewSet(viewsets.GenericViewSet):
             "duplicate": not result.created,
         }
         return Response(
-            ReviewOutputSerializer(output).data,
+            output,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )

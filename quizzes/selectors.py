@@ -7,7 +7,7 @@ are; tests pin the counts.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -92,14 +92,43 @@ def attempt_with_responses(*, user: "AnyUser", pk: int | str) -> Attempt:
         raise Http404("No such attempt.") from None
 
 
-def attempt_response_map(*, attempt: Attempt) -> list[Response]:
-    """The responses for a question map: slot, question, answered and flagged (no snapshots)."""
-    return list(
-        Response.objects.select_related(None)
-        .filter(attempt=attempt)
+class ResponseMapRow(NamedTuple):
+    """One question of an attempt as its question map shows it."""
+
+    slot: int
+    answer: Any  # the saved answer (None: not answered)
+    flagged: bool
+
+
+def attempt_response_map(*, attempt: Attempt) -> list[ResponseMapRow]:
+    """The responses for a question map, in slot order: (slot, answer, flagged) rows.
+
+    Plain rows, not model instances: every page of an attempt reads all its responses (50 on a
+    long quiz), and building that many instances cost more than the query.
+    """
+    rows = (
+        Response.objects.filter(attempt=attempt)
         .order_by("slot")
-        .only("pk", "attempt_id", "question_id", "slot", "answer", "flagged", "checked")
+        .values_list("slot", "answer", "flagged")
     )
+    return [ResponseMapRow(*row) for row in rows]
+
+
+def attempt_page_response(*, user: "AnyUser", pk: int | str, slot: int) -> Response | None:
+    """The response at `slot` of `user`'s attempt `pk`, with the attempt, its quiz and the
+    question version joined: what the attempt page reads, in one query.
+
+    None when there is no such row (not the owner, no such attempt or slot): the page then
+    reads the attempt with `attempt_for_owner`, which tells those apart.
+    """
+    if not user.is_authenticated:
+        raise Http404("No such attempt.")
+    try:
+        return Response.objects.select_related("attempt__quiz").get(
+            attempt_id=pk, attempt__user=user, slot=slot
+        )
+    except (Response.DoesNotExist, ValueError, TypeError, OverflowError):
+        return None
 
 
 def attempt_response_at(*, attempt: Attempt, slot: int) -> Response | None:

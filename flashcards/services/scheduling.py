@@ -59,6 +59,10 @@ class ReviewIdReused(ReviewError):
     """A `client_review_id` already recorded for a review of another card."""
 
 
+class CardNotFound(ReviewError):
+    """No such card, or one in a deck the student may not study (the API answers 404)."""
+
+
 @dataclass(frozen=True)
 class ReviewResult:
     state: CardState
@@ -247,19 +251,66 @@ def review_card(
     The same non-empty `client_review_id` sent twice is recorded once: the second call
     returns the first result (`created=False`).
     """
+    if not can_study(user=user, card=card):
+        raise ReviewError("This card's deck is not published.")
+    return _review(
+        user=user,
+        card_id=card.pk,
+        card=card,
+        rating=rating,
+        now=now,
+        duration_ms=duration_ms,
+        client_review_id=client_review_id,
+    )
+
+
+def review_card_by_id(
+    *,
+    user: User,
+    card_id: int,
+    rating: Rating | str | int,
+    now: datetime,
+    duration_ms: int | None = None,
+    client_review_id: str = "",
+) -> ReviewResult:
+    """`review_card` for the card with this id, read with the student's state in the same
+    query that locks the state (the API's path: one query fewer than reading the card first).
+
+    CardNotFound when there is no such card or the student may not study its deck; nothing is
+    written then.
+    """
+    return _review(
+        user=user,
+        card_id=card_id,
+        card=None,
+        rating=rating,
+        now=now,
+        duration_ms=duration_ms,
+        client_review_id=client_review_id,
+    )
+
+
+def _review(
+    *,
+    user: User,
+    card_id: int,
+    card: Card | None,
+    rating: Rating | str | int,
+    now: datetime,
+    duration_ms: int | None,
+    client_review_id: str,
+) -> ReviewResult:
     rating = parse_rating(rating)
     if duration_ms is not None and duration_ms < 0:
         raise ReviewError("duration_ms must not be negative.")
-    if not can_study(user=user, card=card):
-        raise ReviewError("This card's deck is not published.")
-    if client_review_id:
-        earlier = _earlier_result(user=user, client_review_id=client_review_id)
-        if earlier is not None:
-            return _same_card(earlier, card)
+    # No look-up of the id first: a new id (nearly every review) costs no query of its own. A
+    # retry's log insert hits the (user, client_review_id) constraint, which rolls back its
+    # whole transaction (the state's update too), and then answers with the first result.
     try:
         with transaction.atomic():
             return _review_locked(
                 user=user,
+                card_id=card_id,
                 card=card,
                 rating=rating,
                 now=now,
@@ -267,17 +318,17 @@ def review_card(
                 client_review_id=client_review_id,
             )
     except IntegrityError:
-        # Two requests with the same client_review_id raced; the other one won.
+        # This client_review_id was recorded before (a retry, or two at once: the other won).
         earlier = _earlier_result(user=user, client_review_id=client_review_id)
         if client_review_id and earlier is not None:
-            return _same_card(earlier, card)
+            return _same_card(earlier, card_id)
         raise
 
 
-def _same_card(earlier: ReviewResult, card: Card) -> ReviewResult:
+def _same_card(earlier: ReviewResult, card_id: int) -> ReviewResult:
     """A retry answers with the first result; an id reused for another card is refused rather
     than misreported."""
-    if earlier.log.card_id != card.pk:
+    if earlier.log.card_id != card_id:
         raise ReviewIdReused("This id was already used for a review of another card.")
     return earlier
 
@@ -298,15 +349,26 @@ def _earlier_result(*, user: User, client_review_id: str) -> ReviewResult | None
 def _review_locked(
     *,
     user: User,
-    card: Card,
+    card_id: int,
+    card: Card | None,
     rating: Rating,
     now: datetime,
     duration_ms: int | None,
     client_review_id: str,
 ) -> ReviewResult:
+    # Only the state's row is locked (`of`): the card and deck joined in are shared by every
+    # student, and locking them would make the class's reviews of a deck wait for each other.
+    locked = CardState.objects.select_for_update(of=("self",)).filter(user=user, card_id=card_id)
+    if card is None:
+        state = locked.select_related("card__deck").first()
+        card = (
+            state.card if state is not None else Card.objects.with_deck().filter(pk=card_id).first()
+        )
+        if card is None or not can_study(user=user, card=card):
+            raise CardNotFound("No such card in a deck you may study.")
+    else:
+        state = locked.first()
     deck = card.deck
-    locked = CardState.objects.select_for_update().filter(user=user, card=card)
-    state = locked.first()
     if state is None:
         # A first review without a first look (an API client) looks first. The insert leaves a
         # state made meanwhile by a concurrent review or look alone; either way, lock the row.
@@ -321,7 +383,7 @@ def _review_locked(
     _apply(state, after)
     state.reps += 1
     state.lapses += int(lapsed)
-    state.save()
+    state.save(update_fields=[*_SCHEDULE_FIELDS, "reps", "lapses"])
     log = ReviewLog.objects.create(
         user=user,
         card=card,
@@ -334,6 +396,9 @@ def _review_locked(
         client_review_id=client_review_id,
     )
     return ReviewResult(state=state, log=log, interval=interval, created=True)
+
+
+_SCHEDULE_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review")
 
 
 def _apply(state: CardState, card: fsrs.Card) -> None:

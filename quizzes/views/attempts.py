@@ -20,6 +20,7 @@ from quizzes.models import AttemptState, FeedbackMode
 from quizzes.parsing import MAX_ID, whole_number
 from quizzes.selectors import (
     attempt_for_owner,
+    attempt_page_response,
     attempt_response_at,
     attempt_response_map,
     attempt_with_responses,
@@ -62,17 +63,21 @@ def _is_answered(answer) -> bool:
 @login_required
 def attempt_detail(request, pk):
     now = timezone.now()
-    attempt = attempt_expire_if_overdue(
-        attempt=attempt_for_owner(user=request.user, pk=pk), now=now
-    )
+    asked = whole_number(request.GET.get("q")) or 1
+    # The asked question with its attempt, quiz and version in one query; the attempt alone
+    # (which 404s for another student's) when that slot does not exist.
+    response = attempt_page_response(user=request.user, pk=pk, slot=asked)
+    attempt = response.attempt if response else attempt_for_owner(user=request.user, pk=pk)
+    attempt = attempt_expire_if_overdue(attempt=attempt, now=now)
     if attempt.state != AttemptState.IN_PROGRESS:
         return redirect("attempt-review", pk=attempt.pk)
     responses = attempt_response_map(attempt=attempt)
     if not responses:
         messages.error(request, "This quiz has no questions.")
         return redirect(attempt.quiz)
-    slot = min(max(whole_number(request.GET.get("q")) or 1, 1), len(responses))
-    response = attempt_response_at(attempt=attempt, slot=slot)
+    slot = min(max(asked, 1), len(responses))
+    if response is None or response.slot != slot:
+        response = attempt_response_at(attempt=attempt, slot=slot)
     question = public_question(response.snapshot)
     # Immediate feedback on a checked answer, as the review options allow during the attempt.
     feedback = checked_review_item(response=response, quiz=attempt.quiz)

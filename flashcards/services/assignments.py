@@ -9,6 +9,7 @@ from django.db import transaction
 
 from flashcards.models import Deck, DeckAssignment
 from quizzes.models import Classroom
+from quizzes.services.classes import assignment_set
 
 
 def find_deck(slug: str) -> Deck | None:
@@ -25,12 +26,6 @@ def assign_deck(
 ) -> tuple[DeckAssignment, bool]:
     """Assign the deck to the class with these dates, or change the dates of the assignment
     there is; returns (assignment, created). ValidationError by field on bad dates."""
-    assignment = (
-        DeckAssignment.objects.select_for_update().filter(classroom=classroom, deck=item).first()
+    return assignment_set(
+        DeckAssignment, classroom=classroom, opens=opens, closes=closes, deck=item
     )
-    created = assignment is None
-    assignment = assignment or DeckAssignment(classroom=classroom, deck=item)
-    assignment.opens, assignment.closes = opens, closes
-    assignment.full_clean(validate_unique=False)
-    assignment.save()
-    return assignment, created

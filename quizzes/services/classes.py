@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -38,6 +38,7 @@ from django.db.models import (
     CharField,
     DecimalField,
     IntegerField,
+    Model,
     Q,
     Value,
     When,
@@ -49,6 +50,9 @@ from quizzes.models.classes import new_join_code, normalised_join_code
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
+
+# An assignment model: `QuizAssignment` here, `DeckAssignment` in the flashcards app.
+A = TypeVar("A", bound=Model)
 
 # The roster import reads at most this many lines (a class, not a school's directory).
 ROSTER_MAX_LINES = 2000
@@ -418,6 +422,26 @@ def roster_import(*, classroom: Classroom, csv_text: str) -> RosterResult:
 # --- assignments and overrides ------------------------------------------------------------------
 
 
+def assignment_set(
+    model: type[A],
+    *,
+    classroom: Classroom,
+    opens: datetime | None,
+    closes: datetime | None,
+    **item: Any,
+) -> tuple[A, bool]:
+    """Assign the item (`quiz=…`, or `deck=…` for the flashcards app's `DeckAssignment`) to the
+    class with this window, or change the window of the assignment there is, under a row lock;
+    returns (assignment, created). ValidationError by field on a bad window. Call it inside a
+    transaction."""
+    found = model._default_manager.select_for_update().filter(classroom=classroom, **item).first()
+    assignment: Any = found or model(classroom=classroom, **item)
+    assignment.opens, assignment.closes = opens, closes
+    assignment.full_clean(validate_unique=False)
+    assignment.save()
+    return assignment, found is None
+
+
 @transaction.atomic
 def assign_quiz(
     *,
@@ -428,15 +452,9 @@ def assign_quiz(
 ) -> tuple[QuizAssignment, bool]:
     """Assign `quiz` to the class with this window, or change the window of the assignment
     there is; returns (assignment, created). ValidationError by field on a bad window."""
-    assignment = (
-        QuizAssignment.objects.select_for_update().filter(classroom=classroom, quiz=quiz).first()
+    return assignment_set(
+        QuizAssignment, classroom=classroom, opens=opens, closes=closes, quiz=quiz
     )
-    created = assignment is None
-    assignment = assignment or QuizAssignment(classroom=classroom, quiz=quiz)
-    assignment.opens, assignment.closes = opens, closes
-    assignment.full_clean(validate_unique=False)
-    assignment.save()
-    return assignment, created
 
 
 @dataclass(frozen=True)

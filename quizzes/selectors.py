@@ -17,6 +17,7 @@ from django.db.models import (
     F,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -439,6 +440,25 @@ def classrooms_for_student(*, user: "User") -> list[Classroom]:
         Classroom.objects.attended_by(user)
         .prefetch_related(
             Prefetch("teachers", queryset=get_user_model().objects.order_by("username"))
+        )
+        .order_by("name", "pk")
+    )
+
+
+def classes_visible_to(user: "AnyUser") -> QuerySet[Classroom]:
+    """The classes `user` teaches or attends, with what the list shows (constant queries)."""
+    if not user.is_authenticated:  # the schema generator's anonymous request
+        return Classroom.objects.none()
+    taught = Classroom.teachers.through.objects.filter(classroom=OuterRef("pk"), user=user)
+    classes = Classroom.objects.filter(
+        Q(pk__in=Classroom.objects.taught_by(user).values("pk"))
+        | Q(pk__in=Classroom.objects.attended_by(user).values("pk"))
+    )
+    return (
+        classes.annotate(_teaches=Exists(taught), _student_count=Count("enrolments", distinct=True))
+        .prefetch_related(
+            Prefetch("teachers", queryset=get_user_model().objects.order_by("username")),
+            Prefetch("students", queryset=get_user_model().objects.order_by("username")),
         )
         .order_by("name", "pk")
     )

@@ -31,7 +31,7 @@ def students_taught_by(user):
     users = get_user_model().objects.all()
     if user.is_superuser:
         return users
-    return users.filter(enrolments__classroom__teachers=user).distinct()
+    return users.filter(pk__in=Enrolment.objects.taught_by(user).values("student"))
 
 
 class EnrolmentInline(admin.TabularInline):
@@ -230,13 +230,7 @@ class QuizOverrideAdmin(admin.ModelAdmin):
     autocomplete_fields = ("quiz",)
 
     def get_queryset(self, request):
-        overrides = super().get_queryset(request)
-        if request.user.is_superuser:
-            return overrides
-        taught = Classroom.objects.taught_by(request.user)
-        return overrides.filter(
-            Q(classroom__in=taught) | Q(user__in=students_taught_by(request.user))
-        )
+        return super().get_queryset(request).visible_to(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         # Whom and what it is for stay put: another student or quiz is another override.

@@ -23,7 +23,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
@@ -43,6 +42,7 @@ from quizzes.api.permissions import requires
 from quizzes.cleaning import text_problems
 from quizzes.models import Classroom, Enrolment, Quiz, QuizOverride
 from quizzes.permissions import CREATE_CLASSES, can_edit
+from quizzes.selectors import classes_visible_to
 from quizzes.services import classes as class_services
 
 OVERRIDE_PERMISSION = "quizzes.add_quizoverride"
@@ -282,25 +282,6 @@ class RulesSerializer(serializers.Serializer):
 # --- views ----------------------------------------------------------------------------------
 
 
-def _visible_classes(user):
-    """The classes `user` teaches or attends, with what the list shows (constant queries)."""
-    if not user.is_authenticated:  # the schema generator's anonymous request
-        return Classroom.objects.none()
-    taught = Classroom.teachers.through.objects.filter(classroom=OuterRef("pk"), user=user)
-    classes = Classroom.objects.filter(
-        Q(pk__in=Classroom.objects.taught_by(user).values("pk"))
-        | Q(pk__in=Classroom.objects.attended_by(user).values("pk"))
-    )
-    return (
-        classes.annotate(_teaches=Exists(taught), _student_count=Count("enrolments", distinct=True))
-        .prefetch_related(
-            Prefetch("teachers", queryset=get_user_model().objects.order_by("username")),
-            Prefetch("students", queryset=get_user_model().objects.order_by("username")),
-        )
-        .order_by("name", "pk")
-    )
-
-
 def _taught_class(request, pk) -> Classroom:
     classroom = Classroom.objects.taught_by(request.user).filter(pk=pk).first()
     if classroom is None:
@@ -360,7 +341,7 @@ class ClassroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     lookup_value_regex = r"\d+"  # an id; anything else is a 404, not a lookup
 
     def get_queryset(self):
-        return _visible_classes(self.request.user)
+        return classes_visible_to(self.request.user)
 
     def create(self, request):
         if not requires(CREATE_CLASSES)().has_permission(request, self):
@@ -454,16 +435,6 @@ class ClassroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
 
 
-def overrides_visible_to(user):
-    """The overrides on classes `user` teaches and on their students (a superuser: all)."""
-    overrides = QuizOverride.objects.all()
-    if user.is_superuser:
-        return overrides
-    taught = Classroom.objects.taught_by(user)
-    students = Enrolment.objects.filter(classroom__in=taught).values("student_id")
-    return overrides.filter(Q(classroom__in=taught) | Q(user_id__in=students))
-
-
 class QuizOverridesView(GenericAPIView):
     """The overrides (accommodations) on one quiz, for the classes and students I teach."""
 
@@ -484,7 +455,7 @@ class QuizOverridesView(GenericAPIView):
     def get(self, request, slug):
         quiz = self.get_quiz(slug)
         overrides = (
-            overrides_visible_to(request.user)
+            QuizOverride.objects.visible_to(request.user)
             .filter(quiz=quiz)
             .select_related("quiz")
             .order_by("pk")
@@ -527,9 +498,8 @@ class QuizOverridesView(GenericAPIView):
         else:
             students = get_user_model().objects.filter(pk=user_id)
             if not request.user.is_superuser:
-                taught = Classroom.objects.taught_by(request.user)
                 students = students.filter(
-                    pk__in=Enrolment.objects.filter(classroom__in=taught).values("student_id")
+                    pk__in=Enrolment.objects.taught_by(request.user).values("student")
                 )
             student = students.first()
             if student is None:

@@ -32,7 +32,7 @@ def results_readable_q(model: Any, user: Any, *, via: str) -> Q:
     student = f"{via.rsplit('__', 1)[0]}__user" if "__" in via else "user"
     from quizzes.models.classes import Enrolment  # classes build on quizzes and attempts
 
-    taught = Enrolment.objects.filter(classroom__teachers=user).values("student")
+    taught = Enrolment.objects.taught_by(user).values("student")
     return owned_q(model, user, via=via) | Q(**{f"{student}__in": taught})
 
 

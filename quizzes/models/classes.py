@@ -97,6 +97,11 @@ class EnrolmentQuerySet(models.QuerySet):
     def get_by_natural_key(self, join_code, username):
         return self.get(classroom__join_code=join_code, student__username=username)
 
+    def taught_by(self, user):
+        """The enrolments in the classes `user` teaches (a superuser: all; as a subquery,
+        `.values("student")` is "the students `user` teaches")."""
+        return self.filter(classroom__in=Classroom.objects.taught_by(user))
+
 
 class Enrolment(models.Model):
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="enrolments")
@@ -180,6 +185,16 @@ class QuizOverrideQuerySet(models.QuerySet):
         if username is not None:
             return self.get(quiz__slug=quiz_slug, user__username=username)
         return self.get(quiz__slug=quiz_slug, classroom__join_code=join_code)
+
+    def visible_to(self, user):
+        """The overrides a teacher sees and manages: on the classes `user` teaches and on their
+        students (a superuser: all)."""
+        if user and user.is_superuser:
+            return self.all()
+        students = Enrolment.objects.taught_by(user).values("student")
+        return self.filter(
+            models.Q(classroom__in=Classroom.objects.taught_by(user)) | models.Q(user__in=students)
+        )
 
 
 class QuizOverride(models.Model):

@@ -180,6 +180,28 @@ def _save_error(request, attempt, slot, error: QuizError, status=400, typed: str
     return redirect(_slot_url(attempt, slot))
 
 
+def _typed(kind: str, data) -> str | None:
+    """What the student typed, to give back with a refusal (text, numeric, an ordering's places)."""
+    if kind == grading.ORDERING:
+        return json.dumps(typed_places(data))
+    return data.get("answer") if kind in grading.TEXT_KINDS | {grading.NUMERIC} else None
+
+
+def _where_next(attempt, slot: int, data) -> str:
+    """Where the button pressed goes after a save: finish, next, previous, a question of the
+    map, or back to this one."""
+    nav = data.get("nav", "")
+    if nav == "finish":
+        return reverse("attempt-finish", kwargs={"pk": attempt.pk})
+    if nav == "next":
+        return _slot_url(attempt, slot + 1)
+    if nav == "prev":
+        return _slot_url(attempt, max(slot - 1, 1))
+    if goto := data.get("goto"):
+        return _slot_url(attempt, whole_number(goto) or slot)
+    return _slot_url(attempt, slot)
+
+
 @require_POST
 @login_required
 def attempt_save(request, pk):
@@ -210,10 +232,7 @@ def attempt_save(request, pk):
         if data.get("nav") == "check":
             response = attempt_check_answer(attempt=attempt, question_id=question_id, now=now)
     except QuizError as error:
-        typed = data.get("answer") if kind in grading.TEXT_KINDS | {grading.NUMERIC} else None
-        if kind == grading.ORDERING:
-            typed = json.dumps(typed_places(data))
-        return _save_error(request, attempt, slot, error, typed=typed)
+        return _save_error(request, attempt, slot, error, typed=_typed(kind, data))
 
     if _wants_json(request):
         return JsonResponse(
@@ -225,16 +244,7 @@ def attempt_save(request, pk):
                 "flagged": response.flagged,
             }
         )
-    nav = data.get("nav", "")
-    if nav == "finish":
-        return redirect("attempt-finish", pk=attempt.pk)
-    if nav == "next":
-        return redirect(_slot_url(attempt, slot + 1))
-    if nav == "prev":
-        return redirect(_slot_url(attempt, max(slot - 1, 1)))
-    if goto := data.get("goto"):
-        return redirect(_slot_url(attempt, whole_number(goto) or slot))
-    return redirect(_slot_url(attempt, slot))
+    return redirect(_where_next(attempt, slot, data))
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,44 +12,14 @@ should use the (user, deck, due) index), and how many queries the study page mak
 
 from __future__ import annotations
 
-import os
-import statistics
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from throwaway import median_ms, throwaway_database  # bench/ is the script's own folder
 
 CARDS = 50_000
 OTHER_STUDENTS = 5
 RUNS = 25
-
-
-def setup_django() -> tuple[str, object, str]:
-    url = os.environ.get("DATABASE_URL", "")
-    temp = None
-    if not url.startswith("postgres"):
-        temp = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)  # noqa: SIM115
-        os.environ["DATABASE_URL"] = f"sqlite:///{temp.name}"
-    os.environ.setdefault("DEBUG", "true")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    old_name = connection.settings_dict["NAME"]
-    if temp is None:
-        # A throwaway database next to the one named (test_<name>), dropped at the end.
-        connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    else:
-        call_command("migrate", verbosity=0)
-    return connection.vendor, temp, old_name
 
 
 def populate():
@@ -98,27 +68,16 @@ def populate():
     return student, deck
 
 
-def median_ms(fn) -> float:
-    fn()  # warm up
-    timings = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
-
-
 def main():
-    vendor, temp, old_name = setup_django()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
+    with throwaway_database() as vendor:
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+        from django.utils import timezone
 
-    from flashcards.models import CardState
-    from flashcards.selectors import study_queue
+        from flashcards.models import CardState
+        from flashcards.selectors import study_queue
 
-    try:
         started = time.perf_counter()
         student, deck = populate()
         with connection.cursor() as cursor:
@@ -146,7 +105,7 @@ def main():
         }
         print(f"Median of {RUNS} runs:")
         for name, measure in measures.items():
-            print(f"  {name:<36}{median_ms(measure):8.2f} ms")
+            print(f"  {name:<36}{median_ms(measure, RUNS):8.2f} ms")
         print("\nQuery plan of the next due cards:")
         print(next_20[:20].explain())
 
@@ -157,19 +116,13 @@ def main():
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         reveal = response.content.decode().split('href="?reveal=')[1].split('"')[0]
-        page_ms = median_ms(lambda: client.get(url + f"?reveal={reveal}"))
+        page_ms = median_ms(lambda: client.get(url + f"?reveal={reveal}"), RUNS)
         with CaptureQueriesContext(connection) as revealed:
             client.get(url + f"?reveal={reveal}")
         print(
             f"\nStudy page: {len(queries)} queries (front), {len(revealed)} queries "
             f"(answer shown with the four intervals); median {page_ms:.1f} ms per page"
         )
-    finally:
-        if temp is None:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        else:
-            connection.close()
-            Path(temp.name).unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

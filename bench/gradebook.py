@@ -14,44 +14,15 @@ renders in under a second.
 
 from __future__ import annotations
 
-import os
-import statistics
-import sys
-import tempfile
 import time
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from throwaway import median_ms, throwaway_database  # bench/ is the script's own folder
 
 STUDENTS = 1_000
 QUIZZES = 20
 RUNS = 7
-
-
-def setup_django() -> tuple[str, object, str]:
-    url = os.environ.get("DATABASE_URL", "")
-    temp = None
-    if not url.startswith("postgres"):
-        temp = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)  # noqa: SIM115
-        os.environ["DATABASE_URL"] = f"sqlite:///{temp.name}"
-    os.environ.setdefault("DEBUG", "true")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    old_name = connection.settings_dict["NAME"]
-    if temp is None:
-        connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    else:
-        call_command("migrate", verbosity=0)
-    return connection.vendor, temp, old_name
 
 
 def populate():
@@ -133,25 +104,14 @@ def populate():
     return teacher, classroom, empty
 
 
-def median_ms(fn) -> float:
-    fn()  # warm up
-    timings = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
-
-
 def main():
-    vendor, temp, old_name = setup_django()
-    from django.db import connection
-    from django.test import Client
+    with throwaway_database() as vendor:
+        from django.db import connection
+        from django.test import Client
 
-    from quizzes.gradebook import class_gradebook
-    from quizzes.models import Attempt
+        from quizzes.gradebook import class_gradebook
+        from quizzes.models import Attempt
 
-    try:
         started = time.perf_counter()
         teacher, classroom, empty = populate()
         with connection.cursor() as cursor:
@@ -180,7 +140,7 @@ def main():
         print(f"Median of {RUNS} runs:")
         figures = {}
         for name, measure in measures.items():
-            figures[name] = median_ms(measure)
+            figures[name] = median_ms(measure, RUNS)
             print(f"  {name:<36}{figures[name]:8.1f} ms")
         page = figures["class grid page (admin, HTML)"]
         print(
@@ -190,12 +150,6 @@ def main():
             f"({'within' if page < 1000 else 'OVER'}); the empty page of the same run takes "
             f"{figures['baseline: empty class grid page']:.0f} ms."
         )
-    finally:
-        if temp is None:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        else:
-            connection.close()
-            Path(temp.name).unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -464,8 +464,9 @@ class QuizViewSet(viewsets.ModelViewSet):
         attempt, created = attempt_services.attempt_start(
             quiz=quiz, user=request.user, now=timezone.now()
         )
+        # A new attempt comes with its responses (written, not read back); a resumed one is read.
         return Response(
-            s.AttemptSerializer(_attempt_with_responses(attempt.pk)).data,
+            s.AttemptSerializer(attempt if created else _attempt_with_responses(attempt.pk)).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 

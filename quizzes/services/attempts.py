@@ -226,7 +226,7 @@ def _start(*, quiz: Quiz, user: "User", now: datetime, rng: random.Random) -> tu
         layout=layout,
     )
     marks = {place.question.pk: place.marks for place in places}
-    Response.objects.bulk_create(
+    responses = Response.objects.bulk_create(
         Response(
             attempt=attempt,
             question_id=item["question"],
@@ -239,7 +239,18 @@ def _start(*, quiz: Quiz, user: "User", now: datetime, rng: random.Random) -> tu
         )
         for slot, item in enumerate(layout, start=1)
     )
+    _remember_responses(attempt, responses)
     return attempt, True
+
+
+def _remember_responses(attempt: Attempt, responses: list[Response]) -> None:
+    """Keep the responses just written as `attempt.responses.all()`, as a prefetch would: they
+    are in slot order with their attempt, quiz and version, so whoever shows the new attempt
+    (the API's answer to a start) reads no row back. A query built on top of it still runs."""
+    queryset = attempt.responses.all()
+    queryset._result_cache = responses
+    queryset._prefetch_done = True
+    attempt._prefetched_objects_cache = {"responses": queryset}
 
 
 # --- answering --------------------------------------------------------------------------------

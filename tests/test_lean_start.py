@@ -1,0 +1,62 @@
+"""Issue 16: a start answers with the attempt it wrote, without reading it back.
+
+The responses a start inserts are the rows the answer shows (`_remember_responses` in
+`quizzes/services/attempts.py`); these tests pin that the answer is the one a read of the
+attempt gives, for every kind of question, shuffled, timed and resumed.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.every_kind import every_kind_quiz
+from tests.factories import QuizFactory
+
+
+@pytest.fixture
+def api(api_client_for, student):
+    return api_client_for(student)
+
+
+def _start(api, quiz):
+    return api.post(f"/api/quizzes/{quiz.slug}/attempts/")
+
+
+@pytest.mark.parametrize("timed", [False, True], ids=["untimed", "timed"])
+def test_a_start_answers_what_reading_the_attempt_answers(api, timed):
+    quiz = every_kind_quiz(
+        shuffle_questions=True, time_limit=timedelta(minutes=20) if timed else None
+    )
+    started = _start(api, quiz)
+    assert started.status_code == 201
+    read = api.get(f"/api/attempts/{started.json()['id']}/")
+    assert read.status_code == 200
+    assert started.json() == read.json()
+    assert len(started.json()["questions"]) == quiz.quiz_questions.count()
+
+
+def test_resuming_answers_the_attempt_as_it_stands(api):
+    quiz = QuizFactory(questions=3)
+    first = _start(api, quiz).json()
+    attempt_id = first["id"]
+    question = first["questions"][0]["question"]
+    api.put(
+        f"/api/attempts/{attempt_id}/answers/{question['id']}/",
+        {"answer": question["choices"][0]["id"], "flagged": True},
+        format="json",
+    )
+    resumed = _start(api, quiz)
+    assert resumed.status_code == 200
+    assert resumed.json() == api.get(f"/api/attempts/{attempt_id}/").json()
+    assert resumed.json()["questions"][0]["flagged"] is True
+
+
+def test_a_start_reads_nothing_back(api):
+    quiz = QuizFactory(questions=5)
+    _start(api, QuizFactory(questions=1))  # the token checked, the questions' versions made once
+    with CaptureQueriesContext(connection) as queries:
+        _start(api, quiz)
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+    assert not any('FROM "quizzes_response"' in sql for sql in reads)

@@ -108,15 +108,27 @@ class _Place:
     drawn_by: int | None = None  # the random slot that drew it
 
 
+_PLACE_FIELDS = (
+    "order",
+    "marks",
+    "question__edition",
+    "question__current_version__snapshot",
+    "question__current_version__question_id",
+)
+
+
 def _places(quiz: Quiz, rng: random.Random) -> list[_Place]:
     """The quiz's questions in the quiz's order, with this attempt's draws in their slots' places.
 
     Three queries (the questions, the slots, and with slots, their pools and the questions
     drawn: two more), whatever the number of questions or slots.
     """
+    # Of each question only what the layout reads (its version; its edition for a version to
+    # make): a start reads a whole quiz's rows, and the rest of the columns cost their decoding.
     fixed = list(
         QuizQuestion.objects.filter(quiz=quiz)
         .select_related("question__current_version")
+        .only(*_PLACE_FIELDS)
         .order_by("order", "pk")
     )
     slots = list(

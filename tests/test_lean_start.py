@@ -1,17 +1,25 @@
-"""Issue 16: a start answers with the attempt it wrote, without reading it back.
+"""Issue 16: a start answers with the attempt it wrote, without reading it back or running
+the serializer's fields.
 
 The responses a start inserts are the rows the answer shows (`_remember_responses` in
-`quizzes/services/attempts.py`); these tests pin that the answer is the one a read of the
-attempt gives, for every kind of question, shuffled, timed and resumed.
+`quizzes/services/attempts.py`), written by `attempt_data`; these tests pin that the answer is
+the one a read of the attempt gives (`AttemptSerializer`), for every kind of question, shuffled,
+timed, resumed, checked and finished.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from tests.every_kind import every_kind_quiz
+from quizzes.api import serializers as s
+from quizzes.api.serializers import attempt_data
+from quizzes.models import Attempt, FeedbackMode
+from quizzes.services.attempts import attempt_check_answer, attempt_finish
+from tests.every_kind import answered_wrongly, every_kind_quiz
 from tests.factories import QuizFactory
 
 
@@ -60,3 +68,23 @@ def test_a_start_reads_nothing_back(api):
         _start(api, quiz)
     reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
     assert not any('FROM "quizzes_response"' in sql for sql in reads)
+
+
+def test_a_checked_answer_is_answered_as_the_serializer_answers_it(api, student):
+    quiz = every_kind_quiz(feedback_mode=FeedbackMode.IMMEDIATE)
+    attempt = answered_wrongly(quiz, student)
+    question = attempt.responses.order_by("slot").first().question_id
+    attempt_check_answer(attempt=attempt, question_id=question, now=timezone.now())
+    resumed = _start(api, quiz)
+    assert resumed.status_code == 200
+    assert resumed.json()["questions"][0]["checked_result"] is not None
+    assert resumed.json() == api.get(f"/api/attempts/{attempt.pk}/").json()
+
+
+@pytest.mark.parametrize("hidden", [True, False], ids=["marks hidden", "marks shown"])
+def test_attempt_data_is_the_serializers_data_for_a_finished_attempt(student, hidden):
+    quiz = every_kind_quiz(off=("marks",) if hidden else (), pass_mark=Decimal("1.5"))
+    attempt = attempt_finish(attempt=answered_wrongly(quiz, student), now=timezone.now())
+    attempt = Attempt.objects.select_related("quiz").get(pk=attempt.pk)
+    assert attempt_data(attempt) == s.AttemptSerializer(attempt).data
+    assert (attempt_data(attempt)["score"] is None) == hidden

@@ -466,7 +466,7 @@ class QuizViewSet(viewsets.ModelViewSet):
         )
         # A new attempt comes with its responses (written, not read back); a resumed one is read.
         return Response(
-            s.AttemptSerializer(attempt if created else _attempt_with_responses(attempt.pk)).data,
+            s.attempt_data(attempt if created else _attempt_with_responses(attempt.pk)),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 

@@ -15,6 +15,7 @@ from quizzes.api.serializers.attempts import (
     ResultRowSerializer,
     ReviewSerializer,
     SavedAnswerSerializer,
+    attempt_data,
 )
 from quizzes.api.serializers.auth import (
     TokenRequestSerializer,
@@ -56,4 +57,5 @@ __all__ = [
     "StudentQuizSerializer",
     "TokenRequestSerializer",
     "TokenSerializer",
+    "attempt_data",
 ]

@@ -1,7 +1,7 @@
-"""In-process CPU per request of the attempt page and the attempt start, old and new code alternated.
+"""In-process CPU per request of the attempt page and the attempt start, old and new alternated.
 
     .venv/bin/python bench/request_cpu.py                          # this checkout only
-    .venv/bin/python bench/request_cpu.py --against ../main-copy   # that checkout, then this, in turn
+    .venv/bin/python bench/request_cpu.py --against ../main-copy   # that checkout and this, in turn
     .venv/bin/python bench/request_cpu.py --profile page --top 40  # where the page's CPU goes
 
 Each checkout runs in a worker process of its own (its own Python and app code, with this
@@ -86,9 +86,9 @@ def _worker() -> None:
         turn["start"] += 1
         pair = n % (len(starters) * len(quizzes))
         if n and pair == 0:  # every pair started: set their attempts aside, start again
-            Attempt.objects.filter(
-                quiz__in=quizzes, state=AttemptState.IN_PROGRESS
-            ).update(state=AttemptState.ABANDONED)
+            Attempt.objects.filter(quiz__in=quizzes, state=AttemptState.IN_PROGRESS).update(
+                state=AttemptState.ABANDONED
+            )
         reply = api.post(
             f"/api/quizzes/{quizzes[pair // len(starters)].slug}/attempts/",
             headers=starters[pair % len(starters)],
@@ -116,7 +116,7 @@ def _worker() -> None:
         if profiler:
             stats = pstats.Stats(profiler, stream=sys.stderr)
             stats.sort_stats("cumulative").print_stats(profile)
-            stats.dump_stats(os.environ.get("BENCH_PROFILE_OUT") or f"/tmp/{what}.prof")
+            stats.dump_stats(os.environ["BENCH_PROFILE_OUT"])
         print(json.dumps({"ms": used * 1000 / count}), flush=True)
 
 
@@ -157,7 +157,7 @@ class Worker:
             "LOG_LEVEL": "ERROR",
             "BENCH_WORKER": "1",
         }
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603 (this checkout's script, a given venv)
             [str(app_dir / ".venv" / "bin" / "python"), str(Path(__file__).resolve())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -195,7 +195,7 @@ def main() -> int:
     parser.add_argument("--only", choices=["page", "start"], help="measure one of the two")
     parser.add_argument("--profile", choices=["page", "start"])
     parser.add_argument("--top", type=int, default=40)
-    parser.add_argument("--profile-out", default="/tmp/request_cpu.prof", help="pstats file")
+    parser.add_argument("--profile-out", type=Path, default=Path("request_cpu.prof"))
     args = parser.parse_args()
 
     here = BENCH_DIR.parent
@@ -205,7 +205,8 @@ def main() -> int:
         workers = []
         try:
             for label, app_dir in sides:
-                workers.append(Worker(app_dir, label, args.redis_db, Path(name), args.profile_out))
+                out = str(args.profile_out.resolve())
+                workers.append(Worker(app_dir, label, args.redis_db, Path(name), out))
             if args.profile:
                 ms = workers[-1].run(args.profile, args.requests, args.top)
                 print(f"{args.profile}: {ms:.2f} ms CPU per request under cProfile")
@@ -222,9 +223,10 @@ def main() -> int:
                 f" requests, load average {os.getloadavg()[0]:.1f}"
             )
             for (label, what), values in results.items():
+                each = ", ".join(f"{v:.2f}" for v in values)
                 print(
-                    f"  {label:6} {what:5}: best {min(values):6.2f} ms, median"
-                    f" {statistics.median(values):6.2f} ms  ({', '.join(f'{v:.2f}' for v in values)})"
+                    f"  {label:6} {what:5}: best {min(values):6.2f} ms,"
+                    f" median {statistics.median(values):6.2f} ms  ({each})"
                 )
         finally:
             for worker in workers:

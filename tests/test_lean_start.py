@@ -20,7 +20,7 @@ from quizzes.api.serializers import attempt_data
 from quizzes.models import Attempt, FeedbackMode
 from quizzes.services.attempts import attempt_check_answer, attempt_finish
 from tests.every_kind import answered_wrongly, every_kind_quiz
-from tests.factories import QuizFactory
+from tests.factories import QuizFactory, UserFactory
 
 
 @pytest.fixture
@@ -61,13 +61,17 @@ def test_resuming_answers_the_attempt_as_it_stands(api):
     assert resumed.json()["questions"][0]["flagged"] is True
 
 
-def test_a_start_reads_nothing_back(api):
-    quiz = QuizFactory(questions=5)
-    _start(api, QuizFactory(questions=1))  # the token checked, the questions' versions made once
+@pytest.mark.parametrize("size", [5, 50])
+def test_a_start_reads_nothing_back(api, api_client_for, size):
+    quiz = QuizFactory(questions=size)
+    _start(api_client_for(UserFactory()), quiz)  # the questions' versions, made by a first start
     with CaptureQueriesContext(connection) as queries:
-        _start(api, quiz)
+        assert _start(api, quiz).status_code == 201
     reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
     assert not any('FROM "quizzes_response"' in sql for sql in reads)
+    # The quiz; the student's row locked; the latest attempt; the rules; the questions; the
+    # random slots; the two INSERTs; and the savepoint around them (two statements).
+    assert len(queries) == 10
 
 
 def test_a_checked_answer_is_answered_as_the_serializer_answers_it(api, student):

@@ -1,8 +1,8 @@
 """Issue 16: a start answers with the attempt it wrote, without reading it back or running
 the serializer's fields.
 
-The responses a start inserts are the rows the answer shows (`_remember_responses` in
-`quizzes/services/attempts.py`), written by `attempt_data`; these tests pin that the answer is
+The responses a start inserts are the rows the answer shows (`attempt.new_responses`, from
+`attempt_start`), written by `attempt_data`; these tests pin that the answer is
 the one a read of the attempt gives (`AttemptSerializer`), for every kind of question, shuffled,
 timed, resumed, checked and finished.
 """

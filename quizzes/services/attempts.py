@@ -251,18 +251,10 @@ def _start(*, quiz: Quiz, user: "User", now: datetime, rng: random.Random) -> tu
         )
         for slot, item in enumerate(layout, start=1)
     )
-    _remember_responses(attempt, responses)
+    # The rows just written, for whoever shows the new attempt (the API's answer to a start),
+    # so that it reads none of them back: in slot order, with their attempt, quiz and version.
+    attempt.new_responses = responses
     return attempt, True
-
-
-def _remember_responses(attempt: Attempt, responses: list[Response]) -> None:
-    """Keep the responses just written as `attempt.responses.all()`, as a prefetch would: they
-    are in slot order with their attempt, quiz and version, so whoever shows the new attempt
-    (the API's answer to a start) reads no row back. A query built on top of it still runs."""
-    queryset = attempt.responses.all()
-    queryset._result_cache = responses
-    queryset._prefetch_done = True
-    attempt._prefetched_objects_cache = {"responses": queryset}
 
 
 # --- answering --------------------------------------------------------------------------------

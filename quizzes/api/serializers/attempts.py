@@ -259,13 +259,14 @@ def _grade(value):
     return None if value is None else _GRADE.to_representation(value)
 
 
-def attempt_data(attempt: Attempt, *, now=None) -> dict:
+def attempt_data(attempt: Attempt, *, responses: list[Response] | None = None, now=None) -> dict:
     """`AttemptSerializer(attempt).data`, written without DRF's fields: what a start answers.
 
     A start answers with every question of the attempt (twenty, fifty), and building and running
     the ModelSerializer's fields for each cost more than the rest of the answer. The schema is
     still `AttemptSerializer`'s; tests/test_lean_start.py pins this to what it gives, for every
-    kind of question. Load the attempt with its quiz and its responses (in slot order).
+    kind of question. Load the attempt with its quiz and its responses (in slot order), or pass
+    the `responses` (a start's `attempt.new_responses`).
     """
     now = now or timezone.now()
     hidden = not marks_shown(attempt=attempt, now=now)
@@ -295,7 +296,7 @@ def attempt_data(attempt: Attempt, *, now=None) -> dict:
                 "checked": response.checked,
                 "checked_result": _checked_result(response, quiz),
             }
-            for response in attempt.responses.all()
+            for response in (attempt.responses.all() if responses is None else responses)
         ],
     }
 

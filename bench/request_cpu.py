@@ -14,8 +14,11 @@ test client and prints the CPU (`time.process_time`) per request, best and media
 The page is `/attempts/{id}/?q=k` (k going round the 50 questions), the start
 `POST /api/quizzes/{slug}/attempts/` with a token (a real 201 start each time).
 
-`--profile page|start` runs cProfile over the requests in this checkout and prints the functions
-by cumulative time. PostgreSQL must be on 127.0.0.1:5432 (user postgres) and Redis on
+`--profile page|start` runs cProfile, timed by CPU (`process_time`), over the requests in this
+checkout, prints the `--top` functions by cumulative time and writes the whole profile to
+`--profile-out` (request_cpu.prof) for pstats. cProfile's own cost inflates code that makes
+many small calls (templates, the ORM's compiler): read its shares as an order, and the timings
+without it as the figures. PostgreSQL must be on 127.0.0.1:5432 (user postgres) and Redis on
 127.0.0.1:6379.
 """
 

@@ -149,6 +149,8 @@ def child(args: argparse.Namespace) -> None:
         profiler.enable()
         serve(args.profile, calls)
         profiler.disable()
+        if args.stats_file:
+            profiler.dump_stats(args.stats_file)
         stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
         for order in ("tottime", "cumulative"):
             print(f"--- {args.profile}: {args.requests} requests, by {order} ---")
@@ -184,6 +186,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=35, help="functions printed per ordering")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12")
     parser.add_argument("--db-prefix", default="prof_bench")
+    parser.add_argument("--stats-file", help="with --profile: also write the pstats file here")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--plan", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -240,6 +243,8 @@ def main() -> None:
                     ]
                     command = [str(part) for part in command]
                     if args.profile:
+                        if args.stats_file:
+                            command += ["--stats-file", str(Path(args.stats_file).resolve())]
                         subprocess.run([*command, "--profile", args.profile], env=env, check=True)  # noqa: S603
                         return
                     out = subprocess.run(  # noqa: S603

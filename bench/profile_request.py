@@ -11,8 +11,10 @@ then runs, for each round and each `--app-dir` in turn (alternated, so that the 
 falls on all of them alike), a fresh Python process of that checkout which serves `--requests`
 calls of each endpoint through `WSGIHandler` (every middleware, the real token, DEBUG off) and
 reports `time.process_time()` per request: the CPU of this process only (Django, DRF, the
-database driver's client side), not PostgreSQL's or Redis's. The figure printed is the best of
-the rounds (the least disturbed by other work on a shared machine) with the median beside it.
+database driver's client side), not PostgreSQL's or Redis's. Each process serves the
+endpoints in turn in three blocks (a full garbage collection before each) and reports the median
+block; the figure printed is the best of the rounds (the least disturbed by other work on a
+shared machine) with the median of the rounds beside it.
 
 `--profile save|review|hello` runs cProfile over the requests of that endpoint in this checkout
 instead, and prints the functions by own time and by cumulative time.
@@ -157,9 +159,16 @@ def child(args: argparse.Namespace) -> None:
             stats.sort_stats(order).print_stats(args.top)
         print("statuses:", {k: sorted(v) for k, v in statuses.items()})
         return
-    figures = {
-        endpoint: serve(endpoint, _calls(plan, endpoint, args.requests)) for endpoint in ENDPOINTS
-    }
+    # Three blocks of each endpoint in turn, each after a full collection (so that a collection
+    # of the warm-up's garbage lands in no endpoint's figure): the median block per endpoint.
+    import gc
+
+    blocks: dict[str, list[float]] = {endpoint: [] for endpoint in ENDPOINTS}
+    for _ in range(3):
+        for endpoint in ENDPOINTS:
+            gc.collect()
+            blocks[endpoint].append(serve(endpoint, _calls(plan, endpoint, args.requests // 3)))
+    figures = {endpoint: statistics.median(values) for endpoint, values in blocks.items()}
     print(json.dumps({"cpu_ms": figures, "statuses": {k: sorted(v) for k, v in statuses.items()}}))
 
 

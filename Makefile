@@ -50,8 +50,11 @@ test: $(VENV)/.dev-installed
 
 # Everything but the slow lanes: the browser tests and the fuzzers (schemathesis over the API,
 # tests/test_web_fuzz.py). The markers are registered in pyproject.toml and set in tests/conftest.py.
+# Spread over one pytest-xdist worker per core (TEST_WORKERS=0 runs in one process), a file's tests
+# on one worker, each worker with its own test database.
+TEST_WORKERS ?= auto
 test-fast: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -m "not browser and not fuzz" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser and not fuzz" -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -15,6 +15,7 @@ from quizzes.api.serializers.attempts import (
     ResultRowSerializer,
     ReviewSerializer,
     SavedAnswerSerializer,
+    saved_answer_data,
 )
 from quizzes.api.serializers.auth import (
     TokenRequestSerializer,
@@ -56,4 +57,5 @@ __all__ = [
     "StudentQuizSerializer",
     "TokenRequestSerializer",
     "TokenSerializer",
+    "saved_answer_data",
 ]

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import threading
 
-from django.core.cache import BaseCache
+from django.core.cache import BaseCache, caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.utils.connection import ConnectionProxy
 
 _clients: dict[tuple, object] = {}
 _clients_lock = threading.Lock()
@@ -47,7 +48,14 @@ class PooledRedisCache(RedisCache):
 
 
 def count_hit(cache: BaseCache, key: str, *, window_seconds: int) -> int:
-    """Add one to the counter `key`, which lives `window_seconds` from its first hit; the count."""
+    """Add one to the counter `key`, which lives `window_seconds` from its first hit; the count.
+
+    `cache` may be `django.core.cache.cache` (what DRF's throttles hold): a proxy to this
+    thread's cache object, which `isinstance` does not see through, so it is unwrapped first
+    (else every hit took the fallback's three round trips: SET NX, EXISTS, INCR).
+    """
+    if isinstance(cache, ConnectionProxy):
+        cache = caches[cache._alias]
     if isinstance(cache, RedisCache):
         full_key = cache.make_and_validate_key(key)
         pipeline = cache._cache.get_client(full_key, write=True).pipeline(transaction=False)

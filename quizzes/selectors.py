@@ -36,6 +36,7 @@ from quizzes.models import (
     QuizRandomSlot,
     Response,
 )
+from quizzes.prepared import PreparedQuery
 from quizzes.services.analytics import AttemptRow, QuizResultsRows, ResponseRow, SlotPlace
 from quizzes.services.attempts import QuizStanding, quiz_standing
 from quizzes.services.classes import effective_rules_for
@@ -67,17 +68,22 @@ def response_for_owner(
     """
     if not user.is_authenticated:
         raise Http404("No such attempt.")
-    try:
-        return (
-            # Not the question version: a save does not read the snapshot (the attempt's layout
-            # says what a valid answer is), and the locked path reads it again anyway.
-            Response.objects.select_related(None)
-            .select_related("attempt__quiz")
-            .defer("regraded_snapshot")
-            .get(attempt_id=attempt_pk, attempt__user=user, question_id=question_id)
-        )
-    except (Response.DoesNotExist, ValueError, TypeError, OverflowError):
-        return None
+    return _RESPONSE_FOR_OWNER.one(attempt_pk=attempt_pk, user_id=user.pk, question_id=question_id)
+
+
+# Not the question version: a save does not read the snapshot (the attempt's layout says what a
+# valid answer is), and the locked path reads it again anyway. Compiled once (the save's read).
+_RESPONSE_FOR_OWNER: PreparedQuery[Response] = PreparedQuery(
+    lambda attempt_pk, user_id, question_id: (
+        Response.objects.select_related(None)
+        .select_related("attempt__quiz")
+        .defer("regraded_snapshot")
+        .filter(attempt_id=attempt_pk, attempt__user_id=user_id, question_id=question_id)
+    ),
+    "attempt_pk",
+    "user_id",
+    "question_id",
+)
 
 
 def attempt_with_responses(*, user: "AnyUser", pk: int | str) -> Attempt:

@@ -7,8 +7,10 @@ key prefix of its own; without a Redis server these tests fail rather than skip.
 import os
 import threading
 import uuid
+from contextlib import contextmanager
 
 import pytest
+from django.core.cache import cache as default_cache
 
 from quizzes.redis_cache import PooledRedisCache, count_hit
 
@@ -40,9 +42,11 @@ def test_every_cache_object_in_a_process_shares_one_client(redis_cache):
     assert client.connection_pool is others[0].connection_pool
 
 
-def test_count_hit_counts_in_one_round_trip_and_expires_with_the_window(redis_cache):
-    client = redis_cache._cache.get_client(write=True)
-    sent = []
+@contextmanager
+def pipelines_sent(cache):
+    """The commands of each pipeline that `cache`'s client executes meanwhile."""
+    client = cache._cache.get_client(write=True)
+    sent: list[list[str]] = []
     original = type(client).pipeline
 
     def recording_pipeline(self, *args, **kwargs):
@@ -58,14 +62,36 @@ def test_count_hit_counts_in_one_round_trip_and_expires_with_the_window(redis_ca
 
     type(client).pipeline = recording_pipeline
     try:
-        counts = [count_hit(redis_cache, "hits", window_seconds=60) for _ in range(3)]
+        yield sent
     finally:
         type(client).pipeline = original
+
+
+def test_count_hit_counts_in_one_round_trip_and_expires_with_the_window(redis_cache):
+    client = redis_cache._cache.get_client(write=True)
+    with pipelines_sent(redis_cache) as sent:
+        counts = [count_hit(redis_cache, "hits", window_seconds=60) for _ in range(3)]
     assert counts == [1, 2, 3]
     assert sent == [["SET", "INCRBY"]] * 3  # one pipeline, one round trip, per hit
     full_key = redis_cache.make_and_validate_key("hits")
     assert 0 < client.ttl(full_key) <= 60  # the window's first hit set its lifetime
     assert redis_cache.get("hits") == 3  # readable through the cache API too
+
+
+def test_count_hit_through_djangos_cache_proxy_is_one_round_trip_too(redis_cache, settings):
+    # DRF's throttles hold `django.core.cache.cache`, a proxy that isinstance does not see
+    # through: the throttles' own hits must not take the fallback (SET NX, EXISTS, INCR).
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "quizzes.redis_cache.PooledRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": redis_cache.key_prefix,
+        }
+    }
+    with pipelines_sent(redis_cache) as sent:
+        counts = [count_hit(default_cache, "proxied", window_seconds=60) for _ in range(2)]
+    assert counts == [1, 2]
+    assert sent == [["SET", "INCRBY"]] * 2
 
 
 def test_count_hit_from_many_threads_loses_no_hit(redis_cache):

@@ -31,11 +31,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import fsrs
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from flashcards.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
 from quizzes.parsing import whole_number
+from quizzes.prepared import PreparedQuery, PreparedUpdate
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -360,7 +361,7 @@ def _review_locked(
     # student, and locking them would make the class's reviews of a deck wait for each other.
     locked = CardState.objects.select_for_update(of=("self",)).filter(user=user, card_id=card_id)
     if card is None:
-        state = locked.select_related("card__deck").first()
+        state = _STATE_WITH_CARD.one(user_id=user.pk, card_id=card_id)
         card = (
             state.card if state is not None else Card.objects.with_deck().filter(pk=card_id).first()
         )
@@ -383,7 +384,10 @@ def _review_locked(
     _apply(state, after)
     state.reps += 1
     state.lapses += int(lapsed)
-    state.save(update_fields=[*_SCHEDULE_FIELDS, "reps", "lapses"])
+    # `state.save(update_fields=…)`'s UPDATE, compiled once (CardState has no save() or signals).
+    columns = (*_SCHEDULE_FIELDS, "reps", "lapses")
+    if not _STATE_SAVE.run(values={name: getattr(state, name) for name in columns}, pk=state.pk):
+        raise DatabaseError("Save with update_fields did not affect any rows.")
     log = ReviewLog.objects.create(
         user=user,
         card=card,
@@ -397,6 +401,20 @@ def _review_locked(
     )
     return ReviewResult(state=state, log=log, interval=interval, created=True)
 
+
+# The API's read of the state it locks, with its card and deck: compiled once, as the review is
+# the flashcard API's busiest call (quizzes/prepared.py). Unordered: (user, card) is unique.
+_STATE_WITH_CARD: PreparedQuery[CardState] = PreparedQuery(
+    lambda user_id, card_id: (
+        CardState.objects.select_for_update(of=("self",))
+        .filter(user_id=user_id, card_id=card_id)
+        .select_related("card__deck")
+    ),
+    "user_id",
+    "card_id",
+)
+
+_STATE_SAVE = PreparedUpdate(lambda pk: CardState.objects.filter(pk=pk), "pk")
 
 _SCHEDULE_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review")
 

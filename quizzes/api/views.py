@@ -594,7 +594,7 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             )
         except InvalidAnswer as exc:
             raise ValidationError({"answer": [exc.message]}) from exc
-        return Response(s.SavedAnswerSerializer(response).data)
+        return Response(s.saved_answer_data(response))
 
     @action(
         detail=True,

@@ -30,6 +30,7 @@ from quizzes.models import (
     ReviewMoment,
 )
 from quizzes.permissions import SEE_ALL_QUIZZES, can
+from quizzes.prepared import PreparedUpdate
 from quizzes.services import grading, random_slots, review
 from quizzes.services.classes import (
     EffectiveRules,
@@ -317,12 +318,7 @@ def attempt_save_answer(
         if flagged is not None:
             updates["flagged"] = flagged
         written = (
-            Response.objects.filter(
-                attempt_id=attempt.pk,
-                question_id=question_id,
-                checked=False,
-                fraction__isnull=True,
-            ).update(**updates)
+            _SAVE_UNCHECKED.run(values=updates, attempt_id=attempt.pk, question_id=question_id)
             if updates
             else 0
         )
@@ -335,6 +331,16 @@ def attempt_save_answer(
     return _save_locked(
         attempt=attempt, question_id=question_id, answer=answer, now=now, flagged=flagged
     )
+
+
+# The save's one UPDATE, compiled once per set of columns (quizzes/prepared.py).
+_SAVE_UNCHECKED = PreparedUpdate(
+    lambda attempt_id, question_id: Response.objects.filter(
+        attempt_id=attempt_id, question_id=question_id, checked=False, fraction__isnull=True
+    ),
+    "attempt_id",
+    "question_id",
+)
 
 
 def _save_locked(

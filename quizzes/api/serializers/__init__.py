@@ -16,6 +16,7 @@ from quizzes.api.serializers.attempts import (
     ReviewSerializer,
     SavedAnswerSerializer,
     attempt_data,
+    saved_answer_data,
 )
 from quizzes.api.serializers.auth import (
     TokenRequestSerializer,
@@ -58,4 +59,5 @@ __all__ = [
     "TokenRequestSerializer",
     "TokenSerializer",
     "attempt_data",
+    "saved_answer_data",
 ]

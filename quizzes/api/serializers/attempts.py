@@ -329,6 +329,25 @@ class SavedAnswerSerializer(ModelSerializer):
         fields = ["question", "slot", "answer", "answered_at", "flagged", "checked"]
 
 
+_api_datetime = serializers.DateTimeField().to_representation
+
+
+def saved_answer_data(response: Response) -> dict:
+    """`SavedAnswerSerializer(response).data` (the schema's), written as the plain dict it is:
+    the answer save is the API's busiest call, and the serializer spent more CPU building its
+    six fields on every call than the save's own UPDATE took to compile."""
+    return {
+        "question": response.question_id,
+        "slot": response.slot,
+        "answer": response.answer,
+        "answered_at": (
+            None if response.answered_at is None else _api_datetime(response.answered_at)
+        ),
+        "flagged": response.flagged,
+        "checked": response.checked,
+    }
+
+
 class CheckResultSerializer(SavedAnswerSerializer):
     result = serializers.SerializerMethodField()
 

@@ -464,8 +464,11 @@ class QuizViewSet(viewsets.ModelViewSet):
         attempt, created = attempt_services.attempt_start(
             quiz=quiz, user=request.user, now=timezone.now()
         )
+        # A new attempt comes with the responses it wrote (none read back); a resumed one is read.
         return Response(
-            s.AttemptSerializer(_attempt_with_responses(attempt.pk)).data,
+            s.attempt_data(attempt, responses=attempt.new_responses)
+            if created
+            else s.attempt_data(_attempt_with_responses(attempt.pk)),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 

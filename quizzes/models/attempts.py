@@ -131,6 +131,9 @@ class Attempt(FollowsOwner, models.Model):
 
     objects = AttemptQuerySet.as_manager()
 
+    # Not a column: on an attempt `attempt_start` has just made, the responses it wrote.
+    new_responses: list["Response"]
+
     class Meta:
         ordering = ["-started_at", "-pk"]
         constraints = [

@@ -109,15 +109,27 @@ class _Place:
     drawn_by: int | None = None  # the random slot that drew it
 
 
+_PLACE_FIELDS = (
+    "order",
+    "marks",
+    "question__edition",
+    "question__current_version__snapshot",
+    "question__current_version__question_id",
+)
+
+
 def _places(quiz: Quiz, rng: random.Random) -> list[_Place]:
     """The quiz's questions in the quiz's order, with this attempt's draws in their slots' places.
 
     Three queries (the questions, the slots, and with slots, their pools and the questions
     drawn: two more), whatever the number of questions or slots.
     """
+    # Of each question only what the layout reads (its version; its edition for a version to
+    # make): a start reads a whole quiz's rows, and the rest of the columns cost their decoding.
     fixed = list(
         QuizQuestion.objects.filter(quiz=quiz)
         .select_related("question__current_version")
+        .only(*_PLACE_FIELDS)
         .order_by("order", "pk")
     )
     slots = list(
@@ -227,7 +239,7 @@ def _start(*, quiz: Quiz, user: "User", now: datetime, rng: random.Random) -> tu
         layout=layout,
     )
     marks = {place.question.pk: place.marks for place in places}
-    Response.objects.bulk_create(
+    responses = Response.objects.bulk_create(
         Response(
             attempt=attempt,
             question_id=item["question"],
@@ -240,6 +252,9 @@ def _start(*, quiz: Quiz, user: "User", now: datetime, rng: random.Random) -> tu
         )
         for slot, item in enumerate(layout, start=1)
     )
+    # The rows just written, for whoever shows the new attempt (the API's answer to a start),
+    # so that it reads none of them back: in slot order, with their attempt, quiz and version.
+    attempt.new_responses = responses
     return attempt, True
 
 

@@ -15,6 +15,7 @@ from quizzes.api.serializers.attempts import (
     ResultRowSerializer,
     ReviewSerializer,
     SavedAnswerSerializer,
+    attempt_data,
     saved_answer_data,
 )
 from quizzes.api.serializers.auth import (
@@ -57,5 +58,6 @@ __all__ = [
     "StudentQuizSerializer",
     "TokenRequestSerializer",
     "TokenSerializer",
+    "attempt_data",
     "saved_answer_data",
 ]

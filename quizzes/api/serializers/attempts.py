@@ -246,6 +246,68 @@ class AttemptSerializer(AttemptSummarySerializer):
         fields = [*AttemptSummarySerializer.Meta.fields, "feedback_mode", "questions"]
 
 
+# DRF's own fields, for `attempt_data` to write dates and grades exactly as the serializers do.
+_DATETIME = serializers.DateTimeField()
+_GRADE = GradeField(max_digits=8, decimal_places=2)
+
+
+def _moment(value):
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def _grade(value):
+    return None if value is None else _GRADE.to_representation(value)
+
+
+def attempt_data(attempt: Attempt, *, responses: list[Response] | None = None, now=None) -> dict:
+    """`AttemptSerializer(attempt).data`, written without DRF's fields: what a start answers.
+
+    A start answers with every question of the attempt (twenty, fifty), and building and running
+    the ModelSerializer's fields for each cost more than the rest of the answer. The schema is
+    still `AttemptSerializer`'s; tests/test_lean_start.py pins this to what it gives, for every
+    kind of question. Load the attempt with its quiz and its responses (in slot order), or pass
+    the `responses` (a start's `attempt.new_responses`).
+    """
+    now = now or timezone.now()
+    hidden = not marks_shown(attempt=attempt, now=now)
+    quiz = attempt.quiz
+    return {
+        "id": attempt.pk,
+        "quiz": quiz.slug,
+        "quiz_title": quiz.title,
+        "number": attempt.number,
+        "state": str(attempt.state),
+        "started_at": _moment(attempt.started_at),
+        "deadline": _moment(attempt.deadline),
+        "finished_at": _moment(attempt.finished_at),
+        "max_score": _grade(attempt.max_score),
+        "score": None if hidden else _grade(attempt.score),
+        "grade": None if hidden else _grade(attempt.grade),
+        "passed": None if hidden else attempt.passed,
+        "feedback_mode": quiz.feedback_mode,
+        "questions": [
+            {
+                "slot": response.slot,
+                "question": public_question(response.snapshot),
+                "marks": _grade(response.marks),
+                "answer": response.answer,
+                "answered_at": _moment(response.answered_at),
+                "flagged": response.flagged,
+                "checked": response.checked,
+                "checked_result": _checked_result(response, quiz),
+            }
+            for response in (attempt.responses.all() if responses is None else responses)
+        ],
+    }
+
+
+def _checked_result(response: Response, quiz) -> dict | None:
+    if not response.checked:
+        return None
+    result = checked_review_item(response=response, quiz=quiz)
+    return ReviewItemSerializer(result).data if result is not None else None
+
+
 class AnswerInputSerializer(serializers.Serializer):
     answer = AnswerField(
         allow_null=True,

@@ -8,23 +8,31 @@ connection with stand-in ids, keeps its SQL and the compiler's plan for turning 
 instances (the columns, converters and `select_related` populators that `ModelIterable` uses),
 and on each call runs that SQL with the call's ids: the same query, the same instances.
 
-Only for what fits that shape, which `__init__` checks when it compiles: a filter whose
-parameters are whole numbers (ids) named by keyword, each appearing once in the SQL, for a
-lookup that matches at most one row (the row is read with `LIMIT 1`, no ordering). Anything
-else is compiled by the ORM on every call, as before. A value that is not a whole number or is
-out of a 64-bit integer's range matches no row, as the ORM's own lookups do.
+Only for what fits that shape, which the first call on a connection checks by compiling the
+queryset twice, with two sets of stand-ins: the two SQL texts must be the same, and each of
+their parameters either the same in both (a constant of the query, such as `published = true`
+or a `Value("user")`) or, in both, the stand-in of one parameter (a parameter may appear several
+times). A parameter the ORM rewrites (`__contains` makes it a pattern, arithmetic changes it),
+or a query whose SQL depends on the values, is not this shape and is compiled by the ORM on
+every call, as before. Parameters are whole numbers (ids) unless named in `text` (strings: a
+slug). A number that is not a whole number or is out of a 64-bit integer's range matches no
+row, as the ORM's own lookups do; a text parameter that is not a string takes the ORM's path.
+
+`.one(**ids)` reads the first row (`LIMIT 1`, in the queryset's order); `.all(**ids)` every
+row, in its order. A `values_list()` queryset gives its tuples (converted as the ORM converts
+them), any other its model instances with their `select_related` joins.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, transaction
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ValuesListIterable, get_related_populators
 from django.db.models.sql import UpdateQuery
 from django.db.transaction import TransactionManagementError
 
@@ -37,16 +45,36 @@ _SENTINEL_BASE = 2_147_000_000
 
 
 class _Plan:
-    def __init__(self, queryset: QuerySet, names: tuple[str, ...], sentinels: dict[int, str]):
+    def __init__(self, queryset: QuerySet, twin: QuerySet, sentinels: dict[Any, str], twins: dict):
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
-        order = [sentinels.get(p) if type(p) is int else None for p in params]
-        if None in order or sorted(order) != sorted(names):
-            raise ValueError("not a plain filter on these parameters")
+        twin_sql, twin_params = twin.query.get_compiler(using=twin.db).as_sql()
+        if sql != twin_sql or len(params) != len(twin_params):
+            raise ValueError("the SQL depends on the values")
+        # Each parameter: a name (its value comes from the call, in the type the ORM gave the
+        # stand-in: PostgreSQL's 16- and 32-bit columns take psycopg's Int2 and Int4) or a
+        # constant of the query.
+        slots: list[tuple[str | None, Any]] = []
+        for one, other in zip(params, twin_params, strict=True):
+            name = _stand_in(sentinels, one)
+            if name is not None and _stand_in(twins, other) == name and type(one) is type(other):
+                slots.append((name, None if type(one) in (int, str) else _sized(type(one))))
+            elif name is None and _stand_in(twins, other) is None and _same(one, other):
+                slots.append((None, one))
+            else:
+                raise ValueError("not a plain filter on these parameters")
+        if {name for name, _ in slots if name is not None} != set(sentinels.values()):
+            raise ValueError("a parameter the SQL does not use")
         self.sql = sql
-        self.order: list[str] = order  # type: ignore[assignment]
+        self.slots = slots
         self.locking = bool(queryset.query.select_for_update)
         select, klass_info = compiler.select, compiler.klass_info
+        columns = [column[0] for column in select[0 : compiler.col_count]]
+        self.converters = list(compiler.get_converters(columns).items())
+        # A values_list() reads tuples (ValuesListIterable); anything else model instances.
+        self.tuples = queryset._iterable_class is ValuesListIterable
+        if self.tuples:
+            return
         if compiler.annotation_col_map or klass_info is None:
             raise ValueError("annotations are not prepared")
         self.model = klass_info["model"]
@@ -54,69 +82,172 @@ class _Plan:
         self.start, self.end = fields[0], fields[-1] + 1
         self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
         self.populators = get_related_populators(klass_info, select, queryset.db)
-        columns = [column[0] for column in select[0 : compiler.col_count]]
-        self.converters = list(compiler.get_converters(columns).items())
+
+    def params(self, values: dict[str, Any]) -> list[object] | None:
+        """The SQL's parameters for these values; None when a number does not fit the column
+        it is compared with (the ORM's own path then says what that means for the lookup)."""
+        params: list[object] = []
+        for name, how in self.slots:
+            if name is None:
+                params.append(how)
+            elif how is None:
+                params.append(values[name])
+            else:
+                wrapper, bound = how
+                if not -bound <= values[name] < bound:
+                    return None
+                params.append(wrapper(values[name]))
+        return params
+
+    def read(self, row: tuple, connection, using: str) -> Any:
+        """One fetched row as the ORM's iterable gives it: a tuple, or a model instance."""
+        if self.converters:
+            row = list(row)  # type: ignore[assignment]
+            for position, (converters, expression) in self.converters:
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value  # type: ignore[index]
+        if self.tuples:
+            return tuple(row)
+        instance = self.model.from_db(using, self.init_list, row[self.start : self.end])
+        for populator in self.populators:
+            populator.populate(row, instance)
+        return instance
+
+
+def _stand_in(sentinels: dict[Any, str], value: object) -> str | None:
+    """The parameter `value` stands in for, or None (by type too: True or 2147000000.0 is not
+    the number's stand-in; the numbers' and the strings' stand-ins never meet)."""
+    if type(value) is str or (isinstance(value, int) and not isinstance(value, bool)):
+        return sentinels.get(value)
+    return None
+
+
+# psycopg's sized integers (what Django's PostgreSQL backend compares 16- and 32-bit columns
+# with), by the bound of their range; any other kind of number is not prepared.
+_SIZED = {"Int2": 2**15, "Int4": 2**31, "Int8": 2**63}
+
+
+def _sized(wrapper: type) -> tuple[type, int]:
+    bound = _SIZED.get(wrapper.__name__)
+    if bound is None or not issubclass(wrapper, int):
+        raise ValueError(f"a parameter of type {wrapper.__name__}")
+    return wrapper, bound
+
+
+def _same(one: object, other: object) -> bool:
+    try:
+        return type(one) is type(other) and bool(one == other)
+    except Exception:  # a value that cannot be compared is not a constant
+        return False
 
 
 class PreparedQuery(Generic[M]):
-    """`build(**ids)` (a queryset) compiled once per connection; `.one(**ids)` runs it."""
+    """`build(**ids)` (a queryset) compiled once per connection; `.one(**ids)` and
+    `.all(**ids)` run it. The names in `text` are strings; the others whole numbers."""
 
-    def __init__(self, build: Callable[..., QuerySet[M]], *names: str):
+    def __init__(self, build: Callable[..., QuerySet[M]], *names: str, text: Iterable[str] = ()):
         self._build = build
         self._names = names
-        self._plans: weakref.WeakKeyDictionary[Any, _Plan | None] = weakref.WeakKeyDictionary()
+        self._text = frozenset(text)
+        self._plans: weakref.WeakKeyDictionary[Any, dict[bool, _Plan | None]] = (
+            weakref.WeakKeyDictionary()
+        )
 
-    def _plan(self, connection, using: str) -> _Plan | None:
+    def _stand_ins(self, offset: int) -> dict[Any, str]:
+        return {
+            (
+                f"prepared-stand-in-{offset}-{n}"
+                if name in self._text
+                else _SENTINEL_BASE + offset + n
+            ): name
+            for n, name in enumerate(self._names)
+        }
+
+    def _plan(self, connection, using: str, first: bool) -> _Plan | None:
+        plans = self._plans.setdefault(connection, {})
         try:
-            return self._plans[connection]
+            return plans[first]
         except KeyError:
             pass
-        sentinels = {_SENTINEL_BASE + n: name for n, name in enumerate(self._names)}
-        stand_ins = {name: value for value, name in sentinels.items()}
+        sentinels, twins = self._stand_ins(0), self._stand_ins(len(self._names))
         try:
-            plan: _Plan | None = _Plan(
-                self._build(**stand_ins).using(using)[:1], self._names, sentinels
-            )
-        except (ValueError, TypeError, EmptyResultSet):
+            querysets = []
+            for stand_ins in (sentinels, twins):
+                queryset = self._build(**{name: value for value, name in stand_ins.items()})
+                queryset = queryset.using(using)
+                querysets.append(queryset[:1] if first else queryset)
+            plan: _Plan | None = _Plan(querysets[0], querysets[1], sentinels, twins)
+        except (ValueError, TypeError, EmptyResultSet, FullResultSet):
             plan = None  # not this shape: the ORM on every call
-        self._plans[connection] = plan
+        plans[first] = plan
         return plan
 
-    def one(self, *, using: str = "default", **ids: object) -> M | None:
-        """The row these ids pick, as the queryset's model instance (with its joins); None when
-        there is none."""
-        connection = connections[using]
-        plan = self._plan(connection, using)
-        if plan is None:
+    def _values(self, ids: dict[str, object]) -> dict[str, object] | None:
+        """The call's parameters for the SQL; None when a number matches no row. Raises
+        TypeError for a text parameter that is not a string (the ORM's path then)."""
+        values: dict[str, object] = {}
+        for name in self._names:
+            value = ids[name]
+            if name in self._text:
+                if not isinstance(value, str):
+                    raise TypeError(name)
+                values[name] = value
+                continue
             try:
-                return self._build(**ids).using(using).first()
+                number = int(value)  # type: ignore[call-overload]
             except (ValueError, TypeError, OverflowError):
                 return None
+            if not _BIGINT[0] <= number <= _BIGINT[1]:
+                return None
+            values[name] = number
+        return values
+
+    def _run(self, *, using: str, ids: dict[str, object], first: bool) -> list | None:
+        """The rows read, or None for the ORM's path."""
+        connection = connections[using]
+        plan = self._plan(connection, using, first)
+        if plan is None:
+            return None
         try:
-            values = {name: int(ids[name]) for name in self._names}  # type: ignore[call-overload]
-        except (ValueError, TypeError, OverflowError):
+            values = self._values(ids)
+        except TypeError:
             return None
-        if any(not _BIGINT[0] <= value <= _BIGINT[1] for value in values.values()):
-            return None
+        if values is None:
+            return []
         if plan.locking and connection.get_autocommit():
             raise TransactionManagementError(
                 "select_for_update cannot be used outside of a transaction."
             )
-        with connection.cursor() as cursor:
-            cursor.execute(plan.sql, [values[name] for name in plan.order])
-            row = cursor.fetchone()
-        if row is None:
+        params = plan.params(values)
+        if params is None:
             return None
-        row = list(row)
-        for position, (converters, expression) in plan.converters:
-            value = row[position]
-            for converter in converters:
-                value = converter(value, expression, connection)
-            row[position] = value
-        instance = plan.model.from_db(using, plan.init_list, row[plan.start : plan.end])
-        for populator in plan.populators:
-            populator.populate(row, instance)
-        return instance  # type: ignore[no-any-return]
+        with connection.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            rows = [cursor.fetchone()] if first else cursor.fetchall()
+        return [plan.read(row, connection, using) for row in rows if row is not None]
+
+    def one(self, *, using: str = "default", **ids: object) -> M | None:
+        """The first row these ids pick, as the queryset gives it (a model instance with its
+        joins, or a `values_list()` tuple); None when there is none."""
+        rows = self._run(using=using, ids=ids, first=True)
+        if rows is None:
+            try:
+                return self._build(**ids).using(using).first()
+            except (ValueError, TypeError, OverflowError):
+                return None
+        return rows[0] if rows else None
+
+    def all(self, *, using: str = "default", **ids: object) -> list[M]:
+        """Every row these ids pick, in the queryset's order."""
+        rows = self._run(using=using, ids=ids, first=False)
+        if rows is None:
+            try:
+                return list(self._build(**ids).using(using))
+            except (ValueError, TypeError, OverflowError):
+                return []
+        return rows
 
 
 class PreparedUpdate:

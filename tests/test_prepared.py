@@ -4,10 +4,11 @@ own queries, without compiling them again, and ids that are not ids match nothin
 from unittest import mock
 
 import pytest
+from django.db.models import Value
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-from quizzes.models import Response
+from quizzes.models import Quiz, Response
 from quizzes.prepared import PreparedQuery, PreparedUpdate
 from quizzes.selectors import response_for_owner
 from quizzes.services.attempts import attempt_start
@@ -79,8 +80,7 @@ def test_ids_that_are_not_64_bit_whole_numbers_match_nothing(attempt, student, b
     assert response_for_owner(user=student, attempt_pk=attempt.pk, question_id=bad) is None
 
 
-def test_a_queryset_of_another_shape_is_run_by_the_orm(attempt):
-    # A parameter used twice is not a plain filter: the ORM compiles it on every call.
+def test_a_parameter_used_twice_is_prepared_and_reads_the_orms_row(attempt):
     both = PreparedQuery(
         lambda pk: Response.objects.filter(attempt_id=pk, slot__lte=pk).order_by("slot"), "pk"
     )
@@ -88,7 +88,76 @@ def test_a_queryset_of_another_shape_is_run_by_the_orm(attempt):
     assert both.one(pk=attempt.pk) == expected.first()
     with compiles() as compiled:
         assert both.one(pk=attempt.pk) == expected.first()
-    assert compiled.call_count == 2  # ours and the expected one's
+    assert compiled.call_count == 1  # the expected one's only
+
+
+def test_a_number_beyond_its_columns_range_gets_the_orms_answer(attempt):
+    # `slot` is a 32-bit column (psycopg's Int4 on PostgreSQL): the ORM reads `slot <= 2**40`
+    # as every row, and so does the prepared read, by taking the ORM's path for that call.
+    upto = PreparedQuery(
+        lambda pk, slot: Response.objects.filter(attempt_id=pk, slot__lte=slot).order_by("slot"),
+        "pk",
+        "slot",
+    )
+    assert [r.slot for r in upto.all(pk=attempt.pk, slot=2)] == [1, 2]
+    assert [r.slot for r in upto.all(pk=attempt.pk, slot=2**40)] == [1, 2, 3]
+    assert upto.all(pk=attempt.pk, slot=-(2**40)) == []
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        # The ORM rewrites the parameter (a pattern; arithmetic): not a plain filter on it.
+        lambda pk: Response.objects.filter(attempt__quiz__slug__contains=pk, attempt_id=pk),
+        lambda pk: Response.objects.filter(attempt_id=pk, slot__lt=pk % 1000 + 2),
+    ],
+    ids=["pattern", "arithmetic"],
+)
+def test_a_queryset_of_another_shape_is_run_by_the_orm(attempt, build):
+    other = PreparedQuery(build, "pk")
+    expected = list(build(attempt.pk).order_by("pk"))
+    assert sorted(other.all(pk=attempt.pk), key=lambda r: r.pk) == expected
+    with compiles() as compiled:
+        other.all(pk=attempt.pk)
+    assert compiled.call_count == 1  # compiled again: the ORM's path
+
+
+def test_all_reads_every_row_in_order_with_its_joins_compiled_once(attempt):
+    rows = PreparedQuery(
+        lambda pk: Response.objects.filter(attempt_id=pk).select_related("attempt__quiz"), "pk"
+    )
+    expected = list(Response.objects.filter(attempt=attempt).select_related("attempt__quiz"))
+    rows.all(pk=attempt.pk)
+    with compiles() as compiled:
+        found = rows.all(pk=attempt.pk)
+    assert compiled.call_count == 0
+    assert [r.slot for r in found] == [r.slot for r in expected] == [1, 2, 3]
+    for mine, theirs in zip(found, expected, strict=True):
+        for field in Response._meta.concrete_fields:
+            assert getattr(mine, field.attname) == getattr(theirs, field.attname), field.name
+        assert mine.version.snapshot == theirs.version.snapshot  # joined by the manager
+        assert mine.attempt.quiz.slug == attempt.quiz.slug
+    assert rows.all(pk="abc") == [] and rows.all(pk=2**63) == []
+
+
+def test_a_values_list_gives_the_orms_tuples_with_constants_and_text(attempt):
+    quiz = attempt.quiz
+    build = lambda slug, pk: (  # noqa: E731
+        Quiz.objects.filter(slug=slug, published=True, attempts__pk=pk)
+        .annotate(kind=Value("quiz"))
+        .values_list("pk", "kind", "maximum_grade", "created_at")
+    )
+    tuples = PreparedQuery(build, "slug", "pk", text=("slug",))
+    expected = list(build(quiz.slug, attempt.pk))
+    assert tuples.all(slug=quiz.slug, pk=attempt.pk) == expected
+    assert tuples.one(slug=quiz.slug, pk=attempt.pk) == expected[0]  # its own plan (LIMIT 1)
+    with compiles() as compiled:
+        assert tuples.one(slug=quiz.slug, pk=attempt.pk) == expected[0]
+        assert tuples.all(slug=quiz.slug, pk=attempt.pk) == expected
+    assert compiled.call_count == 0
+    assert tuples.one(slug="another", pk=attempt.pk) is None
+    # Not a string: the ORM's path, which reads the number as the slug's text.
+    assert tuples.all(slug=12, pk=attempt.pk) == []
 
 
 def test_the_prepared_update_writes_what_the_orms_update_writes(attempt):

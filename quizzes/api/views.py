@@ -51,7 +51,7 @@ from quizzes.permissions import (
     SEE_ALL_QUIZZES,
     can,
 )
-from quizzes.selectors import questions_to_export, response_for_owner
+from quizzes.selectors import questions_to_export, response_for_owner, visible_quiz
 from quizzes.services import attempts as attempt_services
 from quizzes.services.authoring import QuestionInvalid, tag_slug
 from quizzes.services.bank_building import generate_questions
@@ -457,10 +457,7 @@ class QuizViewSet(viewsets.ModelViewSet):
     def attempts(self, request, slug=None):
         # Any published quiz the student may see: a closed one is refused by the service with
         # its reason (403); one that is not for them is not found (404).
-        try:
-            quiz = Quiz.objects.visible_to(request.user).get(slug=slug)
-        except Quiz.DoesNotExist:
-            raise Http404("No such quiz.") from None
+        quiz = visible_quiz(slug=slug, user=request.user)
         attempt, created = attempt_services.attempt_start(
             quiz=quiz, user=request.user, now=timezone.now()
         )

@@ -30,7 +30,7 @@ from quizzes.models import (
     ReviewMoment,
 )
 from quizzes.permissions import SEE_ALL_QUIZZES, can
-from quizzes.prepared import PreparedUpdate
+from quizzes.prepared import PreparedQuery, PreparedUpdate
 from quizzes.services import grading, random_slots, review
 from quizzes.services.classes import (
     EffectiveRules,
@@ -118,25 +118,36 @@ _PLACE_FIELDS = (
 )
 
 
+# Of each question only what the layout reads (its version; its edition for a version to make):
+# a start reads a whole quiz's rows, and the rest of the columns cost their decoding. This and
+# the slots' read are compiled once (quizzes/prepared.py), as are the start's other fixed reads.
+_FIXED_PLACES: PreparedQuery[QuizQuestion] = PreparedQuery(
+    lambda quiz_id: (
+        QuizQuestion.objects.filter(quiz_id=quiz_id)
+        .select_related("question__current_version")
+        .only(*_PLACE_FIELDS)
+        .order_by("order", "pk")
+    ),
+    "quiz_id",
+)
+_SLOTS: PreparedQuery[QuizRandomSlot] = PreparedQuery(
+    lambda quiz_id: (
+        QuizRandomSlot.objects.filter(quiz_id=quiz_id)
+        .select_related("tag", "article")
+        .order_by("order", "pk")
+    ),
+    "quiz_id",
+)
+
+
 def _places(quiz: Quiz, rng: random.Random) -> list[_Place]:
     """The quiz's questions in the quiz's order, with this attempt's draws in their slots' places.
 
     Three queries (the questions, the slots, and with slots, their pools and the questions
     drawn: two more), whatever the number of questions or slots.
     """
-    # Of each question only what the layout reads (its version; its edition for a version to
-    # make): a start reads a whole quiz's rows, and the rest of the columns cost their decoding.
-    fixed = list(
-        QuizQuestion.objects.filter(quiz=quiz)
-        .select_related("question__current_version")
-        .only(*_PLACE_FIELDS)
-        .order_by("order", "pk")
-    )
-    slots = list(
-        QuizRandomSlot.objects.filter(quiz=quiz)
-        .select_related("tag", "article")
-        .order_by("order", "pk")
-    )
+    fixed = _FIXED_PLACES.all(quiz_id=quiz.pk)
+    slots = _SLOTS.all(quiz_id=quiz.pk)
     keyed: list[tuple[tuple, _Place]] = [
         ((qq.order, 0, qq.pk, 0), _Place(question=qq.question, marks=qq.marks)) for qq in fixed
     ]
@@ -207,12 +218,29 @@ def attempt_start(
         return current, False
 
 
+# The start's fixed reads, compiled once (quizzes/prepared.py). The lock reads only the id, as a
+# tuple: the row is locked whatever the columns read, and no user instance is made.
+_LOCK_USER: PreparedQuery = PreparedQuery(
+    lambda user_id: (
+        get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk")
+    ),
+    "user_id",
+)
+_LATEST_ATTEMPT: PreparedQuery[Attempt] = PreparedQuery(
+    lambda quiz_id, user_id: Attempt.objects.filter(quiz_id=quiz_id, user_id=user_id).order_by(
+        "-number"
+    ),
+    "quiz_id",
+    "user_id",
+)
+
+
 def _start(*, quiz: Quiz, user: "User", now: datetime, rng: random.Random) -> tuple[Attempt, bool]:
     # Serialise this student's starts: lock their user row for the transaction.
-    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    _LOCK_USER.one(user_id=user.pk)
     # The latest attempt says both whether one is in progress (only the latest can be: a start
     # needs none in progress) and how many were used (they are numbered 1, 2, …): one query.
-    latest = Attempt.objects.filter(quiz=quiz, user=user).order_by("-number").first()
+    latest = _LATEST_ATTEMPT.one(quiz_id=quiz.pk, user_id=user.pk)
     current = latest if latest is not None and latest.state == AttemptState.IN_PROGRESS else None
     if current is not None:
         if not is_overdue(current, now):

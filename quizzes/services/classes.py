@@ -40,6 +40,7 @@ from django.db.models import (
     IntegerField,
     Model,
     Q,
+    QuerySet,
     Value,
     When,
 )
@@ -47,6 +48,7 @@ from django.db.models.functions import Lower
 
 from quizzes.models import Classroom, Enrolment, Quiz, QuizAssignment, QuizOverride
 from quizzes.models.classes import new_join_code, normalised_join_code
+from quizzes.prepared import PreparedQuery
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -211,8 +213,15 @@ _RULE_COLUMNS = (
 
 def _rule_rows(*, quiz_ids: list[int], user: User) -> list[tuple]:
     """The assignments and overrides that apply to `user` on these quizzes: one query (a UNION),
-    as rows of `_RULE_COLUMNS` with `source` "assignment", "class" or "user"."""
-    classes = Enrolment.objects.filter(student=user).values("classroom_id")
+    as rows of `_RULE_COLUMNS` with `source` "assignment", "class" or "user". For one quiz (a
+    start, a quiz's page) the query is compiled once (`_RULE_ROWS_OF_ONE`)."""
+    if len(quiz_ids) == 1:
+        return _RULE_ROWS_OF_ONE.all(quiz_id=quiz_ids[0], user_id=user.pk)
+    return list(_rule_queryset(quiz_ids=quiz_ids, user_id=user.pk))
+
+
+def _rule_queryset(*, quiz_ids: list[Any], user_id: Any) -> QuerySet:
+    classes = Enrolment.objects.filter(student_id=user_id).values("classroom_id")
     assignments = (
         QuizAssignment.objects.filter(quiz_id__in=quiz_ids, classroom_id__in=classes)
         .order_by()
@@ -226,7 +235,7 @@ def _rule_rows(*, quiz_ids: list[int], user: User) -> list[tuple]:
     )
     overrides = (
         QuizOverride.objects.filter(quiz_id__in=quiz_ids)
-        .filter(Q(user=user) | Q(classroom_id__in=classes))
+        .filter(Q(user_id=user_id) | Q(classroom_id__in=classes))
         .order_by()
         .annotate(
             source=Case(
@@ -237,7 +246,14 @@ def _rule_rows(*, quiz_ids: list[int], user: User) -> list[tuple]:
         )
         .values_list(*_RULE_COLUMNS)
     )
-    return list(assignments.union(overrides, all=True))
+    return assignments.union(overrides, all=True)
+
+
+_RULE_ROWS_OF_ONE: PreparedQuery[Any] = PreparedQuery(
+    lambda quiz_id, user_id: _rule_queryset(quiz_ids=[quiz_id], user_id=user_id),
+    "quiz_id",
+    "user_id",
+)
 
 
 def effective_rules_for(

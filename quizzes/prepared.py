@@ -25,15 +25,16 @@ them), any other its model instances with their `select_related` joins.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import AutoField, Model, QuerySet
 from django.db.models.query import ValuesListIterable, get_related_populators
-from django.db.models.sql import UpdateQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
@@ -319,3 +320,154 @@ class PreparedUpdate:
         with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.rowcount
+
+
+class _StandIn:
+    """A value's place in a compiled INSERT: row `row`, column `column`."""
+
+    __slots__ = ("column", "row")
+
+    def __init__(self, row: int, column: int):
+        self.row, self.column = row, column
+
+
+@functools.cache
+def _stand_in_insert_compiler(base: type) -> type:
+    """The backend's INSERT compiler, taking each value as it is (a `_StandIn`)."""
+
+    class StandIns(base):  # type: ignore[valid-type, misc]
+        def pre_save_val(self, field, obj):
+            return obj[self.query.fields.index(field)]
+
+        def prepare_value(self, field, value):
+            return value
+
+    return StandIns
+
+
+class _InsertPlan:
+    def __init__(self, sql: str, layout: list[tuple[int | None, int]], converters: list):
+        self.sql, self.layout, self.converters = sql, layout, converters
+
+
+class PreparedInsert(Generic[M]):
+    """`bulk_create(instances)` of new instances of `model`: the INSERT … RETURNING compiled once
+    per connection and number of rows, by the backend's own compiler with stand-ins for the
+    values (so the SQL is the ORM's: PostgreSQL's UNNEST of one array a column, or a VALUES
+    row a row), then run with each call's values, prepared as `bulk_create` prepares them
+    (`pre_save`, `get_db_prep_save`). The instances get their ids and are marked saved, as
+    `bulk_create` leaves them; no signal is sent (nor does `bulk_create` send one).
+
+    Anything else takes `bulk_create` itself: an instance with its id set, a value that is an
+    expression (or the database's default), a field with a placeholder of its own, a backend
+    that cannot return the ids of a multi-row INSERT, more rows than one statement takes.
+    """
+
+    def __init__(self, model: type[M]):
+        self._model = model
+        self._plans: weakref.WeakKeyDictionary[Any, dict[int, _InsertPlan | None]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _fields(self) -> list:
+        return [
+            f
+            for f in self._model._meta.concrete_fields
+            if not f.generated and not isinstance(f, AutoField)
+        ]
+
+    def _compile(self, connection, using: str, count: int) -> _InsertPlan | None:
+        fields = self._fields()
+        opts = self._model._meta
+        if any(hasattr(field, "get_placeholder") for field in fields):
+            return None
+        query = InsertQuery(self._model)
+        query.insert_values(
+            fields,
+            [[_StandIn(row, column) for column in range(len(fields))] for row in range(count)],
+        )
+        compiler = _stand_in_insert_compiler(connection.ops.compiler("SQLInsertCompiler"))(
+            query, connection, using
+        )
+        compiler.returning_fields = opts.db_returning_fields
+        statements = compiler.as_sql()
+        if len(statements) != 1:
+            return None
+        sql, params = statements[0]
+        layout: list[tuple[int | None, int]] = []
+        for param in params:
+            if isinstance(param, _StandIn):
+                layout.append((param.row, param.column))
+            elif (
+                isinstance(param, list)
+                and all(isinstance(p, _StandIn) for p in param)
+                and [p.row for p in param] == list(range(count))
+                and len({p.column for p in param}) == 1
+            ):
+                layout.append((None, param[0].column))  # one column's values, as an array
+            else:
+                return None
+        placed = [
+            (row, column)
+            for at, column in layout
+            for row in ([at] if at is not None else range(count))
+        ]
+        if sorted(placed) != [(r, c) for r in range(count) for c in range(len(fields))]:
+            return None  # each value in one place, or not this shape
+        columns = [field.get_col(opts.db_table) for field in opts.db_returning_fields]
+        return _InsertPlan(sql, layout, list(compiler.get_converters(columns).items()))
+
+    def _orm(self, instances: list[M], using: str) -> list[M]:
+        return self._model._default_manager.db_manager(using).bulk_create(instances)
+
+    def create(self, instances: list[M], *, using: str = "default") -> list[M]:
+        """Insert the instances (new ones: no id), as `bulk_create` does; returns them."""
+        if not instances:
+            return instances
+        connection = connections[using]
+        fields = self._fields()
+        if (
+            not isinstance(self._model._meta.pk, AutoField)  # an id the database makes
+            or not connection.features.can_return_rows_from_bulk_insert
+            or len(instances) > max(connection.ops.bulk_batch_size(fields, instances), 1)
+        ):
+            return self._orm(instances, using)
+        rows = []
+        for instance in instances:
+            instance._prepare_related_fields_for_save(operation_name="bulk_create")
+            if instance._is_pk_set():
+                return self._orm(instances, using)
+            row = []
+            for field in fields:
+                value = field.pre_save(instance, add=True)
+                if hasattr(value, "resolve_expression"):
+                    return self._orm(instances, using)
+                prepared = field.get_db_prep_save(value, connection=connection)
+                if hasattr(prepared, "as_sql"):
+                    return self._orm(instances, using)
+                row.append(prepared)
+            rows.append(row)
+        plans = self._plans.setdefault(connection, {})
+        if len(rows) not in plans:
+            plans[len(rows)] = self._compile(connection, using, len(rows))
+        plan = plans[len(rows)]
+        if plan is None:
+            return self._orm(instances, using)
+        params = [
+            rows[at][column] if at is not None else [row[column] for row in rows]
+            for at, column in plan.layout
+        ]
+        with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            returned = cursor.fetchall()
+        returning = self._model._meta.db_returning_fields
+        for instance, values in zip(instances, returned, strict=True):
+            values = list(values)
+            for position, (converters, expression) in plan.converters:
+                for converter in converters:
+                    values[position] = converter(values[position], expression, connection)
+            for field, value in zip(returning, values, strict=True):
+                setattr(instance, field.attname, value)
+            instance._state.adding = False
+            instance._state.db = using
+        return instances

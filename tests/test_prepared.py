@@ -4,12 +4,13 @@ own queries, without compiling them again, and ids that are not ids match nothin
 from unittest import mock
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.db.models import Value
-from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler
 from django.utils import timezone
 
-from quizzes.models import Quiz, Response
-from quizzes.prepared import PreparedQuery, PreparedUpdate
+from quizzes.models import Attempt, AttemptState, Quiz, Response
+from quizzes.prepared import PreparedInsert, PreparedQuery, PreparedUpdate
 from quizzes.selectors import response_for_owner
 from quizzes.services.attempts import attempt_start
 from tests.factories import QuizFactory
@@ -199,3 +200,88 @@ def test_the_prepared_update_leaves_a_checked_or_graded_row_alone(attempt):
     with pytest.raises(ValueError, match="expected a number"):  # as the ORM's update() says
         UNCHECKED.run(values=values, attempt_id="abc", question_id=item["question"])
     assert UNCHECKED.run(values=values, attempt_id=2**64, question_id=item["question"]) == 0
+
+
+# --- the prepared INSERT ----------------------------------------------------------------------
+
+NEW_RESPONSES = PreparedInsert(Response)
+
+
+def _another_attempt(attempt, number):
+    return Attempt.objects.create(
+        quiz=attempt.quiz,
+        user=attempt.user,
+        number=number,
+        state=AttemptState.FINISHED,
+        started_at=attempt.started_at,
+    )
+
+
+def _copies(attempt, into, **changes):
+    return [
+        Response(
+            attempt=into,
+            question_id=r.question_id,
+            slot=r.slot,
+            version=r.version,
+            choice_order=r.choice_order,
+            marks=r.marks,
+            **changes,
+        )
+        for r in Response.objects.filter(attempt=attempt).order_by("slot")
+    ]
+
+
+def _rows(attempt):
+    fields = [f.attname for f in Response._meta.concrete_fields if f.attname not in {"id"}]
+    return [
+        tuple(getattr(r, f) for f in fields if f != "attempt_id")
+        for r in Response.objects.filter(attempt=attempt).order_by("slot")
+    ]
+
+
+def inserts():
+    return mock.patch.object(
+        SQLInsertCompiler, "as_sql", autospec=True, side_effect=SQLInsertCompiler.as_sql
+    )
+
+
+def test_the_prepared_insert_writes_what_bulk_create_writes(attempt):
+    mine, theirs = _another_attempt(attempt, 2), _another_attempt(attempt, 3)
+    now = timezone.now()
+    changes = {"answer": {"a": [1, "b"]}, "answered_at": now, "flagged": True, "score": 1}
+    written = NEW_RESPONSES.create(_copies(attempt, mine, **changes))
+    by_orm = Response.objects.bulk_create(_copies(attempt, theirs, **changes))
+    assert _rows(mine) == _rows(theirs) and len(_rows(mine)) == 3
+    assert [r.pk for r in written] == list(
+        Response.objects.filter(attempt=mine).order_by("slot").values_list("pk", flat=True)
+    )
+    for instance, orms in zip(written, by_orm, strict=True):
+        assert (instance._state.adding, instance._state.db) == (orms._state.adding, "default")
+        assert not instance._state.adding
+    # A JSON null answer and SQL NULL are told apart, as the ORM tells them.
+    assert not Response.objects.filter(attempt=mine, answer__isnull=True).exists()
+
+
+def test_the_prepared_insert_is_compiled_once_per_number_of_rows(attempt):
+    NEW_RESPONSES.create(_copies(attempt, _another_attempt(attempt, 2)))
+    with inserts() as compiled:
+        NEW_RESPONSES.create(_copies(attempt, _another_attempt(attempt, 3)))
+    assert compiled.call_count == 1  # the other attempt's own INSERT only
+    with inserts() as compiled:
+        NEW_RESPONSES.create(_copies(attempt, _another_attempt(attempt, 4))[:2])
+    assert compiled.call_count == 2  # and two rows: compiled for that count
+
+
+def test_what_the_prepared_insert_does_not_take_is_bulk_created(attempt):
+    into = _another_attempt(attempt, 2)
+    expression = _copies(attempt, into, fraction=Value(0.5))
+    with inserts() as compiled:
+        written = NEW_RESPONSES.create(expression)
+    assert compiled.call_count == 1  # bulk_create compiling its own
+    assert all(r.pk is not None for r in written)
+    assert set(Response.objects.filter(attempt=into).values_list("fraction", flat=True)) == {0.5}
+    # The same rows again: the constraints still hold.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NEW_RESPONSES.create(_copies(attempt, into))
+    assert NEW_RESPONSES.create([]) == []

@@ -30,7 +30,7 @@ from quizzes.models import (
     ReviewMoment,
 )
 from quizzes.permissions import SEE_ALL_QUIZZES, can
-from quizzes.prepared import PreparedQuery, PreparedUpdate
+from quizzes.prepared import PreparedInsert, PreparedQuery, PreparedUpdate
 from quizzes.services import grading, random_slots, review
 from quizzes.services.classes import (
     EffectiveRules,
@@ -218,6 +218,9 @@ def attempt_start(
         return current, False
 
 
+# The responses' one INSERT, compiled once per number of questions (`bulk_create` otherwise).
+_NEW_RESPONSES: PreparedInsert[Response] = PreparedInsert(Response)
+
 # The start's fixed reads, compiled once (quizzes/prepared.py). The lock reads only the id, as a
 # tuple: the row is locked whatever the columns read, and no user instance is made.
 _LOCK_USER: PreparedQuery = PreparedQuery(
@@ -267,18 +270,20 @@ def _start(*, quiz: Quiz, user: "User", now: datetime, rng: random.Random) -> tu
         layout=layout,
     )
     marks = {place.question.pk: place.marks for place in places}
-    responses = Response.objects.bulk_create(
-        Response(
-            attempt=attempt,
-            question_id=item["question"],
-            slot=slot,
-            version=versions[item["question"]],
-            # A matching or ordering question has no choices: its shuffled answers or items
-            # take their place (see `shown_snapshot`).
-            choice_order=item.get("parts") or item["choices"],
-            marks=marks[item["question"]],
-        )
-        for slot, item in enumerate(layout, start=1)
+    responses = _NEW_RESPONSES.create(
+        [
+            Response(
+                attempt=attempt,
+                question_id=item["question"],
+                slot=slot,
+                version=versions[item["question"]],
+                # A matching or ordering question has no choices: its shuffled answers or items
+                # take their place (see `shown_snapshot`).
+                choice_order=item.get("parts") or item["choices"],
+                marks=marks[item["question"]],
+            )
+            for slot, item in enumerate(layout, start=1)
+        ]
     )
     # The rows just written, for whoever shows the new attempt (the API's answer to a start),
     # so that it reads none of them back: in slot order, with their attempt, quiz and version.

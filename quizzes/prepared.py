@@ -18,9 +18,14 @@ every call, as before. Parameters are whole numbers (ids) unless named in `text`
 slug). A number that is not a whole number or is out of a 64-bit integer's range matches no
 row, as the ORM's own lookups do; a text parameter that is not a string takes the ORM's path.
 
+The builder must depend on its parameters alone (not on the clock, the settings of the moment
+or the user's permissions): what it gives with the stand-ins is what every call runs.
+
 `.one(**ids)` reads the first row (`LIMIT 1`, in the queryset's order); `.all(**ids)` every
 row, in its order. A `values_list()` queryset gives its tuples (converted as the ORM converts
-them), any other its model instances with their `select_related` joins.
+them), any other its model instances with their `select_related` joins. `PreparedUpdate` does
+the same for an `update()`, and `PreparedInsert` for a `bulk_create()` of new instances (the
+backend's own INSERT compiler run once per number of rows, with stand-ins for the values).
 """
 
 from __future__ import annotations

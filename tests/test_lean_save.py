@@ -132,6 +132,17 @@ def test_saving_the_user_drops_their_remembered_tokens_and_the_next_request_read
     assert entry["user"].first_name == "Hillary"
 
 
+def test_an_entry_left_by_the_previous_release_is_read_again_not_an_error(sitting):
+    attempt, api = sitting
+    assert api.get("/api/attempts/").status_code == 200
+    (key,) = [str(key).split(":", 2)[2] for key in cache._cache if "api-token" in str(key)]
+    old = cache.get(key)
+    # The format before the user travelled with the token: its id only.
+    cache.set(key, {"user_id": old["user"].pk, "expiry": old["expiry"], "token": old["token"]})
+    assert api.get("/api/attempts/").status_code == 200
+    assert cache.get(key)["user"].pk == old["user"].pk
+
+
 def test_a_remembered_token_still_expires_on_time(sitting, settings):
     settings.API_TOKEN_CACHE_SECONDS = 3600
     _attempt, api = sitting

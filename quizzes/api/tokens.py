@@ -59,9 +59,11 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed("Invalid token.") from None
         remembered = cache.get(token_cache_key(digest))
         if remembered is not None:
-            user = remembered["user"]
+            # An entry without its user was written by an older release (during a deploy).
+            user = remembered.get("user")
             if (
-                CachedUserBackend().user_can_authenticate(user)
+                user is not None
+                and CachedUserBackend().user_can_authenticate(user)
                 and remembered["expiry"] > timezone.now().timestamp()
             ):
                 auth_token = AuthToken(user=user, digest=digest, **remembered["token"])
@@ -84,6 +86,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             token_cache_key(auth_token.digest),
             {
                 "user": auth_token.user,
+                "user_id": auth_token.user_id,  # what the previous release reads
                 "expiry": (auth_token.expiry or now + timedelta(days=3650)).timestamp(),
                 "token": {
                     "pk": auth_token.pk,

@@ -50,6 +50,17 @@ _BIGINT = (-(2**63), 2**63 - 1)
 _SENTINEL_BASE = 2_147_000_000
 
 
+def _stand_in(param: object, sentinels: dict[Any, str]) -> str | None:
+    """The parameter's name if `param` is one of the stand-ins (as is, or in an int subclass that
+    the backend wraps a column's values in), else None. By type too: True or 2147000000.0 is no
+    number's stand-in, and the numbers' and the strings' stand-ins never meet."""
+    if isinstance(param, int) and not isinstance(param, bool):
+        return sentinels.get(int(param))
+    if type(param) is str:
+        return sentinels.get(param)
+    return None
+
+
 class _Plan:
     def __init__(self, queryset: QuerySet, twin: QuerySet, sentinels: dict[Any, str], twins: dict):
         compiler = queryset.query.get_compiler(using=queryset.db)
@@ -62,10 +73,10 @@ class _Plan:
         # constant of the query.
         slots: list[tuple[str | None, Any]] = []
         for one, other in zip(params, twin_params, strict=True):
-            name = _stand_in(sentinels, one)
-            if name is not None and _stand_in(twins, other) == name and type(one) is type(other):
+            name = _stand_in(one, sentinels)
+            if name is not None and _stand_in(other, twins) == name and type(one) is type(other):
                 slots.append((name, None if type(one) in (int, str) else _sized(type(one))))
-            elif name is None and _stand_in(twins, other) is None and _same(one, other):
+            elif name is None and _stand_in(other, twins) is None and _same(one, other):
                 slots.append((None, one))
             else:
                 raise ValueError("not a plain filter on these parameters")
@@ -120,14 +131,6 @@ class _Plan:
         for populator in self.populators:
             populator.populate(row, instance)
         return instance
-
-
-def _stand_in(sentinels: dict[Any, str], value: object) -> str | None:
-    """The parameter `value` stands in for, or None (by type too: True or 2147000000.0 is not
-    the number's stand-in; the numbers' and the strings' stand-ins never meet)."""
-    if type(value) is str or (isinstance(value, int) and not isinstance(value, bool)):
-        return sentinels.get(value)
-    return None
 
 
 # psycopg's sized integers (what Django's PostgreSQL backend compares 16- and 32-bit columns
@@ -271,7 +274,7 @@ class PreparedUpdate:
         self._plans: weakref.WeakKeyDictionary[Any, dict[tuple, Any]] = weakref.WeakKeyDictionary()
         self._fields: dict[str, Any] | None = None
 
-    def _compile(self, using: str, values: dict, written: int) -> tuple[str, list[str]] | None:
+    def _compile(self, using: str, values: dict, written: int) -> tuple[str, list, list] | None:
         sentinels = {_SENTINEL_BASE + n: name for n, name in enumerate(self._names)}
         queryset = self._build(**{name: value for value, name in sentinels.items()}).using(using)
         query = queryset.query.chain(UpdateQuery)
@@ -282,12 +285,13 @@ class PreparedUpdate:
         ):
             return None
         sql, params = query.get_compiler(using).as_sql()
-        order = [sentinels.get(p) if type(p) is int else None for p in params[written:]]
+        ids = params[written:]
+        order = [_stand_in(p, sentinels) for p in ids]
         if len(params) != written + len(self._names) or sorted(map(str, order)) != sorted(
             self._names
         ):
             return None
-        return sql, order  # type: ignore[return-value]
+        return sql, order, [None if type(p) is int else type(p) for p in ids]
 
     def _orm(self, using: str, values: dict, ids: dict) -> int:
         return self._build(**ids).using(using).update(**values)
@@ -320,8 +324,11 @@ class PreparedUpdate:
         plan = plans[key]
         if plan is None:
             return self._orm(using, values, ids)
-        sql, order = plan
-        params = [p for p in prepared if p is not None] + [numbers[name] for name in order]
+        sql, order, wrappers = plan
+        params = [p for p in prepared if p is not None] + [
+            numbers[name] if wrap is None else wrap(numbers[name])
+            for name, wrap in zip(order, wrappers, strict=True)
+        ]
         with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.rowcount

@@ -103,6 +103,46 @@ def test_a_new_password_or_a_deactivation_refuses_a_remembered_token(sitting, st
     assert fresh.get("/api/attempts/").status_code == 401
 
 
+def test_a_remembered_token_brings_its_user_in_the_same_cache_read(sitting, student):
+    attempt, api = sitting
+    item = attempt.layout[0]
+    assert put(api, attempt, item, item["choices"][0]).status_code == 200  # remembered
+    with mock.patch.object(cache, "get", wraps=cache.get) as reads:
+        assert put(api, attempt, item, item["choices"][1]).status_code == 200
+    (key,) = [call.args[0] for call in reads.call_args_list]  # no read of the user cache
+    assert key.startswith("factcards:api-token:")
+
+
+def test_saving_the_user_drops_their_remembered_tokens_and_the_next_request_reads_the_new_row(
+    sitting, student
+):
+    _attempt, api = sitting
+    _, other = token_create(user=student)
+    for client in (api, with_token(other)):
+        assert client.get("/api/attempts/").status_code == 200  # both remembered
+    remembered = [key for key in cache._cache if "api-token" in str(key)]
+    assert len(remembered) == 2
+
+    student.first_name = "Hillary"
+    student.save()
+    assert not [key for key in cache._cache if "api-token" in str(key)]
+
+    assert api.get("/api/attempts/").status_code == 200  # the token itself still works
+    (entry,) = [cache.get(key.split(":", 2)[2]) for key in cache._cache if "api-token" in key]
+    assert entry["user"].first_name == "Hillary"
+
+
+def test_an_entry_left_by_the_previous_release_is_read_again_not_an_error(sitting):
+    attempt, api = sitting
+    assert api.get("/api/attempts/").status_code == 200
+    (key,) = [str(key).split(":", 2)[2] for key in cache._cache if "api-token" in str(key)]
+    old = cache.get(key)
+    # The format before the user travelled with the token: its id only.
+    cache.set(key, {"user_id": old["user"].pk, "expiry": old["expiry"], "token": old["token"]})
+    assert api.get("/api/attempts/").status_code == 200
+    assert cache.get(key)["user"].pk == old["user"].pk
+
+
 def test_a_remembered_token_still_expires_on_time(sitting, settings):
     settings.API_TOKEN_CACHE_SECONDS = 3600
     _attempt, api = sitting

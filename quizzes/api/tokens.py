@@ -10,11 +10,13 @@
   user's password hash: a decoupled side effect of the user row, not a rule of one view. Django
   re-hashing the same password at a login (a hasher upgrade) keeps them.
 - With a shared cache (`CACHE_URL`), a token that checked out is remembered for
-  `API_TOKEN_CACHE_SECONDS` (60) under its SHA-512 digest (never the token itself), so the
-  requests after it read the cache instead of the token table; the user comes from the user
-  cache (`quizzes.auth.CachedUserBackend`, which drops a saved user at once). Deleting a token
-  (a logout, a revoke, a password change, an expiry) drops its entry in the same request, in
-  every process, through a `post_delete` signal; the entry never outlives the token's expiry.
+  `API_TOKEN_CACHE_SECONDS` (60) under its SHA-512 digest (never the token itself), together
+  with its user's row, so the requests after it make one cache read for both instead of reading
+  the token table. Deleting a token (a logout, a revoke, a password change, an expiry) drops its
+  entry in the same request, in every process, through a `post_delete` signal; saving a user
+  (a new staff flag, a deactivation, a login's `last_login`) drops the entries of every token of
+  theirs (one query for their digests), as the user cache (`quizzes.auth`) drops the user; the
+  entry never outlives the token's expiry.
   A per-process cache could not drop it in the other processes, so without `CACHE_URL` every
   request reads the table.
 """
@@ -37,7 +39,7 @@ from knox.crypto import hash_token
 from knox.models import AuthToken
 from rest_framework import exceptions
 
-from quizzes.auth import CachedUserBackend, user_cache_key
+from quizzes.auth import CachedUserBackend
 
 
 def token_cache_key(digest: str) -> str:
@@ -57,8 +59,13 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed("Invalid token.") from None
         remembered = cache.get(token_cache_key(digest))
         if remembered is not None:
-            user = CachedUserBackend().get_user(remembered["user_id"])
-            if user is not None and remembered["expiry"] > timezone.now().timestamp():
+            # An entry without its user was written by an older release (during a deploy).
+            user = remembered.get("user")
+            if (
+                user is not None
+                and CachedUserBackend().user_can_authenticate(user)
+                and remembered["expiry"] > timezone.now().timestamp()
+            ):
                 auth_token = AuthToken(user=user, digest=digest, **remembered["token"])
                 auth_token._state.adding = False
                 return user, auth_token
@@ -74,12 +81,12 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             lifetime = min(lifetime, int((auth_token.expiry - now).total_seconds()))
         if lifetime <= 0:
             return
-        # The user row, which the next requests read from the user cache, comes with the token.
-        cache.add(user_cache_key(auth_token.user_id), auth_token.user, settings.USER_CACHE_SECONDS)
+        # The user row comes with the token: the next requests make one cache read for both.
         cache.set(
             token_cache_key(auth_token.digest),
             {
-                "user_id": auth_token.user_id,
+                "user": auth_token.user,
+                "user_id": auth_token.user_id,  # what the previous release reads
                 "expiry": (auth_token.expiry or now + timedelta(days=3650)).timestamp(),
                 "token": {
                     "pk": auth_token.pk,
@@ -172,8 +179,19 @@ def _forget_token(sender, instance, **kwargs) -> None:
     cache.delete(token_cache_key(instance.digest))
 
 
+def _forget_users_tokens(sender, instance, raw=False, **kwargs) -> None:
+    """A saved user's remembered tokens carry the old row: drop them (the tokens stay valid)."""
+    if raw or not settings.SHARED_CACHE or instance.pk is None:
+        return
+    digests = AuthToken.objects.filter(user_id=instance.pk).values_list("digest", flat=True)
+    keys = [token_cache_key(digest) for digest in digests]
+    if keys:
+        cache.delete_many(keys)
+
+
 def connect_signals() -> None:
     post_delete.connect(_forget_token, sender=AuthToken, dispatch_uid="token-forget")
     user_model = get_user_model()
     post_init.connect(_remember_credentials, sender=user_model, dispatch_uid="token-state")
     post_save.connect(_revoke_on_credentials_change, sender=user_model, dispatch_uid="token-revoke")
+    post_save.connect(_forget_users_tokens, sender=user_model, dispatch_uid="token-forget-user")

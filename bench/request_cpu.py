@@ -280,7 +280,7 @@ class Checkout:
         """Its database and cache prefix are named by this run's pid, for the clean-up."""
         keep = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "PYTHON"))}
         db_name = f"{args.db_prefix}_{number}_{os.getpid()}"
-        prefix = f"cpubench{os.getpid()}-{number}"
+        prefix = f"request_cpu{os.getpid()}-{number}"
         env = {
             **keep,
             "PYTHONPATH": f"{app_dir}{os.pathsep}{tmp / 'pkg'}",
@@ -408,7 +408,7 @@ def main() -> None:
         "--profile-out", type=Path, default=Path("request_cpu.prof"), help="the pstats file"
     )
     parser.add_argument("--redis-db", type=int, default=14, help="Redis database number (14)")
-    parser.add_argument("--db-prefix", default="cpubench", help="PostgreSQL database names")
+    parser.add_argument("--db-prefix", default="request_cpu", help="PostgreSQL database names")
     parser.add_argument("--set-up", type=Path, help=argparse.SUPPRESS)  # worker: write the plan
     parser.add_argument("--plan", type=Path, help=argparse.SUPPRESS)  # worker: serve requests
     args = parser.parse_args()

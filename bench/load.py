@@ -54,6 +54,7 @@ monkey.patch_all()
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
 import ctypes  # noqa: E402
+import gc  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
@@ -674,17 +675,41 @@ def run_window(
     window.closed = time.monotonic()
     window.cpu = meter.end(cpu)
     runner.quit()
+    # The stopped users' greenlets and sockets go now, not during the next window.
+    del runner, env
+    gc.collect()
     settle(stack.port)
     return window
+
+
+SETTLED_TCP_STATES = (psutil.CONN_LISTEN, psutil.CONN_TIME_WAIT, psutil.CONN_CLOSE)
+
+
+def open_connections(port: int) -> int | None:
+    """Client connections to the server's port not yet closed on both sides (None: not known)."""
+    try:
+        found = psutil.net_connections(kind="tcp")
+    except (psutil.AccessDenied, OSError):
+        return None
+    return sum(
+        1 for c in found if c.laddr and c.laddr.port == port and c.status not in SETTLED_TCP_STATES
+    )
 
 
 def settle(port: int, *, seconds: float = 60) -> float:
     """Wait until the server has answered what the stopped users left in flight.
 
-    Stopped users drop their connections, but gunicorn still serves what sat in its backlog; a
-    hello request goes straight through only once that is done. Returns the seconds waited.
+    Stopped users drop their connections, but gunicorn still serves what sat in its backlog (a
+    connection it has not yet read stays open on its side), and a window that started then would
+    share the server with that leftover work. So: wait until no client connection to the port is
+    open (where the system lets this process see them), then until a hello request goes straight
+    through. Returns the seconds waited.
     """
     started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if not open_connections(port):
+            break
+        time.sleep(0.2)
     while time.monotonic() - started < seconds:
         took = fetch_hello(port, timeout=seconds)
         if took is not None and took < 0.5:

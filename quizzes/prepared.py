@@ -36,15 +36,26 @@ _BIGINT = (-(2**63), 2**63 - 1)
 _SENTINEL_BASE = 2_147_000_000
 
 
+def _stand_in(param: object, sentinels: dict[int, str]) -> str | None:
+    """The parameter's name if `param` is one of the stand-ins (as is, or in an int subclass that
+    the backend wraps a column's values in), else None."""
+    if isinstance(param, int) and not isinstance(param, bool):
+        return sentinels.get(int(param))
+    return None
+
+
 class _Plan:
     def __init__(self, queryset: QuerySet, names: tuple[str, ...], sentinels: dict[int, str]):
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
-        order = [sentinels.get(p) if type(p) is int else None for p in params]
+        order = [_stand_in(p, sentinels) for p in params]
         if None in order or sorted(order) != sorted(names):
             raise ValueError("not a plain filter on these parameters")
         self.sql = sql
         self.order: list[str] = order  # type: ignore[assignment]
+        # The types the backend wraps some integer columns' values in (psycopg's Int4 for an
+        # IntegerField on PostgreSQL), to wrap each call's ids as the ORM would.
+        self.wrappers = [None if type(p) is int else type(p) for p in params]
         self.locking = bool(queryset.query.select_for_update)
         select, klass_info = compiler.select, compiler.klass_info
         if compiler.annotation_col_map or klass_info is None:
@@ -103,7 +114,11 @@ class PreparedQuery(Generic[M]):
                 "select_for_update cannot be used outside of a transaction."
             )
         with connection.cursor() as cursor:
-            cursor.execute(plan.sql, [values[name] for name in plan.order])
+            params = [
+                values[name] if wrap is None else wrap(values[name])
+                for name, wrap in zip(plan.order, plan.wrappers, strict=True)
+            ]
+            cursor.execute(plan.sql, params)
             row = cursor.fetchone()
         if row is None:
             return None
@@ -134,7 +149,7 @@ class PreparedUpdate:
         self._plans: weakref.WeakKeyDictionary[Any, dict[tuple, Any]] = weakref.WeakKeyDictionary()
         self._fields: dict[str, Any] | None = None
 
-    def _compile(self, using: str, values: dict, written: int) -> tuple[str, list[str]] | None:
+    def _compile(self, using: str, values: dict, written: int) -> tuple[str, list, list] | None:
         sentinels = {_SENTINEL_BASE + n: name for n, name in enumerate(self._names)}
         queryset = self._build(**{name: value for value, name in sentinels.items()}).using(using)
         query = queryset.query.chain(UpdateQuery)
@@ -145,12 +160,13 @@ class PreparedUpdate:
         ):
             return None
         sql, params = query.get_compiler(using).as_sql()
-        order = [sentinels.get(p) if type(p) is int else None for p in params[written:]]
+        ids = params[written:]
+        order = [_stand_in(p, sentinels) for p in ids]
         if len(params) != written + len(self._names) or sorted(map(str, order)) != sorted(
             self._names
         ):
             return None
-        return sql, order  # type: ignore[return-value]
+        return sql, order, [None if type(p) is int else type(p) for p in ids]
 
     def _orm(self, using: str, values: dict, ids: dict) -> int:
         return self._build(**ids).using(using).update(**values)
@@ -183,8 +199,11 @@ class PreparedUpdate:
         plan = plans[key]
         if plan is None:
             return self._orm(using, values, ids)
-        sql, order = plan
-        params = [p for p in prepared if p is not None] + [numbers[name] for name in order]
+        sql, order, wrappers = plan
+        params = [p for p in prepared if p is not None] + [
+            numbers[name] if wrap is None else wrap(numbers[name])
+            for name, wrap in zip(order, wrappers, strict=True)
+        ]
         with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.rowcount

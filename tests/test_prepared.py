@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from quizzes.models import Response
 from quizzes.prepared import PreparedQuery, PreparedUpdate
-from quizzes.selectors import response_for_owner
+from quizzes.selectors import attempt_page_response, response_for_owner
 from quizzes.services.attempts import attempt_start
 from tests.factories import QuizFactory
 
@@ -70,6 +70,24 @@ def test_the_prepared_read_of_another_students_attempt_finds_nothing(attempt, ot
     assert (
         response_for_owner(user=other_student, attempt_pk=attempt.pk, question_id=question) is None
     )
+
+
+def test_the_attempt_pages_read_is_the_orms_row_with_its_attempt_quiz_and_version(
+    attempt, student, other_student, django_assert_num_queries
+):
+    attempt_page_response(user=student, pk=attempt.pk, slot=1)  # compiled here
+    expected = Response.objects.select_related("attempt__quiz").get(attempt=attempt, slot=2)
+    with compiles() as compiled, django_assert_num_queries(1):
+        found = attempt_page_response(user=student, pk=str(attempt.pk), slot=2)
+        assert found is not None
+        assert found.attempt.quiz.title == attempt.quiz.title  # joined: no query of its own
+        assert found.version.snapshot == expected.version.snapshot  # the manager's join too
+    assert compiled.call_count == 0
+    for field in Response._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    assert attempt_page_response(user=other_student, pk=attempt.pk, slot=2) is None
+    assert attempt_page_response(user=student, pk=attempt.pk, slot=4) is None  # 3 questions
+    assert attempt_page_response(user=student, pk="x", slot=1) is None
 
 
 @pytest.mark.parametrize("bad", ["abc", "", None, 2**63, -(2**63) - 1, 10**30, "1.5"])

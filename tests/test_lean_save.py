@@ -133,7 +133,7 @@ def test_saving_the_user_drops_their_remembered_tokens_and_the_next_request_read
 
 
 def test_an_entry_left_by_the_previous_release_is_read_again_not_an_error(sitting):
-    attempt, api = sitting
+    _attempt, api = sitting
     assert api.get("/api/attempts/").status_code == 200
     (key,) = [str(key).split(":", 2)[2] for key in cache._cache if "api-token" in str(key)]
     old = cache.get(key)

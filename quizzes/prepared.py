@@ -274,7 +274,7 @@ class PreparedUpdate:
         self._plans: weakref.WeakKeyDictionary[Any, dict[tuple, Any]] = weakref.WeakKeyDictionary()
         self._fields: dict[str, Any] | None = None
 
-    def _compile(self, using: str, values: dict, written: int) -> tuple[str, list, list] | None:
+    def _compile(self, using: str, values: dict, written: int) -> tuple[str, list[str]] | None:
         sentinels = {_SENTINEL_BASE + n: name for n, name in enumerate(self._names)}
         queryset = self._build(**{name: value for value, name in sentinels.items()}).using(using)
         query = queryset.query.chain(UpdateQuery)
@@ -285,13 +285,12 @@ class PreparedUpdate:
         ):
             return None
         sql, params = query.get_compiler(using).as_sql()
-        ids = params[written:]
-        order = [_stand_in(p, sentinels) for p in ids]
+        order = [sentinels.get(p) if type(p) is int else None for p in params[written:]]
         if len(params) != written + len(self._names) or sorted(map(str, order)) != sorted(
             self._names
         ):
             return None
-        return sql, order, [None if type(p) is int else type(p) for p in ids]
+        return sql, order  # type: ignore[return-value]
 
     def _orm(self, using: str, values: dict, ids: dict) -> int:
         return self._build(**ids).using(using).update(**values)
@@ -324,11 +323,8 @@ class PreparedUpdate:
         plan = plans[key]
         if plan is None:
             return self._orm(using, values, ids)
-        sql, order, wrappers = plan
-        params = [p for p in prepared if p is not None] + [
-            numbers[name] if wrap is None else wrap(numbers[name])
-            for name, wrap in zip(order, wrappers, strict=True)
-        ]
+        sql, order = plan
+        params = [p for p in prepared if p is not None] + [numbers[name] for name in order]
         with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.rowcount

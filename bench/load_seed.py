@@ -305,6 +305,18 @@ def check_burst(*, plan: dict, acks: dict) -> dict:
 
 # --- command line -----------------------------------------------------------------------------
 
+# The least of everything that every scenario still runs on: what the benches' tests seed.
+SMALLEST = {
+    "saves": 2,
+    "pages": 2,
+    "starters": 2,
+    "start_quizzes": 2,
+    "start_size": 3,
+    "sitting_size": 4,
+    "reviewers": 2,
+    "cards": 3,
+}
+
 SEED_SIZES = ["saves", "pages", "starters", "start_quizzes", "reviewers", "cards", "burst"]
 
 

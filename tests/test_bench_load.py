@@ -19,16 +19,7 @@ from quizzes.services.attempts import attempt_start
 
 pytestmark = pytest.mark.django_db
 
-SMALL = {
-    "saves": 2,
-    "pages": 2,
-    "starters": 2,
-    "start_quizzes": 2,
-    "start_size": 3,
-    "sitting_size": 4,
-    "reviewers": 2,
-    "cards": 3,
-}
+SMALL = load_seed.SMALLEST
 
 
 def token_client(token: str) -> Client:

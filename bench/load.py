@@ -99,7 +99,7 @@ FULL_SEED: dict = {}
 QUICK_SEED = {
     "saves": 20,
     "pages": 10,
-    "starters": 60,
+    "starters": 300,
     "start_quizzes": 3,
     "reviewers": 10,
     "cards": 5,

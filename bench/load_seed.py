@@ -130,7 +130,7 @@ def seed(
     *,
     saves: int = 60,
     pages: int = 30,
-    starters: int = 200,
+    starters: int = 600,
     start_quizzes: int = 5,
     start_size: int = 20,
     sitting_size: int = 50,

@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.db.models import Model
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from flashcards.models import CardState, ReviewLog
+from flashcards.models import CardState, Rating, ReviewLog
 from flashcards.services.scheduling import review_card
 from tests.factories import CardFactory, DeckFactory
 
@@ -117,6 +119,37 @@ def test_review_returns_the_new_due_time_and_interval(api, student, deck):
     state = CardState.objects.get(user=student, card=card)
     assert body["due"].startswith(state.due.strftime("%Y-%m-%dT%H:%M"))
     assert ReviewLog.objects.get().duration_ms == 2500
+
+
+def test_the_review_log_written_is_the_row_create_would_write(api, student, deck):
+    card = deck.cards.get(position=1)
+    first = api.post(
+        f"/api/cards/{card.pk}/review/",
+        {"rating": "hard", "duration_ms": 900, "client_review_id": "r-1"},
+        format="json",
+    )
+    assert first.status_code == 201
+    log = ReviewLog.objects.get()
+    assert (log.user, log.card, log.deck, log.rating) == (student, card, deck, Rating.HARD)
+    assert (log.duration_ms, log.client_review_id) == (900, "r-1")
+    state = CardState.objects.get(user=student, card=card)
+    assert log.state_after["due"] == state.due.isoformat()
+    assert log.state_before["stability"] is None  # a new card's first review
+    assert log.pk is not None and log.reviewed_at == state.last_review
+    second = api.post(f"/api/cards/{card.pk}/review/", {"rating": "good"}, format="json")
+    assert second.status_code == 201
+    assert ReviewLog.objects.filter(client_review_id="").count() == 1
+    assert ReviewLog.objects.count() == 2
+
+
+def test_review_rows_have_no_save_or_signals_for_the_prepared_writes_to_skip():
+    # The review writes CardState and ReviewLog through quizzes/prepared.py, which, like
+    # bulk_create and update(), calls no save() and sends no signal: a receiver added for
+    # either would silently miss every review, so it must come with a change to the review.
+    for model in (CardState, ReviewLog):
+        assert model.save is Model.save, model
+        for signal in (pre_save, post_save):
+            assert not signal.has_listeners(model), (model, signal)
 
 
 def test_the_same_client_review_id_is_recorded_once(api, student, deck):

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from flashcards.models import Card, CardState, Deck, LearningState, Rating, ReviewLog
 from quizzes.parsing import whole_number
-from quizzes.prepared import PreparedQuery, PreparedUpdate
+from quizzes.prepared import PreparedInsert, PreparedQuery, PreparedUpdate
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -392,7 +392,7 @@ def _review_locked(
     columns = (*_SCHEDULE_FIELDS, "reps", "lapses")
     if not _STATE_SAVE.run(values={name: getattr(state, name) for name in columns}, pk=state.pk):
         raise DatabaseError("Save with update_fields did not affect any rows.")
-    log = ReviewLog.objects.create(
+    log = ReviewLog(
         user=user,
         card=card,
         deck=deck,
@@ -403,6 +403,9 @@ def _review_locked(
         state_after=_snapshot(after),
         client_review_id=client_review_id,
     )
+    # `create()`'s INSERT, compiled once (ReviewLog has no save() or signals: pinned in
+    # tests/test_review_api.py, as a prepared insert sends none).
+    _NEW_LOG.create([log])
     return ReviewResult(state=state, log=log, interval=interval, created=True)
 
 
@@ -419,6 +422,8 @@ _STATE_WITH_CARD: PreparedQuery[CardState] = PreparedQuery(
 )
 
 _STATE_SAVE = PreparedUpdate(lambda pk: CardState.objects.filter(pk=pk), "pk")
+
+_NEW_LOG: PreparedInsert[ReviewLog] = PreparedInsert(ReviewLog)
 
 _SCHEDULE_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review")
 

@@ -27,15 +27,15 @@ def test_serve_runs_threaded_workers_one_per_core_with_bounded_queues():
     assert config["worker_class"] == "gthread"
     assert int(config["workers"]) == len(os.sched_getaffinity(0))
     assert int(config["threads"]) == 4
-    assert int(config["worker_connections"]) == 64  # not gunicorn's 1,000
-    assert int(config["backlog"]) == 64  # not gunicorn's 2,048
+    assert int(config["worker_connections"]) == 256  # not gunicorn's 1,000
+    assert int(config["backlog"]) == 1024  # not gunicorn's 2,048
     assert int(config["timeout"]) == 30
 
 
 def test_the_environment_resizes_the_server():
     config = printed_config(WEB_CONCURRENCY="5", GUNICORN_THREADS="2", GUNICORN_BACKLOG="10")
     assert (config["workers"], config["threads"], config["backlog"]) == ("5", "2", "10")
-    assert config["worker_connections"] == "32"
+    assert config["worker_connections"] == "128"
 
 
 def test_persistent_database_connections_are_checked_before_reuse():

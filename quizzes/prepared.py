@@ -274,7 +274,7 @@ class PreparedUpdate:
         self._plans: weakref.WeakKeyDictionary[Any, dict[tuple, Any]] = weakref.WeakKeyDictionary()
         self._fields: dict[str, Any] | None = None
 
-    def _compile(self, using: str, values: dict, written: int) -> tuple[str, list[str]] | None:
+    def _compile(self, using: str, values: dict, written: int) -> tuple[str, list] | None:
         sentinels = {_SENTINEL_BASE + n: name for n, name in enumerate(self._names)}
         queryset = self._build(**{name: value for value, name in sentinels.items()}).using(using)
         query = queryset.query.chain(UpdateQuery)
@@ -285,12 +285,22 @@ class PreparedUpdate:
         ):
             return None
         sql, params = query.get_compiler(using).as_sql()
-        order = [sentinels.get(p) if type(p) is int else None for p in params[written:]]
-        if len(params) != written + len(self._names) or sorted(map(str, order)) != sorted(
+        # Each id: its name, and the wrapper the backend gave it (PostgreSQL's 16- and 32-bit
+        # columns take psycopg's Int2 and Int4), as PreparedQuery's plan keeps them.
+        order: list[tuple[str, Any]] = []
+        for param in params[written:]:
+            name = _stand_in(param, sentinels)
+            if name is None or type(param) is str:
+                return None
+            try:
+                order.append((name, None if type(param) is int else _sized(type(param))))
+            except ValueError:
+                return None
+        if len(params) != written + len(self._names) or sorted(n for n, _ in order) != sorted(
             self._names
         ):
             return None
-        return sql, order  # type: ignore[return-value]
+        return sql, order
 
     def _orm(self, using: str, values: dict, ids: dict) -> int:
         return self._build(**ids).using(using).update(**values)
@@ -324,7 +334,15 @@ class PreparedUpdate:
         if plan is None:
             return self._orm(using, values, ids)
         sql, order = plan
-        params = [p for p in prepared if p is not None] + [numbers[name] for name in order]
+        params = [p for p in prepared if p is not None]
+        for name, how in order:
+            if how is None:
+                params.append(numbers[name])
+                continue
+            wrapper, bound = how
+            if not -bound <= numbers[name] < bound:  # past the column's range: the ORM says
+                return self._orm(using, values, ids)
+            params.append(wrapper(numbers[name]))
         with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.rowcount

@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import Value
-from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler
+from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler, SQLUpdateCompiler
 from django.utils import timezone
 
 from quizzes.models import Attempt, AttemptState, Quiz, Response
@@ -35,6 +35,14 @@ def attempt(student):
 def compiles():
     """Counts the SQL compilations made meanwhile (`.call_count`)."""
     return mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql)
+
+
+def update_compiles():
+    """Counts the UPDATE compilations made meanwhile (`compiles()` does not see them: the
+    UPDATE compiler has an `as_sql` of its own)."""
+    return mock.patch.object(
+        SQLUpdateCompiler, "as_sql", autospec=True, side_effect=SQLUpdateCompiler.as_sql
+    )
 
 
 def test_the_prepared_read_is_the_orms_row_with_its_joins(
@@ -201,13 +209,32 @@ def test_the_prepared_update_clears_with_null_and_compiles_each_shape_once(attem
     ids = {"attempt_id": attempt.pk, "question_id": item["question"]}
     UNCHECKED.run(values={"answer": ["a", "b"], "answered_at": timezone.now()}, **ids)
     UNCHECKED.run(values={"answer": None, "answered_at": None}, **ids)
-    with compiles() as compiled:
+    with compiles() as compiled, update_compiles() as updates:
         assert UNCHECKED.run(values={"answer": {"x": 1}, "answered_at": timezone.now()}, **ids)
         assert UNCHECKED.run(values={"answer": None, "answered_at": None}, **ids) == 1
     assert compiled.call_count == 0
+    assert updates.call_count == 0
     cleared = Response.objects.get(attempt=attempt, question_id=item["question"])
     assert cleared.answer is None and cleared.answered_at is None
     assert Response.objects.filter(pk=cleared.pk, answer__isnull=True).exists()  # SQL NULL
+
+
+FLAG_AT_SLOT = PreparedUpdate(
+    lambda attempt_id, slot: Response.objects.filter(attempt_id=attempt_id, slot=slot),
+    "attempt_id",
+    "slot",
+)
+
+
+def test_the_prepared_update_on_a_32_bit_column_is_compiled_once_and_bounded(attempt):
+    # On PostgreSQL the ORM hands a 32-bit column's value over as psycopg's Int4.
+    assert FLAG_AT_SLOT.run(values={"flagged": True}, attempt_id=attempt.pk, slot=1) == 1
+    with update_compiles() as updates:
+        assert FLAG_AT_SLOT.run(values={"flagged": True}, attempt_id=attempt.pk, slot=2) == 1
+    assert updates.call_count == 0
+    assert FLAG_AT_SLOT.run(values={"flagged": True}, attempt_id=attempt.pk, slot=2**40) == 0
+    flagged = Response.objects.filter(attempt=attempt, flagged=True)
+    assert sorted(flagged.values_list("slot", flat=True)) == [1, 2]
 
 
 def test_the_prepared_update_leaves_a_checked_or_graded_row_alone(attempt):

@@ -404,7 +404,7 @@ def _review_locked(
         client_review_id=client_review_id,
     )
     # `create()`'s INSERT, compiled once (ReviewLog has no save() or signals: pinned in
-    # tests/test_review_api.py, as a prepared insert sends none).
+    # tests/test_api_flashcards.py, as a prepared insert sends none).
     _NEW_LOG.create([log])
     return ReviewResult(state=state, log=log, interval=interval, created=True)
 
